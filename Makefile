@@ -1,0 +1,53 @@
+# Parley: the two commands a newcomer needs are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run test lint typecheck pytest migrate makemigrations demo token schema clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## Serve Parley on HOST:PORT (default 127.0.0.1:8000) with migrations applied and demo data loaded.
+run: $(STAMP)
+	$(PY) -m cli serve
+
+## Lint, type-check and run the whole test suite.
+test: lint typecheck pytest
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+typecheck: $(STAMP)
+	$(PY) -m mypy
+
+pytest: $(STAMP)
+	$(PY) -m pytest
+
+## Apply migrations to DATABASE_URL.
+migrate: $(STAMP)
+	$(PY) -m cli migrate
+
+## Write a migration for model changes (tortoise-orm's own autodetector).
+makemigrations: $(STAMP)
+	$(PY) -m cli makemigrations
+
+## Load demo data into an empty database and print tokens.
+demo: $(STAMP)
+	$(PY) -m cli demo
+
+## Issue a development token: make token ACCOUNT=1 (or ROLE=service).
+token: $(STAMP)
+	$(PY) -m cli token $(if $(ROLE),--role $(ROLE),) $(ACCOUNT)
+
+## Rewrite schema.graphql from the code's schema.
+schema: $(STAMP)
+	$(PY) -m cli export-schema > schema.graphql
+
+clean:
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -1,0 +1,114 @@
+"""Bearer tokens: the marketplace owns identity, Parley verifies its JWTs.
+
+`sub` is the Parley account id; a `role` claim of `service` marks the
+marketplace's own backend, which may create accounts and drive orders.
+HS256 (shared secret) or RS256 (the marketplace's public key), from settings.
+For development without a configured secret, one is generated once and kept
+in the data folder so that printed demo tokens survive restarts.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import jwt
+
+from settings import Settings
+
+log = logging.getLogger("parley.auth")
+
+SERVICE_ROLE = "service"
+
+
+class TokenError(Exception):
+    """The token is missing a part, expired, or not signed by the marketplace."""
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Who is calling: an account, or the marketplace's service backend."""
+
+    account_id: int | None
+    is_service: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Keys:
+    algorithm: str
+    verify_key: str
+    signing_key: str | None
+
+
+def load_keys(settings: Settings) -> Keys:
+    if settings.jwt_algorithm == "RS256":
+        if not settings.jwt_public_key:
+            raise RuntimeError("PARLEY_JWT_PUBLIC_KEY is required with PARLEY_JWT_ALGORITHM=RS256")
+        return Keys("RS256", settings.jwt_public_key, settings.jwt_private_key)
+    secret = settings.jwt_secret or _development_secret(settings.data_dir)
+    return Keys("HS256", secret, secret)
+
+
+def _development_secret(data_dir: Path) -> str:
+    path = data_dir / "dev-jwt-secret"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(48)
+    path.write_text(secret)
+    path.chmod(0o600)
+    log.warning("PARLEY_JWT_SECRET is not set: generated a development secret in %s", path)
+    return secret
+
+
+class TokenVerifier:
+    def __init__(self, keys: Keys, settings: Settings) -> None:
+        self._keys = keys
+        self._audience = settings.jwt_audience
+        self._issuer = settings.jwt_issuer
+
+    def verify(self, token: str) -> Caller:
+        try:
+            claims: dict[str, Any] = jwt.decode(
+                token,
+                self._keys.verify_key,
+                algorithms=[self._keys.algorithm],
+                audience=self._audience,
+                issuer=self._issuer,
+                options={"require": ["sub"]},
+            )
+        except jwt.ExpiredSignatureError as exc:
+            raise TokenError("The token has expired.") from exc
+        except jwt.PyJWTError as exc:
+            raise TokenError("The token is not valid.") from exc
+        if claims.get("role") == SERVICE_ROLE:
+            return Caller(account_id=None, is_service=True)
+        try:
+            account_id = int(claims["sub"])
+        except (TypeError, ValueError) as exc:
+            raise TokenError("The token's subject is not an account id.") from exc
+        return Caller(account_id=account_id)
+
+    def verify_header(self, value: str | None) -> Caller | None:
+        """None for no credentials; a Caller for a good bearer token; TokenError otherwise."""
+        if value is None or not value.strip():
+            return None
+        scheme, _, token = value.strip().partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise TokenError("Send the token as 'Authorization: Bearer <token>'.")
+        return self.verify(token.strip())
+
+
+def issue_token(
+    keys: Keys, subject: str, *, role: str | None = None, ttl: timedelta, now: datetime
+) -> str:
+    if keys.signing_key is None:
+        raise RuntimeError("No signing key configured (set PARLEY_JWT_PRIVATE_KEY for RS256).")
+    claims: dict[str, Any] = {"sub": subject, "iat": now, "exp": now + ttl}
+    if role:
+        claims["role"] = role
+    return jwt.encode(claims, keys.signing_key, algorithm=keys.algorithm)

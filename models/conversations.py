@@ -1,0 +1,176 @@
+"""Conversations: one per client–freelancer pair, across all their orders.
+
+A `Participant` row is one side's view of a conversation: its counterpart,
+unread count, read pointer and last activity. The client list ("Communications"
+tab) is a keyset-paged scan of the viewer's participant rows, unread first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from tortoise import fields
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
+from tortoise.functions import Count, Sum
+from tortoise.models import Model
+from tortoise.transactions import in_transaction
+
+from models.accounts import Account, AccountKind
+from models.errors import InvalidInput, NotFound
+
+
+class Conversation(Model):
+    id = fields.BigIntField(primary_key=True)
+    client: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
+        "models.Account", related_name=False
+    )
+    client_id: int
+    freelancer: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
+        "models.Account", related_name=False
+    )
+    freelancer_id: int
+    # Plain column, not a foreign key: feed items reference conversations.
+    last_message_id = fields.BigIntField(null=True)
+    last_activity_at = fields.DatetimeField()
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "conversations"
+        unique_together = (("client", "freelancer"),)
+
+    def participant_ids(self) -> tuple[int, int]:
+        return (self.client_id, self.freelancer_id)
+
+    def counterpart_of(self, account_id: int) -> int:
+        return self.freelancer_id if account_id == self.client_id else self.client_id
+
+
+class Participant(Model):
+    id = fields.BigIntField(primary_key=True)
+    conversation: fields.ForeignKeyRelation[Conversation] = fields.ForeignKeyField(
+        "models.Conversation", related_name="participants", on_delete=fields.CASCADE
+    )
+    conversation_id: int
+    account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
+        "models.Account", related_name=False
+    )
+    account_id: int
+    counterpart: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
+        "models.Account", related_name=False
+    )
+    counterpart_id: int
+    unread_count = fields.IntField(default=0)
+    has_unread = fields.BooleanField(default=False)
+    # Highest feed item id this participant has read.
+    read_up_to = fields.BigIntField(default=0)
+    last_read_at = fields.DatetimeField(null=True)
+    last_activity_at = fields.DatetimeField()
+
+    class Meta:
+        table = "participants"
+        unique_together = (("conversation", "account"),)
+        indexes = (("account", "has_unread", "last_activity_at", "id"),)
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationKey:
+    """Keyset position in a viewer's client list (unread first, newest activity first)."""
+
+    has_unread: bool
+    last_activity_at: datetime
+    participant_id: int
+
+
+async def open_conversation(client_id: int, freelancer_id: int, now: datetime) -> Conversation:
+    """The pair's conversation, created (with both participants) if it does not exist."""
+    existing = await Conversation.get_or_none(client_id=client_id, freelancer_id=freelancer_id)
+    if existing is not None:
+        return existing
+    client = await Account.get_or_none(id=client_id)
+    freelancer = await Account.get_or_none(id=freelancer_id)
+    if client is None or client.kind != AccountKind.CLIENT:
+        raise NotFound("The client")
+    if freelancer is None or freelancer.kind != AccountKind.FREELANCER:
+        raise NotFound("The freelancer")
+    try:
+        async with in_transaction():  # a savepoint when nested: a lost race rolls back alone
+            conversation = await Conversation.create(
+                client_id=client_id,
+                freelancer_id=freelancer_id,
+                last_activity_at=now,
+                created_at=now,
+            )
+            await Participant.bulk_create(
+                [
+                    Participant(
+                        conversation_id=conversation.id,
+                        account_id=client_id,
+                        counterpart_id=freelancer_id,
+                        last_activity_at=now,
+                    ),
+                    Participant(
+                        conversation_id=conversation.id,
+                        account_id=freelancer_id,
+                        counterpart_id=client_id,
+                        last_activity_at=now,
+                    ),
+                ]
+            )
+            return conversation
+    except IntegrityError:
+        return await Conversation.get(client_id=client_id, freelancer_id=freelancer_id)
+
+
+async def participant_view(viewer_id: int, conversation_id: int) -> Participant:
+    """The viewer's side of a conversation; NotFound if the viewer is not in it."""
+    participant = await Participant.get_or_none(
+        account_id=viewer_id, conversation_id=conversation_id
+    ).select_related("conversation")
+    if participant is None:
+        raise NotFound("The conversation")
+    return participant
+
+
+async def conversation_page(
+    viewer_id: int, first: int, after: ConversationKey | None
+) -> tuple[list[Participant], bool]:
+    """One page of the viewer's conversations and whether more follow."""
+    if first < 0:
+        raise InvalidInput("first", "first cannot be negative.")
+    query = Participant.filter(account_id=viewer_id)
+    if after is not None:
+        query = query.filter(_after_key(after))
+    rows = (
+        await query.order_by("-has_unread", "-last_activity_at", "-id")
+        .limit(first + 1)
+        .select_related("conversation")
+    )
+    return rows[:first], len(rows) > first
+
+
+def _after_key(key: ConversationKey) -> Q:
+    # Descending on (has_unread, last_activity_at, id): strictly "smaller" rows come next.
+    same_time_older_id = Q(last_activity_at=key.last_activity_at, id__lt=key.participant_id)
+    older = Q(last_activity_at__lt=key.last_activity_at) | same_time_older_id
+    if key.has_unread:
+        return Q(has_unread=False) | (Q(has_unread=True) & older)
+    return Q(has_unread=False) & older
+
+
+@dataclass(frozen=True, slots=True)
+class UnreadSummary:
+    conversations_with_unread: int
+    total_unread: int
+
+
+async def unread_summary(account_id: int) -> UnreadSummary:
+    row = (
+        await Participant.filter(account_id=account_id, has_unread=True)
+        .annotate(conversations=Count("id"), total=Sum("unread_count"))
+        .values("conversations", "total")
+    )
+    if not row:
+        return UnreadSummary(0, 0)
+    return UnreadSummary(int(row[0]["conversations"] or 0), int(row[0]["total"] or 0))

@@ -1,0 +1,43 @@
+"""Opening the database: apply migrations, then hand out an initialised context.
+
+Migrations run in a context of their own (tortoise's `migrate` re-initialises
+whatever context is current), so the serving context starts on a migrated
+schema. SQLite is put in WAL mode so readers are not blocked by the writer.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from tortoise.context import TortoiseContext
+from tortoise.migrations.api import migrate
+
+log = logging.getLogger("parley.db")
+
+
+def ensure_sqlite_directory(database_url: str) -> None:
+    """Create the folder of a file-backed SQLite URL (sqlite://data/parley.sqlite3)."""
+    if not database_url.startswith("sqlite://"):
+        return
+    path = database_url.removeprefix("sqlite://").split("?", 1)[0]
+    if path and path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+
+async def apply_migrations(config: dict[str, Any]) -> None:
+    """Bring the database named in `config` up to the newest migration."""
+    ensure_sqlite_directory(config["connections"]["default"])
+    async with TortoiseContext() as ctx:
+        await ctx.init(config=config, _create_db=False)
+        await migrate(config=config)
+
+
+async def tune_connection(ctx: TortoiseContext) -> None:
+    """Per-connection settings for SQLite (WAL, sane sync, a busy timeout)."""
+    db = ctx.db()
+    if db.capabilities.dialect == "sqlite":
+        await db.execute_script(
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
+        )

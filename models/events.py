@@ -1,0 +1,152 @@
+"""The per-account event log: the truth that live subscriptions replay from.
+
+Every change a client must see appends one `Event` per account concerned, in
+the same transaction as the change. Each account has its own gap-free cursor
+(`seq`): it is taken by incrementing `accounts.event_seq`, which holds that
+account's row lock until commit, so an account's events commit in cursor order
+on every backend. Pub/sub only rings the doorbell (see subscriptions.bus).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from tortoise import fields
+from tortoise.models import Model
+
+from models.accounts import Account
+
+
+class EventKind(StrEnum):
+    MESSAGE = "message"  # a new message: item_id
+    ITEM = "item"  # another new feed item (an order event): item_id
+    READ = "read"  # a participant read up to data["up_to"]
+
+
+class Event(Model):
+    id = fields.BigIntField(primary_key=True)
+    account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
+        "models.Account", related_name=False, on_delete=fields.CASCADE, db_constraint=True
+    )
+    account_id: int
+    seq = fields.BigIntField()
+    kind = fields.CharEnumField(EventKind, max_length=16)
+    conversation_id = fields.BigIntField()
+    item_id = fields.BigIntField(null=True)
+    data: dict[str, Any] | None = fields.JSONField(null=True)  # type: ignore[assignment]
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "events"
+        unique_together = (("account", "seq"),)
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedEvent:
+    """One entry of an account's event log, as stored and as sent over the bus."""
+
+    account_id: int
+    seq: int
+    kind: EventKind
+    conversation_id: int
+    item_id: int | None
+    data: dict[str, Any] | None
+    created_at: datetime
+
+    @classmethod
+    def from_row(cls, row: Event) -> LoggedEvent:
+        return cls(
+            account_id=row.account_id,
+            seq=row.seq,
+            kind=EventKind(row.kind),
+            conversation_id=row.conversation_id,
+            item_id=row.item_id,
+            data=row.data,
+            created_at=row.created_at,
+        )
+
+    def to_wire(self) -> dict[str, Any]:
+        return {
+            "a": self.account_id,
+            "s": self.seq,
+            "k": self.kind.value,
+            "c": self.conversation_id,
+            "i": self.item_id,
+            "d": self.data,
+            "t": self.created_at.isoformat(),
+        }
+
+    @classmethod
+    def from_wire(cls, wire: dict[str, Any]) -> LoggedEvent:
+        return cls(
+            account_id=int(wire["a"]),
+            seq=int(wire["s"]),
+            kind=EventKind(wire["k"]),
+            conversation_id=int(wire["c"]),
+            item_id=None if wire["i"] is None else int(wire["i"]),
+            data=wire["d"],
+            created_at=datetime.fromisoformat(wire["t"]),
+        )
+
+
+async def append_events(
+    recipients: Iterable[int],
+    kind: EventKind,
+    *,
+    conversation_id: int,
+    now: datetime,
+    item_id: int | None = None,
+    data: dict[str, Any] | None = None,
+) -> list[LoggedEvent]:
+    """Append one event per recipient; call inside the transaction of the change.
+
+    Recipients are locked in ascending id order so that two transactions touching
+    the same pair of accounts can never deadlock on PostgreSQL.
+    """
+    logged: list[LoggedEvent] = []
+    rows: list[Event] = []
+    for account_id in sorted(set(recipients)):
+        seq = await _next_seq(account_id)
+        rows.append(
+            Event(
+                account_id=account_id,
+                seq=seq,
+                kind=kind,
+                conversation_id=conversation_id,
+                item_id=item_id,
+                data=data,
+                created_at=now,
+            )
+        )
+        logged.append(
+            LoggedEvent(account_id, seq, kind, conversation_id, item_id, data, now)
+        )
+    await Event.bulk_create(rows)
+    return logged
+
+
+async def _next_seq(account_id: int) -> int:
+    """Take the account's next cursor; the row stays locked until the transaction ends."""
+    db = Account._meta.db
+    placeholder = "$1" if db.capabilities.dialect == "postgres" else "?"
+    _, rows = await db.execute_query(
+        f'UPDATE "accounts" SET "event_seq" = "event_seq" + 1 WHERE "id" = {placeholder} '
+        'RETURNING "event_seq"',
+        [account_id],
+    )
+    return int(rows[0]["event_seq"])
+
+
+async def events_after(account_id: int, after: int, limit: int = 500) -> list[LoggedEvent]:
+    """The account's events with a cursor above `after`, oldest first."""
+    rows = await Event.filter(account_id=account_id, seq__gt=after).order_by("seq").limit(limit)
+    return [LoggedEvent.from_row(row) for row in rows]
+
+
+async def latest_seq(account_id: int) -> int:
+    seq = await Account.filter(id=account_id).limit(1).values_list("event_seq", flat=True)
+    return int(seq[0]) if seq else 0

@@ -1,0 +1,89 @@
+"""The conversation feed: messages and order events in one chronological table.
+
+Every feed item is a row of `feed_items` with an increasing id, so one keyset
+scan over (conversation, id) serves any page at any depth, with or without a
+kind filter, and never uses OFFSET. Messages are items of kind MESSAGE.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+from models.accounts import Account
+from models.errors import InvalidInput
+
+
+class FeedItemKind(StrEnum):
+    MESSAGE = "message"
+    ORDER_EVENT = "order_event"
+
+
+class OrderEventType(StrEnum):
+    CREATED = "created"
+    STATUS_CHANGED = "status_changed"
+
+
+class FeedItem(Model):
+    id = fields.BigIntField(primary_key=True)
+    conversation_id = fields.BigIntField()
+    kind = fields.CharEnumField(FeedItemKind, max_length=16)
+    # The sender of a message; the actor of an event where there is one.
+    author: fields.ForeignKeyNullableRelation[Account] = fields.ForeignKeyField(
+        "models.Account", related_name=False, null=True
+    )
+    author_id: int | None
+    order_id = fields.BigIntField(null=True)
+    body = fields.TextField(null=True)
+    idempotency_key = fields.CharField(max_length=128, null=True)
+    event = fields.CharEnumField(OrderEventType, max_length=32, null=True)
+    order_status = fields.CharField(max_length=32, null=True)
+    previous_status = fields.CharField(max_length=32, null=True)
+    # When the recipient read this message (read receipts).
+    read_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "feed_items"
+        unique_together = (("author", "idempotency_key"),)
+        indexes = (("conversation_id", "id"), ("conversation_id", "kind", "id"))
+
+    @property
+    def is_message(self) -> bool:
+        return self.kind == FeedItemKind.MESSAGE
+
+
+async def feed_page(
+    conversation_id: int,
+    kinds: Sequence[FeedItemKind] | None,
+    *,
+    last: int | None = None,
+    before: int | None = None,
+    first: int | None = None,
+    after: int | None = None,
+) -> tuple[list[FeedItem], bool, bool]:
+    """A page of a conversation's feed, oldest first, and (has_older, has_newer).
+
+    `last`/`before` scroll up from the bottom (newest) toward the first item;
+    `first`/`after` read forward from a cursor. Exactly one direction is used.
+    """
+    if first is not None and last is not None:
+        raise InvalidInput("first", "Use either first/after or last/before, not both.")
+    query = FeedItem.filter(conversation_id=conversation_id)
+    if kinds is not None:
+        query = query.filter(kind__in=list(kinds))
+    if first is not None:
+        if after is not None:
+            query = query.filter(id__gt=after)
+        forward = await query.order_by("id").limit(first + 1)
+        items = forward[:first]
+        return items, after is not None, len(forward) > first
+    size = 20 if last is None else last
+    if before is not None:
+        query = query.filter(id__lt=before)
+    backward = await query.order_by("-id").limit(size + 1)
+    items = list(reversed(backward[:size]))
+    return items, len(backward) > size, before is not None

@@ -1,0 +1,1 @@
+"""Thin GraphQL resolvers: caller from context, one domain call, result mapped to schema types."""

@@ -1,0 +1,49 @@
+"""Accounts: the caller's own, and the service token's create/update."""
+
+from __future__ import annotations
+
+import strawberry
+
+from models import accounts as m
+from models.errors import ParleyError
+from resolvers.inputs import parse_id
+from schema.accounts import Account, AccountResult, CreateAccountInput, UpdateAccountInput
+from schema.context import Info
+from schema.errors import from_domain
+
+
+async def me(info: Info) -> Account:
+    row = await m.get_account(info.context.account_id())
+    return Account.from_model(row)
+
+
+async def create_account(info: Info, input: CreateAccountInput) -> AccountResult:
+    info.context.require_service()
+    try:
+        row = await m.create_account(
+            info.context.services.clock,
+            kind=m.AccountKind(input.kind),
+            name=input.name,
+            time_zone=input.time_zone,
+            status=m.AccountStatus(input.status),
+            discoverable=input.discoverable,
+        )
+    except ParleyError as exc:
+        return from_domain(exc)  # type: ignore[return-value]
+    return Account.from_model(row)  # type: ignore[return-value]
+
+
+async def update_account(info: Info, id: strawberry.ID, input: UpdateAccountInput) -> AccountResult:
+    info.context.require_service()
+    try:
+        row = await m.update_account(
+            info.context.services.clock,
+            parse_id(id, "The account"),
+            name=input.name,
+            time_zone=input.time_zone,
+            status=None if input.status is None else m.AccountStatus(input.status),
+            discoverable=input.discoverable,
+        )
+    except ParleyError as exc:
+        return from_domain(exc)  # type: ignore[return-value]
+    return Account.from_model(row)  # type: ignore[return-value]

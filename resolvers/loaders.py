@@ -1,0 +1,64 @@
+"""DataLoaders, built fresh for every operation (and every subscription event)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from strawberry.dataloader import DataLoader
+
+from models.accounts import Account
+from models.feed import FeedItem
+from models.orders import Order
+
+
+async def _accounts(ids: Sequence[int]) -> list[Account | None]:
+    rows = {row.id: row for row in await Account.filter(id__in=set(ids))}
+    return [rows.get(i) for i in ids]
+
+
+async def _orders(ids: Sequence[int]) -> list[Order | None]:
+    rows = {row.id: row for row in await Order.filter(id__in=set(ids))}
+    return [rows.get(i) for i in ids]
+
+
+async def _orders_of_conversations(ids: Sequence[int]) -> list[list[Order]]:
+    grouped: dict[int, list[Order]] = defaultdict(list)
+    for row in await Order.filter(conversation_id__in=set(ids)).order_by("id"):
+        grouped[row.conversation_id].append(row)
+    return [grouped.get(i, []) for i in ids]
+
+
+async def _feed_items(ids: Sequence[int]) -> list[FeedItem | None]:
+    rows = {row.id: row for row in await FeedItem.filter(id__in=set(ids))}
+    return [rows.get(i) for i in ids]
+
+
+class AccountByIdLoader(DataLoader[int, Account | None]):
+    def __init__(self) -> None:
+        super().__init__(load_fn=_accounts)
+
+
+class OrderByIdLoader(DataLoader[int, Order | None]):
+    def __init__(self) -> None:
+        super().__init__(load_fn=_orders)
+
+
+class OrdersByConversationLoader(DataLoader[int, list[Order]]):
+    def __init__(self) -> None:
+        super().__init__(load_fn=_orders_of_conversations)
+
+
+class FeedItemByIdLoader(DataLoader[int, FeedItem | None]):
+    def __init__(self) -> None:
+        super().__init__(load_fn=_feed_items)
+
+
+class Loaders:
+    """One operation's loaders; never shared across operations."""
+
+    def __init__(self) -> None:
+        self.account_by_id = AccountByIdLoader()
+        self.order_by_id = OrderByIdLoader()
+        self.orders_by_conversation = OrdersByConversationLoader()
+        self.feed_item_by_id = FeedItemByIdLoader()

@@ -1,0 +1,51 @@
+"""Orders: a party reads them; the service token creates them and moves them along."""
+
+from __future__ import annotations
+
+import strawberry
+
+from models import orders as m
+from models.errors import ParleyError
+from resolvers.inputs import parse_id
+from schema.context import Info
+from schema.errors import from_domain
+from schema.orders import CreateOrderInput, Order, OrderResult, OrderStatus
+
+
+async def order(info: Info, id: strawberry.ID) -> Order | None:
+    viewer = info.context.account_id()
+    try:
+        row = await m.get_order_for(viewer, parse_id(id, "The order"))
+    except ParleyError:
+        return None
+    return Order.from_model(row)
+
+
+async def create_order(info: Info, input: CreateOrderInput) -> OrderResult:
+    info.context.require_service()
+    services = info.context.services
+    try:
+        change = await m.create_order(
+            services.clock,
+            client_id=parse_id(input.client_id, "The client"),
+            freelancer_id=parse_id(input.freelancer_id, "The freelancer"),
+            title=input.title,
+            job_type=input.job_type,
+        )
+    except ParleyError as exc:
+        return from_domain(exc)  # type: ignore[return-value]
+    await services.bus.publish(change.events)
+    return Order.from_model(change.order)
+
+
+async def change_order_status(info: Info, id: strawberry.ID, status: OrderStatus) -> OrderResult:
+    info.context.require_service()
+    services = info.context.services
+    try:
+        change = await m.change_order_status(
+            services.clock, parse_id(id, "The order"), m.OrderStatus(status)
+        )
+    except ParleyError as exc:
+        return from_domain(exc)  # type: ignore[return-value]
+    await services.bus.publish(change.events)
+    return Order.from_model(change.order)

@@ -1,0 +1,85 @@
+"""Accounts as the API shows them: Client and Freelancer, both an Account."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+
+from models import accounts as m
+from schema.errors import InvalidInputError, NotFoundError
+
+AccountStatus = strawberry.enum(
+    m.AccountStatus,
+    name="AccountStatus",
+    description="An account's standing; anything but ACTIVE limits what it may do.",
+)
+AccountKind = strawberry.enum(
+    m.AccountKind, name="AccountKind", description="Which side of the marketplace an account is on."
+)
+
+
+@strawberry.interface(description="A party to conversations: a client or a freelancer.")
+class Account:
+    id: strawberry.ID = strawberry.field(
+        description="Parley's id of the account (the token's sub)."
+    )
+    name: str = strawberry.field(description="Display name.")
+    time_zone: str = strawberry.field(description="IANA time zone, e.g. Europe/Berlin.")
+    status: AccountStatus = strawberry.field(description="The account's standing.")
+    created_at: datetime = strawberry.field(description="When the account was created.")
+
+    @staticmethod
+    def from_model(row: m.Account) -> Account:
+        common = {
+            "id": strawberry.ID(str(row.id)),
+            "name": row.name,
+            "time_zone": row.time_zone,
+            "status": m.AccountStatus(row.status),
+            "created_at": row.created_at,
+        }
+        if row.kind == m.AccountKind.CLIENT:
+            return Client(**common)
+        return Freelancer(**common, discoverable=row.discoverable)
+
+
+@strawberry.type(description="A customer, brand or buyer who orders work from freelancers.")
+class Client(Account):
+    pass
+
+
+@strawberry.type(description="A writer, creator or seller who works on clients' orders.")
+class Freelancer(Account):
+    discoverable: bool = strawberry.field(
+        description="Whether clients may find this freelancer in the marketplace and write first."
+    )
+
+
+@strawberry.input(description="A new account, created by the marketplace's service token.")
+class CreateAccountInput:
+    kind: AccountKind = strawberry.field(description="CLIENT or FREELANCER.")
+    name: str = strawberry.field(description="Display name, 1 to 200 characters.")
+    time_zone: str = strawberry.field(default="UTC", description="IANA time zone name.")
+    status: AccountStatus = strawberry.field(
+        default=m.AccountStatus.ACTIVE, description="Initial standing."
+    )
+    discoverable: bool = strawberry.field(
+        default=True, description="Freelancers: may clients find them in the marketplace."
+    )
+
+
+@strawberry.input(description="Changes to an account; omitted fields stay as they are.")
+class UpdateAccountInput:
+    name: str | None = strawberry.field(default=None, description="New display name.")
+    time_zone: str | None = strawberry.field(default=None, description="New IANA time zone.")
+    status: AccountStatus | None = strawberry.field(default=None, description="New standing.")
+    discoverable: bool | None = strawberry.field(
+        default=None, description="Freelancers: may clients find them in the marketplace."
+    )
+
+
+AccountResult = Annotated[
+    Client | Freelancer | NotFoundError | InvalidInputError,
+    strawberry.union("AccountResult", description="The account, or why the change was refused."),
+]

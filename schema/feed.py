@@ -1,0 +1,67 @@
+"""The conversation feed: a Relay-style connection of messages and order events."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated
+
+import strawberry
+
+from models import feed as feed_m
+from schema.messaging import Message
+from schema.orders import OrderEvent
+
+FeedItem = Annotated[
+    Message | OrderEvent,
+    strawberry.union(
+        "FeedItem", description="One entry of a conversation's feed: a message or an order event."
+    ),
+]
+
+
+@strawberry.enum(description="Which feed items to show.")
+class FeedFilter(Enum):
+    ALL = "all"
+    ORDERS = "orders"
+    MESSAGES = "messages"
+
+    def kinds(self) -> list[feed_m.FeedItemKind] | None:
+        if self is FeedFilter.ORDERS:
+            return [feed_m.FeedItemKind.ORDER_EVENT]
+        if self is FeedFilter.MESSAGES:
+            return [feed_m.FeedItemKind.MESSAGE]
+        return None
+
+    def admits(self, kind: feed_m.FeedItemKind) -> bool:
+        kinds = self.kinds()
+        return kinds is None or kind in kinds
+
+
+def feed_item_from_model(row: feed_m.FeedItem) -> Message | OrderEvent:
+    if row.kind == feed_m.FeedItemKind.MESSAGE:
+        return Message.from_model(row)
+    return OrderEvent.from_model(row)
+
+
+@strawberry.type(description="Where a page sits in the whole list.")
+class PageInfo:
+    has_previous_page: bool = strawberry.field(
+        description="True when older items exist before this page (scroll up for more)."
+    )
+    has_next_page: bool = strawberry.field(description="True when newer items follow this page.")
+    start_cursor: str | None = strawberry.field(description="Cursor of the page's first item.")
+    end_cursor: str | None = strawberry.field(description="Cursor of the page's last item.")
+
+
+@strawberry.type(description="A feed item with its cursor.")
+class FeedEdge:
+    cursor: str = strawberry.field(description="Opaque position of this item.")
+    node: FeedItem = strawberry.field(description="The item.")
+
+
+@strawberry.type(
+    description="A page of a conversation's feed, oldest first (newest at the bottom)."
+)
+class FeedConnection:
+    edges: list[FeedEdge] = strawberry.field(description="The page's items, oldest first.")
+    page_info: PageInfo = strawberry.field(description="Paging state.")

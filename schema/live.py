@@ -1,0 +1,186 @@
+"""Subscriptions: live messages, feed updates and unread indicators, resumable by cursor.
+
+Every payload carries a `cursor`; pass the last one you saw as `after` when you
+reconnect and the server replays exactly what you missed before going live.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from datetime import datetime
+from enum import Enum
+from typing import Annotated
+
+import strawberry
+from graphql import GraphQLError
+
+from models.conversations import participant_view
+from models.errors import ParleyError
+from models.events import EventKind
+from resolvers.inputs import decode_int_cursor, encode_cursor, parse_id, query_error
+from schema.context import Info
+from schema.conversations import Conversation, UnreadSummary
+from schema.feed import FeedFilter, FeedItem, feed_item_from_model
+from schema.messaging import Message
+from subscriptions.feed import FeedChange, feed_changes, new_messages
+from subscriptions.streams import StreamClosed
+from subscriptions.unread import unread_changes
+
+CURSOR = "ev"
+
+
+def _after(value: str | None) -> int | None:
+    try:
+        return decode_int_cursor(value, CURSOR, "after")
+    except ParleyError as exc:
+        raise query_error(exc) from exc
+
+
+def _closed(exc: StreamClosed) -> GraphQLError:
+    return GraphQLError(
+        f"The stream was closed by the server ({exc}); resubscribe with your last cursor.",
+        extensions={"code": "STREAM_CLOSED"},
+    )
+
+
+@strawberry.type(description="A new message in one of the caller's conversations.")
+class MessageEvent:
+    cursor: str = strawberry.field(description="Pass as `after` to resume after this event.")
+    message: Message = strawberry.field(description="The message (sent by either side).")
+
+
+@strawberry.enum(description="What changed in the feed.")
+class FeedUpdateKind(Enum):
+    ADDED = "added"
+    READ = "read"
+
+
+@strawberry.type(description="A new feed item, or a read receipt, in one conversation.")
+class FeedUpdate:
+    cursor: str = strawberry.field(description="Pass as `after` to resume after this update.")
+    conversation_id: strawberry.ID = strawberry.field(description="The conversation.")
+    kind: FeedUpdateKind = strawberry.field(description="ADDED for a new item, READ for a receipt.")
+    item: FeedItem | None = strawberry.field(
+        description="The new item (ADDED), or the newest message read (READ)."
+    )
+    read_by: strawberry.ID | None = strawberry.field(
+        description="READ: the account that read the conversation."
+    )
+    read_up_to: strawberry.ID | None = strawberry.field(
+        description="READ: every item up to this id is read."
+    )
+    read_at: datetime | None = strawberry.field(description="READ: when it was read.")
+
+    @classmethod
+    def from_change(cls, change: FeedChange) -> FeedUpdate:
+        event = change.event
+        item = feed_item_from_model(change.item) if change.item is not None else None
+        common = {
+            "cursor": encode_cursor(CURSOR, event.seq),
+            "conversation_id": strawberry.ID(str(event.conversation_id)),
+            "item": item,
+        }
+        if event.kind == EventKind.READ and event.data is not None:
+            return cls(
+                **common,
+                kind=FeedUpdateKind.READ,
+                read_by=strawberry.ID(str(event.data["reader"])),
+                read_up_to=strawberry.ID(str(event.data["up_to"])),
+                read_at=datetime.fromisoformat(event.data["read_at"]),
+            )
+        return cls(**common, kind=FeedUpdateKind.ADDED, read_by=None, read_up_to=None, read_at=None)
+
+
+@strawberry.type(
+    description="A conversation's unread indicator and the menu bubble, as they are now."
+)
+class UnreadIndicator:
+    cursor: str = strawberry.field(description="Pass as `after` to resume after this change.")
+    conversation: Conversation = strawberry.field(
+        description="The conversation whose indicator changed (hasUnread, unreadCount)."
+    )
+    summary: UnreadSummary = strawberry.field(description="The caller's menu-bubble totals.")
+
+
+@strawberry.type(description="Live updates over WebSocket (graphql-transport-ws).")
+class Subscription:
+    @strawberry.subscription(
+        description="Every new message in any of the caller's conversations, sent or received."
+    )
+    async def message_received(
+        self,
+        info: Info,
+        after: Annotated[
+            str | None,
+            strawberry.argument(description="Resume after this cursor (replays what was missed)."),
+        ] = None,
+    ) -> AsyncGenerator[MessageEvent, None]:
+        account = info.context.account_id()
+        services = info.context.services
+        try:
+            async for change in new_messages(services.bus.hub, account, _after(after)):
+                assert change.item is not None
+                info.context.fresh_loaders()
+                yield MessageEvent(
+                    cursor=encode_cursor(CURSOR, change.event.seq),
+                    message=Message.from_model(change.item),
+                )
+        except StreamClosed as exc:
+            raise _closed(exc) from exc
+
+    @strawberry.subscription(
+        description="New feed items and read receipts of one conversation, for both participants."
+    )
+    async def feed_updates(
+        self,
+        info: Info,
+        conversation_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The conversation.")
+        ],
+        filter: Annotated[
+            FeedFilter, strawberry.argument(description="Which kinds of items to push.")
+        ] = FeedFilter.ALL,
+        after: Annotated[
+            str | None,
+            strawberry.argument(description="Resume after this cursor (replays what was missed)."),
+        ] = None,
+    ) -> AsyncGenerator[FeedUpdate, None]:
+        account = info.context.account_id()
+        services = info.context.services
+        try:
+            conversation = parse_id(conversation_id, "The conversation")
+            await participant_view(account, conversation)
+        except ParleyError as exc:
+            raise query_error(exc) from exc
+        stream = feed_changes(
+            services.bus.hub, account, conversation, filter.kinds(), _after(after)
+        )
+        try:
+            async for change in stream:
+                info.context.fresh_loaders()
+                yield FeedUpdate.from_change(change)
+        except StreamClosed as exc:
+            raise _closed(exc) from exc
+
+    @strawberry.subscription(
+        description="The caller's unread indicators: each changed conversation and the totals."
+    )
+    async def unread_indicators(
+        self,
+        info: Info,
+        after: Annotated[
+            str | None, strawberry.argument(description="Resume after this cursor.")
+        ] = None,
+    ) -> AsyncGenerator[UnreadIndicator, None]:
+        account = info.context.account_id()
+        services = info.context.services
+        try:
+            async for change in unread_changes(services.bus.hub, account, _after(after)):
+                info.context.fresh_loaders()
+                yield UnreadIndicator(
+                    cursor=encode_cursor(CURSOR, change.event.seq),
+                    conversation=Conversation.from_model(change.participant),
+                    summary=UnreadSummary.from_model(change.summary),
+                )
+        except StreamClosed as exc:
+            raise _closed(exc) from exc

@@ -1,0 +1,86 @@
+"""Messages and the inputs and results of sending and reading them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+
+from models import feed as feed_m
+from schema.accounts import Account
+from schema.context import Info
+from schema.errors import IdempotencyKeyReusedError, InvalidInputError, NotFoundError
+from schema.orders import Order
+
+
+@strawberry.type(description="A message in a conversation, optionally about one order.")
+class Message:
+    _row: strawberry.Private[feed_m.FeedItem]
+    id: strawberry.ID = strawberry.field(description="The message's id (also its feed item id).")
+    conversation_id: strawberry.ID = strawberry.field(
+        description="The conversation it was sent in."
+    )
+    body: str = strawberry.field(description="The text, 1 to 5,000 characters.")
+    created_at: datetime = strawberry.field(description="When it was sent.")
+    read_at: datetime | None = strawberry.field(
+        description="When the recipient read it (read receipt); null while unread."
+    )
+
+    @strawberry.field(description="Who sent it.")
+    async def sender(self, info: Info) -> Account:
+        assert self._row.author_id is not None
+        row = await info.context.loaders.account_by_id.load(self._row.author_id)
+        assert row is not None
+        return Account.from_model(row)
+
+    @strawberry.field(description="True when the caller sent it.")
+    def is_mine(self, info: Info) -> bool:
+        caller = info.context.caller
+        return caller is not None and caller.account_id == self._row.author_id
+
+    @strawberry.field(description="The order the message is about, if any.")
+    async def order(self, info: Info) -> Order | None:
+        if self._row.order_id is None:
+            return None
+        row = await info.context.loaders.order_by_id.load(self._row.order_id)
+        return Order.from_model(row) if row is not None else None
+
+    @classmethod
+    def from_model(cls, row: feed_m.FeedItem) -> Message:
+        return cls(
+            _row=row,
+            id=strawberry.ID(str(row.id)),
+            conversation_id=strawberry.ID(str(row.conversation_id)),
+            body=row.body or "",
+            created_at=row.created_at,
+            read_at=row.read_at,
+        )
+
+
+@strawberry.input(
+    description="A message to send. Give conversationId, or counterpartId to write first."
+)
+class SendMessageInput:
+    body: str = strawberry.field(description="The text, 1 to 5,000 characters.")
+    conversation_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The conversation to send in."
+    )
+    counterpart_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="The other party, when no conversation exists yet (opens one where allowed).",
+    )
+    order_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The order the message is about, if any."
+    )
+    idempotency_key: str | None = strawberry.field(
+        default=None,
+        description="A key chosen by the client (e.g. a UUID): a retried send with the same key "
+        "returns the first message instead of sending twice.",
+    )
+
+
+SendMessageResult = Annotated[
+    Message | NotFoundError | InvalidInputError | IdempotencyKeyReusedError,
+    strawberry.union("SendMessageResult", description="The sent message, or why it was not sent."),
+]

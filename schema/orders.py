@@ -1,0 +1,91 @@
+"""Orders (jobs) and the order events that appear in a conversation's feed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+
+from models import feed as feed_m
+from models import orders as m
+from schema.context import Info
+from schema.errors import InvalidInputError, InvalidTransitionError, NotFoundError
+
+OrderStatus = strawberry.enum(
+    m.OrderStatus,
+    name="OrderStatus",
+    description="Where an order is in its life: open, in progress, final review, completed or cancelled.",
+)
+OrderEventType = strawberry.enum(
+    feed_m.OrderEventType, name="OrderEventType", description="What happened to an order."
+)
+
+
+@strawberry.type(description="A job a client ordered from a freelancer.")
+class Order:
+    _row: strawberry.Private[m.Order]
+    id: strawberry.ID = strawberry.field(description="The order's id.")
+    title: str = strawberry.field(description="What the job is.")
+    job_type: str = strawberry.field(description="The marketplace's job type, e.g. standard.")
+    status: OrderStatus = strawberry.field(description="The order's current status.")
+    conversation_id: strawberry.ID = strawberry.field(description="The conversation it belongs to.")
+    created_at: datetime = strawberry.field(description="When the order was placed.")
+    updated_at: datetime = strawberry.field(description="When the order last changed.")
+
+    @classmethod
+    def from_model(cls, row: m.Order) -> Order:
+        return cls(
+            _row=row,
+            id=strawberry.ID(str(row.id)),
+            title=row.title,
+            job_type=row.job_type,
+            status=m.OrderStatus(row.status),
+            conversation_id=strawberry.ID(str(row.conversation_id)),
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+        )
+
+
+@strawberry.type(description="A change to an order, shown in the conversation's feed.")
+class OrderEvent:
+    _row: strawberry.Private[feed_m.FeedItem]
+    id: strawberry.ID = strawberry.field(description="The feed item's id.")
+    event: OrderEventType = strawberry.field(description="Created, or a status change.")
+    status: OrderStatus = strawberry.field(description="The order's status after this event.")
+    previous_status: OrderStatus | None = strawberry.field(
+        description="The status before a change; null for creation."
+    )
+    created_at: datetime = strawberry.field(description="When it happened.")
+
+    @strawberry.field(description="The order this event is about.")
+    async def order(self, info: Info) -> Annotated[Order, strawberry.lazy("schema.orders")]:
+        assert self._row.order_id is not None
+        row = await info.context.loaders.order_by_id.load(self._row.order_id)
+        assert row is not None
+        return Order.from_model(row)
+
+    @classmethod
+    def from_model(cls, row: feed_m.FeedItem) -> OrderEvent:
+        return cls(
+            _row=row,
+            id=strawberry.ID(str(row.id)),
+            event=feed_m.OrderEventType(row.event),
+            status=m.OrderStatus(row.order_status),
+            previous_status=m.OrderStatus(row.previous_status) if row.previous_status else None,
+            created_at=row.created_at,
+        )
+
+
+@strawberry.input(description="A new order between a client and a freelancer (service token).")
+class CreateOrderInput:
+    client_id: strawberry.ID = strawberry.field(description="The ordering client.")
+    freelancer_id: strawberry.ID = strawberry.field(description="The freelancer doing the job.")
+    title: str = strawberry.field(description="What the job is, 1 to 200 characters.")
+    job_type: str = strawberry.field(default="standard", description="The marketplace's job type.")
+
+
+OrderResult = Annotated[
+    Order | NotFoundError | InvalidInputError | InvalidTransitionError,
+    strawberry.union("OrderResult", description="The order, or why the change was refused."),
+]

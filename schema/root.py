@@ -1,0 +1,194 @@
+"""The root Query, Mutation and Subscription, and the Schema built from them."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Annotated
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import MaskErrors, ParserCache, ValidationCache
+from strawberry.schema.config import StrawberryConfig
+
+from resolvers import accounts, conversations, feed, messaging, orders
+from schema.accounts import (
+    Account,
+    AccountResult,
+    Client,
+    CreateAccountInput,
+    Freelancer,
+    UpdateAccountInput,
+)
+from schema.context import Info
+from schema.conversations import (
+    Conversation,
+    ConversationConnection,
+    MarkReadResult,
+    UnreadSummary,
+)
+from schema.feed import FeedConnection, FeedFilter
+from schema.live import Subscription
+from schema.messaging import SendMessageInput, SendMessageResult
+from schema.orders import CreateOrderInput, Order, OrderResult, OrderStatus
+
+
+@strawberry.type(description="Reads. Every field needs a bearer token.")
+class Query:
+    @strawberry.field(description="The calling account.")
+    async def me(self, info: Info) -> Account:
+        return await accounts.me(info)
+
+    @strawberry.field(
+        description="The caller's conversations: unread first, then by last activity."
+    )
+    async def conversations(
+        self,
+        info: Info,
+        first: Annotated[
+            int | None, strawberry.argument(description="Page size (max 100).")
+        ] = None,
+        after: Annotated[
+            str | None, strawberry.argument(description="Continue after this cursor.")
+        ] = None,
+    ) -> ConversationConnection:
+        return await conversations.conversations(info, first, after)
+
+    @strawberry.field(
+        description="One of the caller's conversations; null if unknown or not theirs."
+    )
+    async def conversation(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The conversation id.")],
+    ) -> Conversation | None:
+        return await conversations.conversation(info, id)
+
+    @strawberry.field(
+        description="A conversation's feed, chronological with the newest at the bottom. "
+        "Scroll up with last/before; read forward with first/after."
+    )
+    async def feed(
+        self,
+        info: Info,
+        conversation_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The conversation.")
+        ],
+        filter: Annotated[
+            FeedFilter, strawberry.argument(description="ALL, ORDERS or MESSAGES.")
+        ] = FeedFilter.ALL,
+        last: Annotated[
+            int | None,
+            strawberry.argument(description="How many items up to `before` (default 20, max 100)."),
+        ] = None,
+        before: Annotated[
+            str | None, strawberry.argument(description="Items older than this cursor.")
+        ] = None,
+        first: Annotated[
+            int | None, strawberry.argument(description="How many items after `after` (max 100).")
+        ] = None,
+        after: Annotated[
+            str | None, strawberry.argument(description="Items newer than this cursor.")
+        ] = None,
+    ) -> FeedConnection:
+        return await feed.feed(info, conversation_id, filter, last, before, first, after)
+
+    @strawberry.field(
+        description="The menu bubble: conversations with unread messages, and the total."
+    )
+    async def unread_summary(self, info: Info) -> UnreadSummary:
+        return await conversations.unread_summary(info)
+
+    @strawberry.field(description="One of the caller's orders; null if unknown or not theirs.")
+    async def order(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The order id.")],
+    ) -> Order | None:
+        return await orders.order(info, id)
+
+
+@strawberry.type(description="Changes. Account and order mutations need the service token.")
+class Mutation:
+    @strawberry.mutation(
+        description="Send a message. Retries with the same idempotencyKey are safe."
+    )
+    async def send_message(
+        self,
+        info: Info,
+        input: Annotated[SendMessageInput, strawberry.argument(description="The message.")],
+    ) -> SendMessageResult:
+        return await messaging.send_message(info, input)
+
+    @strawberry.mutation(
+        description="Mark the conversation read up to a message (default: everything). "
+        "The counterpart sees readAt on its messages."
+    )
+    async def mark_read(
+        self,
+        info: Info,
+        conversation_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The conversation.")
+        ],
+        up_to: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="The newest item read; default the newest of all."),
+        ] = None,
+    ) -> MarkReadResult:
+        return await conversations.mark_read(info, conversation_id, up_to)
+
+    @strawberry.mutation(description="Service: create a client or freelancer account.")
+    async def create_account(
+        self,
+        info: Info,
+        input: Annotated[CreateAccountInput, strawberry.argument(description="The account.")],
+    ) -> AccountResult:
+        return await accounts.create_account(info, input)
+
+    @strawberry.mutation(description="Service: change an account's name, time zone or standing.")
+    async def update_account(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The account.")],
+        input: Annotated[UpdateAccountInput, strawberry.argument(description="The changes.")],
+    ) -> AccountResult:
+        return await accounts.update_account(info, id, input)
+
+    @strawberry.mutation(description="Service: place an order; opens the pair's conversation.")
+    async def create_order(
+        self,
+        info: Info,
+        input: Annotated[CreateOrderInput, strawberry.argument(description="The order.")],
+    ) -> OrderResult:
+        return await orders.create_order(info, input)
+
+    @strawberry.mutation(description="Service: move an order along its lifecycle.")
+    async def change_order_status(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The order.")],
+        status: Annotated[OrderStatus, strawberry.argument(description="The new status.")],
+    ) -> OrderResult:
+        return await orders.change_order_status(info, id, status)
+
+
+def _expected(error: GraphQLError) -> bool:
+    """Errors we raise on purpose carry a code; anything else is a bug and gets masked."""
+    return bool(error.extensions and "code" in error.extensions) or error.original_error is None
+
+
+def build_schema(*, debug: bool) -> strawberry.Schema:
+    # Extensions are given as factories: strawberry builds fresh ones per operation.
+    extensions: list[object] = [
+        partial(ParserCache, maxsize=512),
+        partial(ValidationCache, maxsize=512),
+    ]
+    if not debug:
+        extensions.append(partial(MaskErrors, should_mask_error=lambda e: not _expected(e)))
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        types=[Client, Freelancer],
+        extensions=extensions,  # type: ignore[arg-type]
+        config=StrawberryConfig(),
+    )

@@ -1,0 +1,60 @@
+"""Live feeds built on the account event stream: new messages and feed changes."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Collection
+from dataclasses import dataclass
+
+from models.events import EventKind, LoggedEvent
+from models.feed import FeedItem, FeedItemKind
+from subscriptions.hub import Hub
+from subscriptions.streams import account_events
+
+
+@dataclass(frozen=True, slots=True)
+class FeedChange:
+    """One feed change for one account: a new item, or a read pointer that moved."""
+
+    event: LoggedEvent
+    item: FeedItem | None  # None when the item was purged before delivery
+
+
+async def _with_items(events: list[LoggedEvent]) -> list[FeedChange]:
+    ids = {event.item_id for event in events if event.item_id is not None}
+    rows = {row.id: row for row in await FeedItem.filter(id__in=ids)} if ids else {}
+    return [FeedChange(event, rows.get(event.item_id or 0)) for event in events]
+
+
+async def new_messages(hub: Hub, account_id: int, after: int | None) -> AsyncIterator[FeedChange]:
+    """Every new message in any of the account's conversations (sent or received)."""
+    async for batch in account_events(hub, account_id, after):
+        wanted = [event for event in batch if event.kind == EventKind.MESSAGE]
+        for change in await _with_items(wanted):
+            if change.item is not None:
+                yield change
+
+
+def _kinds_for(event: LoggedEvent) -> FeedItemKind:
+    if event.kind == EventKind.ITEM:
+        return FeedItemKind.ORDER_EVENT
+    return FeedItemKind.MESSAGE  # messages and read receipts
+
+
+async def feed_changes(
+    hub: Hub,
+    account_id: int,
+    conversation_id: int,
+    kinds: Collection[FeedItemKind] | None,
+    after: int | None,
+) -> AsyncIterator[FeedChange]:
+    """New items and read receipts of one conversation, as one participant sees them."""
+    async for batch in account_events(hub, account_id, after):
+        wanted = [
+            event
+            for event in batch
+            if event.conversation_id == conversation_id
+            and (kinds is None or _kinds_for(event) in kinds)
+        ]
+        for change in await _with_items(wanted):
+            if change.item is not None or change.event.kind == EventKind.READ:
+                yield change

@@ -1,0 +1,92 @@
+"""In-process fan-out of logged events to the subscriptions of each account.
+
+One `Hub` per process. The bus hands it every event it hears; the hub puts
+each into the bounded queue of every local listener of that event's account.
+A listener whose queue is full is marked `overflowed` and its queue is
+dropped: it then re-reads the event log from its cursor, so a slow reader
+costs bounded memory and loses nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+
+from models.events import LoggedEvent
+
+
+class Listener:
+    """One subscription's inbox for one account's events."""
+
+    def __init__(self, account_id: int, capacity: int) -> None:
+        self.account_id = account_id
+        self.capacity = capacity
+        self._queue: asyncio.Queue[LoggedEvent] = asyncio.Queue(maxsize=capacity)
+        self.overflowed = False
+        self.closed_reason: str | None = None
+        self._wakeup = asyncio.Event()
+
+    def offer(self, event: LoggedEvent) -> None:
+        if self.overflowed:
+            return
+        try:
+            self._queue.put_nowait(event)
+        except asyncio.QueueFull:
+            self.overflowed = True
+            while not self._queue.empty():
+                self._queue.get_nowait()
+        self._wakeup.set()
+
+    def close(self, reason: str) -> None:
+        self.closed_reason = reason
+        self._wakeup.set()
+
+    async def wait(self) -> None:
+        """Wait until an event, an overflow or a close is pending."""
+        while self._queue.empty() and not self.overflowed and self.closed_reason is None:
+            self._wakeup.clear()
+            await self._wakeup.wait()
+
+    def drain(self) -> list[LoggedEvent]:
+        events: list[LoggedEvent] = []
+        while not self._queue.empty():
+            events.append(self._queue.get_nowait())
+        return events
+
+    def reset_overflow(self) -> None:
+        self.overflowed = False
+
+
+class Hub:
+    def __init__(self, queue_capacity: int) -> None:
+        self.queue_capacity = queue_capacity
+        self._listeners: dict[int, set[Listener]] = defaultdict(set)
+
+    @asynccontextmanager
+    async def listen(self, account_id: int) -> AsyncIterator[Listener]:
+        listener = Listener(account_id, self.queue_capacity)
+        self._listeners[account_id].add(listener)
+        try:
+            yield listener
+        finally:
+            listeners = self._listeners.get(account_id)
+            if listeners is not None:
+                listeners.discard(listener)
+                if not listeners:
+                    del self._listeners[account_id]
+
+    def dispatch(self, events: Iterable[LoggedEvent]) -> None:
+        for event in events:
+            for listener in self._listeners.get(event.account_id, ()):
+                listener.offer(event)
+
+    def close_all(self, reason: str) -> None:
+        for listeners in self._listeners.values():
+            for listener in listeners:
+                listener.close(reason)
+
+    @property
+    def listener_count(self) -> int:
+        return sum(len(listeners) for listeners in self._listeners.values())

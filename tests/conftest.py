@@ -1,0 +1,155 @@
+"""Fixtures named for the state they create.
+
+Every test gets its own SQLite file, copied from a template migrated once per
+session (so migrations, not `generate_schemas`, define the test schema).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import socket
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import uvicorn
+from tortoise.context import TortoiseContext
+
+from auth import SERVICE_ROLE, Keys, TokenVerifier, issue_token
+from models.accounts import Account, AccountKind, create_account
+from models.clock import ManualClock
+from models.db import apply_migrations, tune_connection
+from models.orders import create_order
+from schema.context import Services
+from schema.root import build_schema
+from server import create_app
+from settings import Settings, tortoise_config
+from subscriptions.bus import EventBus
+from subscriptions.hub import Hub
+from tests.support import Executor
+
+SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789"
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "parley.sqlite3"
+    asyncio.run(apply_migrations(tortoise_config(f"sqlite://{path}")))
+    return path
+
+
+@pytest.fixture
+def db_url(template_db: Path, tmp_path: Path) -> str:
+    path = tmp_path / "parley.sqlite3"
+    shutil.copy(template_db, path)
+    return f"sqlite://{path}"
+
+
+@pytest.fixture
+def settings(db_url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        database_url=db_url,
+        broadcast_url="memory://",
+        data_dir=tmp_path / "data",
+        jwt_secret=SECRET,
+        demo=False,
+        debug=True,
+    )
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock()
+
+
+@pytest.fixture
+async def db(db_url: str) -> AsyncIterator[TortoiseContext]:
+    async with TortoiseContext() as ctx:
+        await ctx.init(config=tortoise_config(db_url))
+        await tune_connection(ctx)
+        yield ctx
+
+
+@pytest.fixture
+async def services(
+    db: TortoiseContext, settings: Settings, clock: ManualClock
+) -> AsyncIterator[Services]:
+    bus = EventBus("memory://", settings.events_channel, Hub(settings.subscriber_queue_size))
+    await bus.start()
+    keys = Keys("HS256", SECRET, SECRET)
+    yield Services(settings=settings, clock=clock, bus=bus, verifier=TokenVerifier(keys, settings))
+    await bus.stop()
+
+
+@pytest.fixture
+def gql(services: Services) -> Executor:
+    return Executor(build_schema(debug=True), services)
+
+
+@pytest.fixture
+async def freelancer(db: TortoiseContext, clock: ManualClock) -> Account:
+    return await create_account(clock, kind=AccountKind.FREELANCER, name="Maya", time_zone="Europe/Berlin")
+
+
+@pytest.fixture
+async def client(db: TortoiseContext, clock: ManualClock) -> Account:
+    return await create_account(clock, kind=AccountKind.CLIENT, name="Acme", time_zone="America/New_York")
+
+
+@pytest.fixture
+async def conversation_with_order(client: Account, freelancer: Account, clock: ManualClock) -> int:
+    """An open order between `client` and `freelancer`; returns the conversation id."""
+    change = await create_order(clock, client_id=client.id, freelancer_id=freelancer.id, title="Blog post")
+    return change.order.conversation_id
+
+
+def token(subject: str | int, role: str | None = None) -> str:
+    from datetime import UTC, datetime, timedelta
+
+    keys = Keys("HS256", SECRET, SECRET)
+    return issue_token(keys, str(subject), role=role, ttl=timedelta(hours=1), now=datetime.now(UTC))
+
+
+SERVICE_TOKEN_ROLE = SERVICE_ROLE
+
+
+@dataclass
+class LiveServer:
+    """A real Parley server on a loopback port."""
+
+    base: str
+    clock: ManualClock
+
+    @property
+    def http(self) -> str:
+        return f"{self.base}/graphql"
+
+    @property
+    def ws(self) -> str:
+        return self.base.replace("http://", "ws://") + "/graphql"
+
+
+@pytest.fixture
+async def live_server(settings: Settings, clock: ManualClock) -> AsyncIterator[LiveServer]:
+    """uvicorn serving the real app on a loopback socket; ready when this yields."""
+    app = create_app(settings, clock=clock)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    config = uvicorn.Config(app, log_level="warning", lifespan="on")
+    config.load()
+    server = uvicorn.Server(config)
+    server.lifespan = config.lifespan_class(config)
+    await server.startup(sockets=[sock])  # returns once the lifespan ran and it listens
+    assert server.started, "the server did not start"
+    main_loop = asyncio.create_task(server.main_loop())
+    port = sock.getsockname()[1]
+    yield LiveServer(base=f"http://127.0.0.1:{port}", clock=clock)
+    server.should_exit = True
+    await asyncio.wait_for(main_loop, 10)
+    await server.shutdown(sockets=[sock])
+    sock.close()
+
+

@@ -1,0 +1,103 @@
+"""Test helpers: a GraphQL executor bound to a caller, and a graphql-transport-ws client."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import strawberry
+from websockets.asyncio.client import ClientConnection, connect
+
+from auth import Caller
+from schema.context import Context, Services
+
+WAIT = 10.0  # seconds to wait for an event before a test fails
+
+
+@dataclass
+class Executor:
+    """Runs documents through `schema.execute`/`schema.subscribe` as a given caller."""
+
+    schema: strawberry.Schema
+    services: Services
+
+    def context(self, caller: Caller | None) -> Context:
+        return Context(services=self.services, caller=caller)
+
+    async def execute(
+        self, document: str, variables: dict[str, Any] | None = None, *, as_: Caller | None
+    ) -> dict[str, Any]:
+        result = await self.schema.execute(
+            document, variable_values=variables, context_value=self.context(as_)
+        )
+        if result.errors:
+            raise AssertionError([error.formatted for error in result.errors])
+        assert result.data is not None
+        return result.data
+
+    async def errors(
+        self, document: str, variables: dict[str, Any] | None = None, *, as_: Caller | None
+    ) -> list[dict[str, Any]]:
+        result = await self.schema.execute(
+            document, variable_values=variables, context_value=self.context(as_)
+        )
+        assert result.errors, "expected errors"
+        return [dict(error.formatted) for error in result.errors]
+
+
+def account(account_id: int) -> Caller:
+    return Caller(account_id=account_id)
+
+
+SERVICE = Caller(account_id=None, is_service=True)
+
+
+class GraphQLWSClient:
+    """A minimal graphql-transport-ws client over a real WebSocket."""
+
+    def __init__(self, connection: ClientConnection) -> None:
+        self.connection = connection
+
+    @classmethod
+    async def open(cls, url: str, token: str | None, *, init: bool = True) -> GraphQLWSClient:
+        connection = await connect(url, subprotocols=["graphql-transport-ws"])  # type: ignore[list-item]
+        client = cls(connection)
+        if init:
+            payload = {"authorization": f"Bearer {token}"} if token else {}
+            await client.send({"type": "connection_init", "payload": payload})
+            ack = await client.receive()
+            assert ack["type"] == "connection_ack", ack
+        return client
+
+    async def send(self, message: dict[str, Any]) -> None:
+        await self.connection.send(json.dumps(message))
+
+    async def receive(self, timeout: float = WAIT) -> dict[str, Any]:
+        raw = await asyncio.wait_for(self.connection.recv(), timeout)
+        message: dict[str, Any] = json.loads(raw)
+        return message
+
+    async def subscribe(
+        self, operation_id: str, query: str, variables: dict[str, Any] | None = None
+    ) -> None:
+        await self.send(
+            {"id": operation_id, "type": "subscribe", "payload": {"query": query, "variables": variables or {}}}
+        )
+
+    async def next_payload(self, operation_id: str, timeout: float = WAIT) -> dict[str, Any]:
+        """The next `next` message's data for `operation_id` (pings are answered)."""
+        while True:
+            message = await self.receive(timeout)
+            if message["type"] == "ping":
+                await self.send({"type": "pong"})
+                continue
+            assert message.get("id") == operation_id, message
+            assert message["type"] == "next", message
+            assert "errors" not in message["payload"], message
+            data: dict[str, Any] = message["payload"]["data"]
+            return data
+
+    async def close(self) -> None:
+        await self.connection.close()
