@@ -1,7 +1,7 @@
 """The domain's expected failures, one small tree.
 
-    ParleyError                 every expected failure: a stable `code` and a message a UI can show
-    ├── NotFound                unknown id, or one the caller may not see (indistinguishable on purpose)
+    ParleyError                 an expected failure: a stable `code`, a message a UI shows
+    ├── NotFound                unknown id, or one the caller may not see (told apart by no one)
     ├── InvalidInput            a value is malformed or out of range (`field` names it)
     ├── IdempotencyKeyReused    the key was used before for a different request
     ├── InvalidTransition       an order cannot move from its status to the one asked for

@@ -37,7 +37,7 @@ class Event(Model):
     kind = fields.CharEnumField(EventKind, max_length=16)
     conversation_id = fields.BigIntField()
     item_id = fields.BigIntField(null=True)
-    data: dict[str, Any] | None = fields.JSONField(null=True)  # type: ignore[assignment]
+    data: dict[str, Any] | None = fields.JSONField(null=True)
     created_at = fields.DatetimeField()
 
     class Meta:
@@ -122,9 +122,7 @@ async def append_events(
                 created_at=now,
             )
         )
-        logged.append(
-            LoggedEvent(account_id, seq, kind, conversation_id, item_id, data, now)
-        )
+        logged.append(LoggedEvent(account_id, seq, kind, conversation_id, item_id, data, now))
     await Event.bulk_create(rows)
     return logged
 
@@ -148,5 +146,5 @@ async def events_after(account_id: int, after: int, limit: int = 500) -> list[Lo
 
 
 async def latest_seq(account_id: int) -> int:
-    seq = await Account.filter(id=account_id).limit(1).values_list("event_seq", flat=True)
-    return int(seq[0]) if seq else 0
+    rows = await Account.filter(id=account_id).limit(1).values("event_seq")
+    return int(rows[0]["event_seq"]) if rows else 0

@@ -175,9 +175,11 @@ async def mark_read(
     """Move the reader's read pointer to `up_to` (default: the newest item)."""
     now = clock.now()
     async with in_transaction():
-        participant = await Participant.get_or_none(
-            account_id=reader_id, conversation_id=conversation_id
-        ).select_for_update()
+        participant = (
+            await Participant.filter(account_id=reader_id, conversation_id=conversation_id)
+            .select_for_update()
+            .first()
+        )
         if participant is None:
             raise NotFound("The conversation")
         if up_to is None:
@@ -185,9 +187,9 @@ async def mark_read(
                 await FeedItem.filter(conversation_id=conversation_id)
                 .order_by("-id")
                 .limit(1)
-                .values_list("id", flat=True)
+                .values("id")
             )
-            up_to = int(newest[0]) if newest else 0
+            up_to = int(newest[0]["id"]) if newest else 0
         elif not await FeedItem.exists(id=up_to, conversation_id=conversation_id):
             raise NotFound("The message")
         if up_to <= participant.read_up_to:

@@ -114,7 +114,7 @@ async def create_order(
 async def change_order_status(clock: Clock, order_id: int, status: OrderStatus) -> OrderChange:
     now = clock.now()
     async with in_transaction():
-        order = await Order.get_or_none(id=order_id).select_for_update()
+        order = await Order.filter(id=order_id).select_for_update().first()
         if order is None:
             raise NotFound("The order")
         current = OrderStatus(order.status)

@@ -10,14 +10,17 @@ import strawberry
 from models import accounts as m
 from schema.errors import InvalidInputError, NotFoundError
 
-AccountStatus = strawberry.enum(
+strawberry.enum(
     m.AccountStatus,
     name="AccountStatus",
     description="An account's standing; anything but ACTIVE limits what it may do.",
 )
-AccountKind = strawberry.enum(
+strawberry.enum(
     m.AccountKind, name="AccountKind", description="Which side of the marketplace an account is on."
 )
+
+AccountStatus = m.AccountStatus
+AccountKind = m.AccountKind
 
 
 @strawberry.interface(description="A party to conversations: a client or a freelancer.")
@@ -32,16 +35,24 @@ class Account:
 
     @staticmethod
     def from_model(row: m.Account) -> Account:
-        common = {
-            "id": strawberry.ID(str(row.id)),
-            "name": row.name,
-            "time_zone": row.time_zone,
-            "status": m.AccountStatus(row.status),
-            "created_at": row.created_at,
-        }
+        id_ = strawberry.ID(str(row.id))
+        status = m.AccountStatus(row.status)
         if row.kind == m.AccountKind.CLIENT:
-            return Client(**common)
-        return Freelancer(**common, discoverable=row.discoverable)
+            return Client(
+                id=id_,
+                name=row.name,
+                time_zone=row.time_zone,
+                status=status,
+                created_at=row.created_at,
+            )
+        return Freelancer(
+            id=id_,
+            name=row.name,
+            time_zone=row.time_zone,
+            status=status,
+            created_at=row.created_at,
+            discoverable=row.discoverable,
+        )
 
 
 @strawberry.type(description="A customer, brand or buyer who orders work from freelancers.")

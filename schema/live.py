@@ -7,6 +7,7 @@ reconnect and the server replays exactly what you missed before going live.
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
+from contextlib import aclosing
 from datetime import datetime
 from enum import Enum
 from typing import Annotated
@@ -75,20 +76,27 @@ class FeedUpdate:
     def from_change(cls, change: FeedChange) -> FeedUpdate:
         event = change.event
         item = feed_item_from_model(change.item) if change.item is not None else None
-        common = {
-            "cursor": encode_cursor(CURSOR, event.seq),
-            "conversation_id": strawberry.ID(str(event.conversation_id)),
-            "item": item,
-        }
+        cursor = encode_cursor(CURSOR, event.seq)
+        conversation_id = strawberry.ID(str(event.conversation_id))
         if event.kind == EventKind.READ and event.data is not None:
             return cls(
-                **common,
+                cursor=cursor,
+                conversation_id=conversation_id,
+                item=item,
                 kind=FeedUpdateKind.READ,
                 read_by=strawberry.ID(str(event.data["reader"])),
                 read_up_to=strawberry.ID(str(event.data["up_to"])),
                 read_at=datetime.fromisoformat(event.data["read_at"]),
             )
-        return cls(**common, kind=FeedUpdateKind.ADDED, read_by=None, read_up_to=None, read_at=None)
+        return cls(
+            cursor=cursor,
+            conversation_id=conversation_id,
+            item=item,
+            kind=FeedUpdateKind.ADDED,
+            read_by=None,
+            read_up_to=None,
+            read_at=None,
+        )
 
 
 @strawberry.type(
@@ -117,14 +125,16 @@ class Subscription:
     ) -> AsyncGenerator[MessageEvent, None]:
         account = info.context.account_id()
         services = info.context.services
+        stream = new_messages(services.bus.hub, account, _after(after))
         try:
-            async for change in new_messages(services.bus.hub, account, _after(after)):
-                assert change.item is not None
-                info.context.fresh_loaders()
-                yield MessageEvent(
-                    cursor=encode_cursor(CURSOR, change.event.seq),
-                    message=Message.from_model(change.item),
-                )
+            async with aclosing(stream):
+                async for change in stream:
+                    assert change.item is not None
+                    info.context.fresh_loaders()
+                    yield MessageEvent(
+                        cursor=encode_cursor(CURSOR, change.event.seq),
+                        message=Message.from_model(change.item),
+                    )
         except StreamClosed as exc:
             raise _closed(exc) from exc
 
@@ -156,9 +166,10 @@ class Subscription:
             services.bus.hub, account, conversation, filter.kinds(), _after(after)
         )
         try:
-            async for change in stream:
-                info.context.fresh_loaders()
-                yield FeedUpdate.from_change(change)
+            async with aclosing(stream):
+                async for change in stream:
+                    info.context.fresh_loaders()
+                    yield FeedUpdate.from_change(change)
         except StreamClosed as exc:
             raise _closed(exc) from exc
 
@@ -174,13 +185,15 @@ class Subscription:
     ) -> AsyncGenerator[UnreadIndicator, None]:
         account = info.context.account_id()
         services = info.context.services
+        changes = unread_changes(services.bus.hub, account, _after(after))
         try:
-            async for change in unread_changes(services.bus.hub, account, _after(after)):
-                info.context.fresh_loaders()
-                yield UnreadIndicator(
-                    cursor=encode_cursor(CURSOR, change.event.seq),
-                    conversation=Conversation.from_model(change.participant),
-                    summary=UnreadSummary.from_model(change.summary),
-                )
+            async with aclosing(changes):
+                async for change in changes:
+                    info.context.fresh_loaders()
+                    yield UnreadIndicator(
+                        cursor=encode_cursor(CURSOR, change.event.seq),
+                        conversation=Conversation.from_model(change.participant),
+                        summary=UnreadSummary.from_model(change.summary),
+                    )
         except StreamClosed as exc:
             raise _closed(exc) from exc

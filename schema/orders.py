@@ -12,14 +12,18 @@ from models import orders as m
 from schema.context import Info
 from schema.errors import InvalidInputError, InvalidTransitionError, NotFoundError
 
-OrderStatus = strawberry.enum(
+strawberry.enum(
     m.OrderStatus,
     name="OrderStatus",
-    description="Where an order is in its life: open, in progress, final review, completed or cancelled.",
+    description="Where an order is in its life: open, in progress, final review, "
+    "completed or cancelled.",
 )
-OrderEventType = strawberry.enum(
+strawberry.enum(
     feed_m.OrderEventType, name="OrderEventType", description="What happened to an order."
 )
+
+OrderStatus = m.OrderStatus
+OrderEventType = feed_m.OrderEventType
 
 
 @strawberry.type(description="A job a client ordered from a freelancer.")
@@ -58,12 +62,15 @@ class OrderEvent:
     )
     created_at: datetime = strawberry.field(description="When it happened.")
 
-    @strawberry.field(description="The order this event is about.")
-    async def order(self, info: Info) -> Annotated[Order, strawberry.lazy("schema.orders")]:
-        assert self._row.order_id is not None
+    @strawberry.field(
+        description="The order this event is about (nullable only so that it can be selected "
+        "beside Message.order in one query)."
+    )
+    async def order(self, info: Info) -> Annotated[Order, strawberry.lazy("schema.orders")] | None:
+        if self._row.order_id is None:
+            return None
         row = await info.context.loaders.order_by_id.load(self._row.order_id)
-        assert row is not None
-        return Order.from_model(row)
+        return Order.from_model(row) if row is not None else None
 
     @classmethod
     def from_model(cls, row: feed_m.FeedItem) -> OrderEvent:
@@ -71,7 +78,7 @@ class OrderEvent:
             _row=row,
             id=strawberry.ID(str(row.id)),
             event=feed_m.OrderEventType(row.event),
-            status=m.OrderStatus(row.order_status),
+            status=m.OrderStatus(row.order_status or m.OrderStatus.OPEN),
             previous_status=m.OrderStatus(row.previous_status) if row.previous_status else None,
             created_at=row.created_at,
         )

@@ -9,12 +9,14 @@ failed publish is logged, never raised to the sender.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Sequence
 from typing import Any
 
 import orjson
 from broadcaster import Broadcast
+from broadcaster._base import Unsubscribed
 
 from models.events import LoggedEvent
 from subscriptions.hub import Hub
@@ -38,10 +40,8 @@ class EventBus:
     async def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-            except asyncio.CancelledError:
-                pass
         self.hub.close_all("server shutting down")
         await self._broadcast.disconnect()
 
@@ -58,9 +58,11 @@ class EventBus:
     async def _listen(self) -> None:
         async with self._broadcast.subscribe(self._channel) as subscriber:
             self._ready.set()
-            async for message in subscriber:  # type: ignore[attr-defined]
-                if message is None:
-                    break
+            while True:
+                try:
+                    message = await subscriber.get()
+                except Unsubscribed:
+                    return
                 self.hub.dispatch(_decode(message.message))
 
 

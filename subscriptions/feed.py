@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Collection
+from collections.abc import AsyncGenerator, Collection
+from contextlib import aclosing
 from dataclasses import dataclass
 
 from models.events import EventKind, LoggedEvent
@@ -25,13 +26,16 @@ async def _with_items(events: list[LoggedEvent]) -> list[FeedChange]:
     return [FeedChange(event, rows.get(event.item_id or 0)) for event in events]
 
 
-async def new_messages(hub: Hub, account_id: int, after: int | None) -> AsyncIterator[FeedChange]:
+async def new_messages(
+    hub: Hub, account_id: int, after: int | None
+) -> AsyncGenerator[FeedChange, None]:
     """Every new message in any of the account's conversations (sent or received)."""
-    async for batch in account_events(hub, account_id, after):
-        wanted = [event for event in batch if event.kind == EventKind.MESSAGE]
-        for change in await _with_items(wanted):
-            if change.item is not None:
-                yield change
+    async with aclosing(account_events(hub, account_id, after)) as batches:
+        async for batch in batches:
+            wanted = [event for event in batch if event.kind == EventKind.MESSAGE]
+            for change in await _with_items(wanted):
+                if change.item is not None:
+                    yield change
 
 
 def _kinds_for(event: LoggedEvent) -> FeedItemKind:
@@ -46,15 +50,16 @@ async def feed_changes(
     conversation_id: int,
     kinds: Collection[FeedItemKind] | None,
     after: int | None,
-) -> AsyncIterator[FeedChange]:
+) -> AsyncGenerator[FeedChange, None]:
     """New items and read receipts of one conversation, as one participant sees them."""
-    async for batch in account_events(hub, account_id, after):
-        wanted = [
-            event
-            for event in batch
-            if event.conversation_id == conversation_id
-            and (kinds is None or _kinds_for(event) in kinds)
-        ]
-        for change in await _with_items(wanted):
-            if change.item is not None or change.event.kind == EventKind.READ:
-                yield change
+    async with aclosing(account_events(hub, account_id, after)) as batches:
+        async for batch in batches:
+            wanted = [
+                event
+                for event in batch
+                if event.conversation_id == conversation_id
+                and (kinds is None or _kinds_for(event) in kinds)
+            ]
+            for change in await _with_items(wanted):
+                if change.item is not None or change.event.kind == EventKind.READ:
+                    yield change

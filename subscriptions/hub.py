@@ -63,11 +63,13 @@ class Hub:
     def __init__(self, queue_capacity: int) -> None:
         self.queue_capacity = queue_capacity
         self._listeners: dict[int, set[Listener]] = defaultdict(set)
+        self._changed = asyncio.Condition()
 
     @asynccontextmanager
     async def listen(self, account_id: int) -> AsyncIterator[Listener]:
         listener = Listener(account_id, self.queue_capacity)
         self._listeners[account_id].add(listener)
+        await self._notify()
         try:
             yield listener
         finally:
@@ -76,6 +78,16 @@ class Hub:
                 listeners.discard(listener)
                 if not listeners:
                     del self._listeners[account_id]
+            await self._notify()
+
+    async def _notify(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
+
+    async def wait_for_listeners(self, account_id: int, count: int) -> None:
+        """Wait until `account_id` has at least `count` local listeners."""
+        async with self._changed:
+            await self._changed.wait_for(lambda: len(self._listeners.get(account_id, ())) >= count)
 
     def dispatch(self, events: Iterable[LoggedEvent]) -> None:
         for event in events:

@@ -9,7 +9,8 @@ last cursor sees exactly what it missed, whatever pub/sub did meanwhile.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
+from contextlib import aclosing
 
 from models.events import LoggedEvent, events_after, latest_seq
 from subscriptions.hub import Hub, Listener
@@ -23,22 +24,24 @@ class StreamClosed(Exception):
 
 async def account_events(
     hub: Hub, account_id: int, after: int | None
-) -> AsyncIterator[list[LoggedEvent]]:
+) -> AsyncGenerator[list[LoggedEvent], None]:
     """Batches of the account's events with cursors above `after` (None: from now on)."""
     async with hub.listen(account_id) as listener:
         last = await latest_seq(account_id) if after is None else after
-        async for batch in _replay(account_id, last):
-            yield batch
-            last = batch[-1].seq
+        async with aclosing(_replay(account_id, last)) as replay:
+            async for batch in replay:
+                yield batch
+                last = batch[-1].seq
         while True:
             await listener.wait()
             if listener.closed_reason is not None:
                 raise StreamClosed(listener.closed_reason)
             if listener.overflowed:
                 listener.reset_overflow()
-                async for batch in _replay(account_id, last):
-                    yield batch
-                    last = batch[-1].seq
+                async with aclosing(_replay(account_id, last)) as replay:
+                    async for batch in replay:
+                        yield batch
+                        last = batch[-1].seq
                 continue
             fresh = [event for event in _drain(listener) if event.seq > last]
             if not fresh:
@@ -47,9 +50,10 @@ async def account_events(
                 yield fresh
                 last = fresh[-1].seq
                 continue
-            async for batch in _replay(account_id, last):
-                yield batch
-                last = batch[-1].seq
+            async with aclosing(_replay(account_id, last)) as replay:
+                async for batch in replay:
+                    yield batch
+                    last = batch[-1].seq
 
 
 def _drain(listener: Listener) -> list[LoggedEvent]:
@@ -65,7 +69,7 @@ def _contiguous(last: int, events: list[LoggedEvent]) -> bool:
     return True
 
 
-async def _replay(account_id: int, after: int) -> AsyncIterator[list[LoggedEvent]]:
+async def _replay(account_id: int, after: int) -> AsyncGenerator[list[LoggedEvent], None]:
     while True:
         batch = await events_after(account_id, after, REPLAY_BATCH)
         if not batch:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
+from contextlib import aclosing
 from dataclasses import dataclass
 
 from models.conversations import Participant, UnreadSummary, unread_summary
@@ -22,25 +23,26 @@ class UnreadChange:
 
 async def unread_changes(
     hub: Hub, account_id: int, after: int | None
-) -> AsyncIterator[UnreadChange]:
+) -> AsyncGenerator[UnreadChange, None]:
     """The current indicator of each conversation whose unread state may have changed.
 
     Indicators are state, not history: a batch of events for one conversation
     yields one change carrying the state as it is now.
     """
-    async for batch in account_events(hub, account_id, after):
-        latest: dict[int, LoggedEvent] = {}
-        for event in batch:
-            if event.kind in _CHANGES_UNREAD:
-                latest[event.conversation_id] = event
-        if not latest:
-            continue
-        rows = await Participant.filter(
-            account_id=account_id, conversation_id__in=list(latest)
-        ).select_related("conversation")
-        summary = await unread_summary(account_id)
-        by_conversation = {row.conversation_id: row for row in rows}
-        for conversation_id, event in sorted(latest.items(), key=lambda pair: pair[1].seq):
-            row = by_conversation.get(conversation_id)
-            if row is not None:
-                yield UnreadChange(event, row, summary)
+    async with aclosing(account_events(hub, account_id, after)) as batches:
+        async for batch in batches:
+            latest: dict[int, LoggedEvent] = {}
+            for event in batch:
+                if event.kind in _CHANGES_UNREAD:
+                    latest[event.conversation_id] = event
+            if not latest:
+                continue
+            rows = await Participant.filter(
+                account_id=account_id, conversation_id__in=list(latest)
+            ).select_related("conversation")
+            summary = await unread_summary(account_id)
+            by_conversation = {row.conversation_id: row for row in rows}
+            for conversation_id, event in sorted(latest.items(), key=lambda pair: pair[1].seq):
+                row = by_conversation.get(conversation_id)
+                if row is not None:
+                    yield UnreadChange(event, row, summary)

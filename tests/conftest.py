@@ -90,18 +90,24 @@ def gql(services: Services) -> Executor:
 
 @pytest.fixture
 async def freelancer(db: TortoiseContext, clock: ManualClock) -> Account:
-    return await create_account(clock, kind=AccountKind.FREELANCER, name="Maya", time_zone="Europe/Berlin")
+    return await create_account(
+        clock, kind=AccountKind.FREELANCER, name="Maya", time_zone="Europe/Berlin"
+    )
 
 
 @pytest.fixture
 async def client(db: TortoiseContext, clock: ManualClock) -> Account:
-    return await create_account(clock, kind=AccountKind.CLIENT, name="Acme", time_zone="America/New_York")
+    return await create_account(
+        clock, kind=AccountKind.CLIENT, name="Acme", time_zone="America/New_York"
+    )
 
 
 @pytest.fixture
 async def conversation_with_order(client: Account, freelancer: Account, clock: ManualClock) -> int:
     """An open order between `client` and `freelancer`; returns the conversation id."""
-    change = await create_order(clock, client_id=client.id, freelancer_id=freelancer.id, title="Blog post")
+    change = await create_order(
+        clock, client_id=client.id, freelancer_id=freelancer.id, title="Blog post"
+    )
     return change.order.conversation_id
 
 
@@ -121,6 +127,7 @@ class LiveServer:
 
     base: str
     clock: ManualClock
+    services: Services
 
     @property
     def http(self) -> str:
@@ -146,10 +153,8 @@ async def live_server(settings: Settings, clock: ManualClock) -> AsyncIterator[L
     assert server.started, "the server did not start"
     main_loop = asyncio.create_task(server.main_loop())
     port = sock.getsockname()[1]
-    yield LiveServer(base=f"http://127.0.0.1:{port}", clock=clock)
+    yield LiveServer(base=f"http://127.0.0.1:{port}", clock=clock, services=app.state.services)
     server.should_exit = True
     await asyncio.wait_for(main_loop, 10)
     await server.shutdown(sockets=[sock])
     sock.close()
-
-

@@ -59,6 +59,7 @@ class GraphQLWSClient:
 
     def __init__(self, connection: ClientConnection) -> None:
         self.connection = connection
+        self._pending: dict[str, list[dict[str, Any]]] = {}
 
     @classmethod
     async def open(cls, url: str, token: str | None, *, init: bool = True) -> GraphQLWSClient:
@@ -83,17 +84,27 @@ class GraphQLWSClient:
         self, operation_id: str, query: str, variables: dict[str, Any] | None = None
     ) -> None:
         await self.send(
-            {"id": operation_id, "type": "subscribe", "payload": {"query": query, "variables": variables or {}}}
+            {
+                "id": operation_id,
+                "type": "subscribe",
+                "payload": {"query": query, "variables": variables or {}},
+            }
         )
 
     async def next_payload(self, operation_id: str, timeout: float = WAIT) -> dict[str, Any]:
-        """The next `next` message's data for `operation_id` (pings are answered)."""
+        """The next `next` message's data for `operation_id`; other operations' frames wait."""
         while True:
-            message = await self.receive(timeout)
-            if message["type"] == "ping":
-                await self.send({"type": "pong"})
-                continue
-            assert message.get("id") == operation_id, message
+            waiting = self._pending.get(operation_id)
+            if waiting:
+                message = waiting.pop(0)
+            else:
+                message = await self.receive(timeout)
+                if message["type"] == "ping":
+                    await self.send({"type": "pong"})
+                    continue
+                if message.get("id") != operation_id:
+                    self._pending.setdefault(str(message.get("id")), []).append(message)
+                    continue
             assert message["type"] == "next", message
             assert "errors" not in message["payload"], message
             data: dict[str, Any] = message["payload"]["data"]
@@ -101,3 +112,44 @@ class GraphQLWSClient:
 
     async def close(self) -> None:
         await self.connection.close()
+
+
+class QueryLog:
+    """Captures the SQL tortoise sends while the `with` block runs."""
+
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def __enter__(self) -> QueryLog:
+        import logging
+
+        self._logger = logging.getLogger("tortoise.db_client")
+        self._level = self._logger.level
+        self._handler = _Collect(self.statements)
+        self._logger.addHandler(self._handler)
+        self._logger.setLevel(logging.DEBUG)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._logger.removeHandler(self._handler)
+        self._logger.setLevel(self._level)
+
+    @property
+    def selects(self) -> list[str]:
+        return [s for s in self.statements if s.lstrip().upper().startswith("SELECT")]
+
+
+class _Collect:
+    level = 0
+
+    def __init__(self, sink: list[str]) -> None:
+        self.sink = sink
+
+    def handle(self, record: Any) -> bool:
+        self.sink.append(record.getMessage())
+        return True
+
+    def __getattr__(self, name: str) -> Any:
+        import logging
+
+        return getattr(logging.NullHandler(), name)

@@ -27,7 +27,9 @@ async def test_send_bumps_unread_for_the_recipient_only(
     await send_message(clock, client.id, conversation_id=conversation_with_order, body="Again")
 
     mine = await Participant.get(account_id=client.id, conversation_id=conversation_with_order)
-    theirs = await Participant.get(account_id=freelancer.id, conversation_id=conversation_with_order)
+    theirs = await Participant.get(
+        account_id=freelancer.id, conversation_id=conversation_with_order
+    )
     assert (mine.unread_count, mine.has_unread) == (0, False)
     assert (theirs.unread_count, theirs.has_unread) == (2, True)
     summary = await unread_summary(freelancer.id)
@@ -44,7 +46,8 @@ async def test_retried_send_with_the_same_key_returns_the_first_message(
         clock, client.id, conversation_id=conversation_with_order, body="Hi", idempotency_key="k1"
     )
     assert again.message.id == first.message.id
-    assert again.replayed and not again.events
+    assert again.replayed
+    assert not again.events
     assert await FeedItem.filter(kind=FeedItemKind.MESSAGE).count() == 1
     theirs = await Participant.get(account_id=first.message.conversation_id and client.id)
     assert theirs.unread_count == 0
@@ -56,7 +59,11 @@ async def test_concurrent_retries_store_one_row(
     results = await asyncio.gather(
         *(
             send_message(
-                clock, client.id, conversation_id=conversation_with_order, body="Once", idempotency_key="same"
+                clock,
+                client.id,
+                conversation_id=conversation_with_order,
+                body="Once",
+                idempotency_key="same",
             )
             for _ in range(10)
         )
@@ -70,7 +77,9 @@ async def test_concurrent_retries_store_one_row(
 async def test_a_key_reused_for_another_body_is_refused(
     clock: ManualClock, client: Account, conversation_with_order: int
 ) -> None:
-    await send_message(clock, client.id, conversation_id=conversation_with_order, body="A", idempotency_key="k")
+    await send_message(
+        clock, client.id, conversation_id=conversation_with_order, body="A", idempotency_key="k"
+    )
     with pytest.raises(IdempotencyKeyReused):
         await send_message(
             clock, client.id, conversation_id=conversation_with_order, body="B", idempotency_key="k"
@@ -96,7 +105,9 @@ async def test_bad_bodies_are_refused_and_change_nothing(
 async def test_a_body_of_exactly_5000_characters_is_sent(
     clock: ManualClock, client: Account, conversation_with_order: int
 ) -> None:
-    result = await send_message(clock, client.id, conversation_id=conversation_with_order, body="é" * 5000)
+    result = await send_message(
+        clock, client.id, conversation_id=conversation_with_order, body="é" * 5000
+    )
     assert len(result.message.body or "") == 5000
 
 
@@ -118,12 +129,14 @@ async def test_mark_read_sets_read_receipts_and_clears_the_indicator(
     clock.advance(timedelta(minutes=5))
 
     result = await mark_read(clock, freelancer.id, conversation_with_order, first.message.id)
-    assert result.participant.unread_count == 1 and result.participant.has_unread
+    assert result.participant.unread_count == 1
+    assert result.participant.has_unread
     assert (await FeedItem.get(id=first.message.id)).read_at == clock.now()
     assert (await FeedItem.get(id=second.message.id)).read_at is None
 
     result = await mark_read(clock, freelancer.id, conversation_with_order)
-    assert result.participant.unread_count == 0 and not result.participant.has_unread
+    assert result.participant.unread_count == 0
+    assert not result.participant.has_unread
     assert (await unread_summary(freelancer.id)).total_unread == 0
     # Both sides' logs learn of the receipt.
     for account in (client.id, freelancer.id):
@@ -146,7 +159,10 @@ async def test_event_cursors_are_gap_free_per_account(
     clock: ManualClock, client: Account, freelancer: Account, conversation_with_order: int
 ) -> None:
     await asyncio.gather(
-        *(send_message(clock, client.id, conversation_id=conversation_with_order, body=str(i)) for i in range(20))
+        *(
+            send_message(clock, client.id, conversation_id=conversation_with_order, body=str(i))
+            for i in range(20)
+        )
     )
     for account in (client.id, freelancer.id):
         seqs = [event.seq for event in await events_after(account, 0)]

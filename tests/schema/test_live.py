@@ -1,0 +1,221 @@
+"""Subscriptions through schema.subscribe: live delivery and cursor replay."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncGenerator
+from typing import Any
+
+from strawberry.types import ExecutionResult
+
+from models.accounts import Account
+from models.clock import ManualClock
+from models.messaging import mark_read, send_message
+from schema.context import Services
+from tests.support import WAIT, Executor, account
+
+MESSAGES = "subscription($after: String) { messageReceived(after: $after) { cursor message { body isMine } } }"
+FEED = """
+subscription($id: ID!, $filter: FeedFilter, $after: String) {
+  feedUpdates(conversationId: $id, filter: $filter, after: $after) {
+    cursor kind readBy readUpTo
+    item { __typename ... on Message { body readAt } ... on OrderEvent { status } }
+  }
+}
+"""
+UNREAD = """
+subscription($after: String) {
+  unreadIndicators(after: $after) { cursor conversation { id hasUnread unreadCount } summary { totalUnread conversationsWithUnread } }
+}
+"""
+
+
+async def _open(
+    gql: Executor, document: str, variables: dict[str, Any], caller_id: int
+) -> AsyncGenerator[Any, None]:
+    stream = await gql.schema.subscribe(
+        document, variable_values=variables, context_value=gql.context(account(caller_id))
+    )
+    assert not isinstance(stream, ExecutionResult), stream
+    return stream  # type: ignore[return-value]
+
+
+async def _next(stream: AsyncGenerator[Any, None]) -> dict[str, Any]:
+    result = await asyncio.wait_for(anext(stream), WAIT)
+    assert not result.errors, result.errors
+    data: dict[str, Any] = result.data
+    return data
+
+
+async def _started(
+    stream: AsyncGenerator[Any, None], services: Services, account_id: int, count: int
+) -> asyncio.Task[Any]:
+    """Begin pulling from `stream` and return once its listener is registered."""
+    task = asyncio.create_task(_next(stream))
+    await asyncio.wait_for(services.bus.hub.wait_for_listeners(account_id, count), WAIT)
+    return task
+
+
+async def test_both_participants_receive_a_new_message_live(
+    gql: Executor,
+    services: Services,
+    clock: ManualClock,
+    client: Account,
+    freelancer: Account,
+    conversation_with_order: int,
+) -> None:
+    theirs = await _open(gql, MESSAGES, {}, freelancer.id)
+    mine = await _open(gql, MESSAGES, {}, client.id)
+    pending_theirs = await _started(theirs, services, freelancer.id, 1)
+    pending_mine = await _started(mine, services, client.id, 1)
+
+    sent = await send_message(
+        clock, client.id, conversation_id=conversation_with_order, body="Live!"
+    )
+    await services.bus.publish(sent.events)
+
+    assert (await pending_theirs)["messageReceived"]["message"] == {
+        "body": "Live!",
+        "isMine": False,
+    }
+    assert (await pending_mine)["messageReceived"]["message"] == {"body": "Live!", "isMine": True}
+    await theirs.aclose()
+    await mine.aclose()
+    assert services.bus.hub.listener_count == 0
+
+
+async def test_feed_updates_carry_new_items_and_read_receipts_to_both_sides(
+    gql: Executor,
+    services: Services,
+    clock: ManualClock,
+    client: Account,
+    freelancer: Account,
+    conversation_with_order: int,
+) -> None:
+    client_feed = await _open(gql, FEED, {"id": conversation_with_order}, client.id)
+    pending = await _started(client_feed, services, client.id, 1)
+    sent = await send_message(
+        clock, client.id, conversation_id=conversation_with_order, body="Read me"
+    )
+    await services.bus.publish(sent.events)
+    added = (await pending)["feedUpdates"]
+    assert added["kind"] == "ADDED"
+    assert added["item"] == {
+        "__typename": "Message",
+        "body": "Read me",
+        "readAt": None,
+    }
+
+    pending = asyncio.create_task(_next(client_feed))
+    read = await mark_read(clock, freelancer.id, conversation_with_order)
+    await services.bus.publish(read.events)
+    receipt = (await pending)["feedUpdates"]
+    assert receipt["kind"] == "READ"
+    assert receipt["readBy"] == str(freelancer.id)
+    assert receipt["readUpTo"] == str(sent.message.id)
+    await client_feed.aclose()
+
+
+async def test_a_resumed_subscription_replays_exactly_what_it_missed(
+    gql: Executor,
+    services: Services,
+    clock: ManualClock,
+    client: Account,
+    freelancer: Account,
+    conversation_with_order: int,
+) -> None:
+    stream = await _open(gql, MESSAGES, {}, freelancer.id)
+    pending = await _started(stream, services, freelancer.id, 1)
+    first = await send_message(
+        clock, client.id, conversation_id=conversation_with_order, body="before the drop"
+    )
+    await services.bus.publish(first.events)
+    cursor = (await pending)["messageReceived"]["cursor"]
+    await stream.aclose()
+
+    # While disconnected: three messages, one of whose doorbells is lost entirely.
+    for body in ("missed 1", "missed 2", "missed 3"):
+        sent = await send_message(
+            clock, client.id, conversation_id=conversation_with_order, body=body
+        )
+        if body != "missed 2":
+            await services.bus.publish(sent.events)
+
+    resumed = await _open(gql, MESSAGES, {"after": cursor}, freelancer.id)
+    bodies = [(await _next(resumed))["messageReceived"]["message"]["body"] for _ in range(3)]
+    assert bodies == ["missed 1", "missed 2", "missed 3"]
+
+    # Live again afterwards, with no duplicate of what was replayed.
+    pending = asyncio.create_task(_next(resumed))
+    live = await send_message(
+        clock, freelancer.id, conversation_id=conversation_with_order, body="back"
+    )
+    await services.bus.publish(live.events)
+    assert (await pending)["messageReceived"]["message"]["body"] == "back"
+    await resumed.aclose()
+
+
+async def test_a_lost_doorbell_is_filled_from_the_log_in_order(
+    gql: Executor,
+    services: Services,
+    clock: ManualClock,
+    client: Account,
+    freelancer: Account,
+    conversation_with_order: int,
+) -> None:
+    stream = await _open(gql, MESSAGES, {}, freelancer.id)
+    pending = await _started(stream, services, freelancer.id, 1)
+    lost = await send_message(
+        clock, client.id, conversation_id=conversation_with_order, body="lost doorbell"
+    )
+    rung = await send_message(
+        clock, client.id, conversation_id=conversation_with_order, body="rung"
+    )
+    await services.bus.publish(rung.events)
+    assert lost.events
+    assert (await pending)["messageReceived"]["message"]["body"] == "lost doorbell"
+    assert (await _next(stream))["messageReceived"]["message"]["body"] == "rung"
+    await stream.aclose()
+
+
+async def test_unread_indicators_follow_sends_and_reads(
+    gql: Executor,
+    services: Services,
+    clock: ManualClock,
+    client: Account,
+    freelancer: Account,
+    conversation_with_order: int,
+) -> None:
+    stream = await _open(gql, UNREAD, {}, freelancer.id)
+    pending = await _started(stream, services, freelancer.id, 1)
+    sent = await send_message(
+        clock, client.id, conversation_id=conversation_with_order, body="ping"
+    )
+    await services.bus.publish(sent.events)
+    change = (await pending)["unreadIndicators"]
+    assert change["conversation"] == {
+        "id": str(conversation_with_order),
+        "hasUnread": True,
+        "unreadCount": 1,
+    }
+    assert change["summary"] == {"totalUnread": 1, "conversationsWithUnread": 1}
+
+    pending = asyncio.create_task(_next(stream))
+    read = await mark_read(clock, freelancer.id, conversation_with_order)
+    await services.bus.publish(read.events)
+    change = (await pending)["unreadIndicators"]
+    assert change["conversation"]["hasUnread"] is False
+    assert change["summary"] == {"totalUnread": 0, "conversationsWithUnread": 0}
+    await stream.aclose()
+
+
+async def test_a_stranger_cannot_subscribe_to_a_conversation(
+    gql: Executor, clock: ManualClock, conversation_with_order: int
+) -> None:
+    from models.accounts import AccountKind, create_account
+
+    stranger = await create_account(clock, kind=AccountKind.CLIENT, name="Eve")
+    stream = await _open(gql, FEED, {"id": conversation_with_order}, stranger.id)
+    result = await asyncio.wait_for(anext(stream), WAIT)
+    assert result.errors
+    assert result.errors[0].extensions == {"code": "NOT_FOUND"}
