@@ -19,6 +19,7 @@ MODEL_MODULES = [
     "models.orders",
     "models.feed",
     "models.events",
+    "models.support",
 ]
 
 
