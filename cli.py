@@ -24,6 +24,7 @@ from models.accounts import Account
 from models.clock import SystemClock
 from models.db import apply_migrations
 from models.demo import is_empty, load_demo
+from models.retention import purge_expired
 from settings import Settings, tortoise_config
 
 DEV_TOKEN_TTL = timedelta(days=30)
@@ -62,6 +63,14 @@ def _print_tokens(settings: Settings, accounts: list[Account]) -> None:
     print(f"  {json.dumps(service)}\n")
 
 
+async def _purge(settings: Settings) -> int:
+    config = tortoise_config(settings.database_url)
+    await apply_migrations(config)
+    async with TortoiseContext() as ctx:
+        await ctx.init(config=config)
+        return await purge_expired(SystemClock(), settings.retention_days)
+
+
 def serve(settings: Settings) -> None:
     import uvicorn
 
@@ -84,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     token.add_argument("account", nargs="?", default="marketplace")
     token.add_argument("--role", choices=[SERVICE_ROLE], default=None)
     commands.add_parser("export-schema", help="print the GraphQL SDL")
+    commands.add_parser("purge", help="delete messages past the retention period now")
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -106,6 +116,9 @@ def main(argv: list[str] | None = None) -> int:
             _print_tokens(settings, accounts)
         else:
             print("The database is not empty: demo data is only loaded into an empty one.")
+    elif args.command == "purge":
+        purged = asyncio.run(_purge(settings))
+        print(f"Purged {purged} messages older than {settings.retention_days} days.")
     elif args.command == "token":
         print(_token(settings, args.account, args.role))
     elif args.command == "export-schema":

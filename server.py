@@ -7,8 +7,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -26,6 +27,7 @@ from tortoise.contrib.starlette import RegisterTortoise
 from auth import Caller, TokenError, TokenVerifier, load_keys
 from models.clock import Clock, SystemClock
 from models.db import apply_migrations, tune_connection
+from models.retention import purge_expired
 from schema.context import Context, Services
 from schema.root import build_schema
 from settings import Settings, tortoise_config
@@ -94,10 +96,18 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             context: TortoiseContext = app.state._tortoise_context
             await tune_connection(context)
             await services.bus.start()
+            purge = _retention_job(services)
+            await purge()  # start-up pass: expired messages never outlive a restart
+            workers = [
+                _periodically("retention purge", settings.retention_purge_interval_seconds, purge)
+            ]
             log.info("Parley is serving (database %s)", _redacted(settings.database_url))
             try:
                 yield
             finally:
+                for worker in workers:
+                    worker.cancel()
+                await asyncio.gather(*workers, return_exceptions=True)
                 await services.bus.stop()
 
     async def health(request: Request) -> JSONResponse:
@@ -119,6 +129,29 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     )
     app.state.services = services
     return app
+
+
+def _retention_job(services: Services) -> Callable[[], Awaitable[object]]:
+    async def purge() -> int:
+        return await purge_expired(services.clock, services.settings.retention_days)
+
+    return purge
+
+
+def _periodically(
+    name: str, interval: float, job: Callable[[], Awaitable[object]]
+) -> asyncio.Task[None]:
+    """Run `job` every `interval` seconds until cancelled; a failure is logged, not fatal."""
+
+    async def loop() -> None:
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                await job()
+            except Exception:
+                log.exception("%s failed; trying again in %.0f s", name, interval)
+
+    return asyncio.create_task(loop(), name=f"parley-{name}")
 
 
 def _redacted(url: str) -> str:

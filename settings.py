@@ -20,6 +20,7 @@ MODEL_MODULES = [
     "models.feed",
     "models.events",
     "models.support",
+    "models.campaigns",
 ]
 
 
@@ -55,6 +56,10 @@ class Settings(BaseSettings):
     jwt_issuer: str | None = None
 
     feed_page_max: int = 100
+    # Job types whose orders have no messaging (rule 3), as JSON: '["superhero"]'.
+    no_messaging_job_types: frozenset[str] = frozenset({"superhero"})
+    retention_days: int = Field(365, ge=1)
+    retention_purge_interval_seconds: float = Field(3600.0, gt=0)
     subscriber_queue_size: int = 1000
     events_channel: str = "parley.events"
 

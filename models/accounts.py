@@ -13,7 +13,7 @@ from tortoise import fields
 from tortoise.models import Model
 
 from models.clock import Clock
-from models.errors import InvalidInput, NotFound
+from models.errors import InvalidInput, NotFound, PermissionDenied
 
 NAME_MAX = 200
 
@@ -38,6 +38,8 @@ class Account(Model):
     status = fields.CharEnumField(AccountStatus, max_length=32, default=AccountStatus.ACTIVE)
     # "Allow customers to find me in the marketplace" (freelancers).
     discoverable = fields.BooleanField(default=True)
+    # A client's account-wide switch: freelancers may message it (rules, models.rules).
+    messaging_enabled = fields.BooleanField(default=True)
     # The newest cursor issued in this account's event log (see models.events).
     event_seq = fields.BigIntField(default=0)
     created_at = fields.DatetimeField()
@@ -110,6 +112,17 @@ async def update_account(
         account.discoverable = discoverable
     account.updated_at = clock.now()
     await account.save()
+    return account
+
+
+async def set_account_messaging(clock: Clock, client_id: int, enabled: bool) -> Account:
+    """A client turns messaging from freelancers off or back on, account-wide (rule 2)."""
+    account = await get_account(client_id)
+    if account.kind != AccountKind.CLIENT:
+        raise PermissionDenied("Only clients can turn messaging from freelancers on or off.")
+    account.messaging_enabled = enabled
+    account.updated_at = clock.now()
+    await account.save(update_fields=["messaging_enabled", "updated_at"])
     return account
 
 

@@ -35,6 +35,8 @@ class Conversation(Model):
     last_message_id = fields.BigIntField(null=True)
     last_activity_at = fields.DatetimeField()
     created_at = fields.DatetimeField()
+    # Set by the marketplace when the client leaves a negative review (rule 6).
+    negative_review_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "conversations"
@@ -67,6 +69,8 @@ class Participant(Model):
     read_up_to = fields.BigIntField(default=0)
     last_read_at = fields.DatetimeField(null=True)
     last_activity_at = fields.DatetimeField()
+    # Messages this side sent in a row with no reply (rule 5 counts a freelancer's).
+    unanswered = fields.IntField(default=0)
 
     class Meta:
         table = "participants"

@@ -5,6 +5,8 @@
     ├── InvalidInput            a value is malformed or out of range (`field` names it)
     ├── IdempotencyKeyReused    the key was used before for a different request
     ├── InvalidTransition       an order cannot move from its status to the one asked for
+    ├── ConversationRequired    the order needs a message from both sides before work starts
+    ├── MessagingBlocked        a messaging rule forbids this message (models.rules)
     └── PermissionDenied        the caller's role may not do this at all (e.g. not the service)
 
 The GraphQL layer maps each to a typed union member; nothing here knows GraphQL.
@@ -54,6 +56,16 @@ class InvalidTransition(ParleyError):
         super().__init__(f"An order that is {current} cannot become {requested}.")
         self.current = current
         self.requested = requested
+
+
+class ConversationRequired(ParleyError):
+    code = "CONVERSATION_REQUIRED"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Work on this order can start once you and the client have each sent at least "
+            "one message about it."
+        )
 
 
 class PermissionDenied(ParleyError):

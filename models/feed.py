@@ -8,9 +8,11 @@ kind filter, and never uses OFFSET. Messages are items of kind MESSAGE.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from enum import StrEnum
 
 from tortoise import fields
+from tortoise.expressions import Q
 from tortoise.models import Model
 
 from models.accounts import Account
@@ -37,6 +39,7 @@ class FeedItem(Model):
     )
     author_id: int | None
     order_id = fields.BigIntField(null=True)
+    campaign_id = fields.BigIntField(null=True)
     body = fields.TextField(null=True)
     idempotency_key = fields.CharField(max_length=128, null=True)
     event = fields.CharEnumField(OrderEventType, max_length=32, null=True)
@@ -49,7 +52,11 @@ class FeedItem(Model):
     class Meta:
         table = "feed_items"
         unique_together = (("author", "idempotency_key"),)
-        indexes = (("conversation_id", "id"), ("conversation_id", "kind", "id"))
+        indexes = (
+            ("conversation_id", "id"),
+            ("conversation_id", "kind", "id"),
+            ("kind", "created_at"),  # the retention purge's scan
+        )
 
     @property
     def is_message(self) -> bool:
@@ -64,6 +71,7 @@ async def feed_page(
     before: int | None = None,
     first: int | None = None,
     after: int | None = None,
+    visible_since: datetime | None = None,
 ) -> tuple[list[FeedItem], bool, bool]:
     """A page of a conversation's feed, oldest first, and (has_older, has_newer).
 
@@ -75,6 +83,9 @@ async def feed_page(
     query = FeedItem.filter(conversation_id=conversation_id)
     if kinds is not None:
         query = query.filter(kind__in=list(kinds))
+    if visible_since is not None:
+        # Messages past the retention period are gone even before the purge runs.
+        query = query.filter(~Q(kind=FeedItemKind.MESSAGE) | Q(created_at__gte=visible_since))
     if first is not None:
         if after is not None:
             query = query.filter(id__gt=after)

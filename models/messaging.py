@@ -8,23 +8,37 @@ makes a retried send return the first message instead of a second row.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from models.accounts import Account, AccountKind
+from models.campaigns import Campaign, CampaignMember, has_accepted_membership
 from models.clock import Clock
 from models.conversations import Conversation, Participant, open_conversation
 from models.errors import IdempotencyKeyReused, InvalidInput, NotFound
 from models.events import EventKind, LoggedEvent, append_events
 from models.feed import FeedItem, FeedItemKind
 from models.orders import Order
+from models.rules import MessagingBlocked, SendAttempt, first_violation
 
 BODY_MAX = 5000
+DEFAULT_NO_MESSAGING_JOB_TYPES = frozenset({"superhero"})
 IDEMPOTENCY_KEY_MAX = 128
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where a message goes: a conversation or a counterpart, optionally about an order or
+    a campaign."""
+
+    conversation_id: int | None = None
+    counterpart_id: int | None = None
+    order_id: int | None = None
+    campaign_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,27 +81,39 @@ async def send_message(
     conversation_id: int | None = None,
     counterpart_id: int | None = None,
     order_id: int | None = None,
+    campaign_id: int | None = None,
     idempotency_key: str | None = None,
+    no_messaging_job_types: Collection[str] = DEFAULT_NO_MESSAGING_JOB_TYPES,
 ) -> SendResult:
-    """Send `body` into a conversation the sender is part of (or opens with a counterpart)."""
+    """Send `body` into a conversation (or open one with a counterpart) if the rules allow.
+
+    Raises MessagingBlocked (models.rules) when a rule forbids it; nothing is then stored.
+    """
     body = validate_body(body)
     idempotency_key = validate_idempotency_key(idempotency_key)
-    if (conversation_id is None) == (counterpart_id is None):
-        raise InvalidInput("conversationId", "Give exactly one of conversationId or counterpartId.")
+    target = Target(conversation_id, counterpart_id, order_id, campaign_id)
     if idempotency_key is not None:
         earlier = await FeedItem.get_or_none(author_id=sender_id, idempotency_key=idempotency_key)
         if earlier is not None:
             return _replay(earlier, body, conversation_id, order_id)
     try:
-        return await _send(
-            clock, sender_id, body, conversation_id, counterpart_id, order_id, idempotency_key
-        )
+        return await _send(clock, sender_id, body, target, idempotency_key, no_messaging_job_types)
     except IntegrityError:
         # A concurrent retry with the same key won the race: return its message.
         if idempotency_key is None:
             raise
         earlier = await FeedItem.get(author_id=sender_id, idempotency_key=idempotency_key)
         return _replay(earlier, body, conversation_id, order_id)
+
+
+async def messaging_status(
+    viewer_id: int,
+    target: Target,
+    no_messaging_job_types: Collection[str] = DEFAULT_NO_MESSAGING_JOB_TYPES,
+) -> MessagingBlocked | None:
+    """What `send_message` would decide for the viewer now: the refusal, or None."""
+    attempt = await load_attempt(viewer_id, target, no_messaging_job_types, lock=False)
+    return first_violation(attempt)
 
 
 def _replay(
@@ -105,37 +131,46 @@ async def _send(
     clock: Clock,
     sender_id: int,
     body: str,
-    conversation_id: int | None,
-    counterpart_id: int | None,
-    order_id: int | None,
+    target: Target,
     idempotency_key: str | None,
+    no_messaging_job_types: Collection[str],
 ) -> SendResult:
     now = clock.now()
     async with in_transaction():
-        conversation = await _conversation_for(sender_id, conversation_id, counterpart_id, now)
-        if order_id is not None:
-            order = await Order.get_or_none(id=order_id, conversation_id=conversation.id)
-            if order is None:
-                raise NotFound("The order")
+        attempt = await load_attempt(sender_id, target, no_messaging_job_types, lock=True)
+        refusal = first_violation(attempt)
+        if refusal is not None:
+            raise refusal
+        conversation = attempt.conversation
+        if conversation is None:
+            freelancer = attempt.counterpart if attempt.sender is attempt.client else attempt.sender
+            conversation = await open_conversation(attempt.client.id, freelancer.id, now)
         recipient_id = conversation.counterpart_of(sender_id)
         message = await FeedItem.create(
             conversation_id=conversation.id,
             kind=FeedItemKind.MESSAGE,
             author_id=sender_id,
-            order_id=order_id,
+            order_id=target.order_id,
+            campaign_id=target.campaign_id,
             body=body,
             idempotency_key=idempotency_key,
             created_at=now,
         )
         await Participant.filter(conversation_id=conversation.id, account_id=recipient_id).update(
-            unread_count=F("unread_count") + 1, has_unread=True, last_activity_at=now
+            unread_count=F("unread_count") + 1,
+            has_unread=True,
+            last_activity_at=now,
+            unanswered=0,
         )
         await Participant.filter(conversation_id=conversation.id, account_id=sender_id).update(
-            last_activity_at=now
+            last_activity_at=now, unanswered=F("unanswered") + 1
         )
         await Conversation.filter(id=conversation.id).update(
             last_message_id=message.id, last_activity_at=now
         )
+        if attempt.order is not None:
+            side = "client_messaged" if sender_id == attempt.client.id else "freelancer_messaged"
+            await Order.filter(id=attempt.order.id).update(**{side: True})
         events = await append_events(
             conversation.participant_ids(),
             EventKind.MESSAGE,
@@ -146,27 +181,71 @@ async def _send(
     return SendResult(message, events)
 
 
-async def _conversation_for(
-    sender_id: int, conversation_id: int | None, counterpart_id: int | None, now: datetime
-) -> Conversation:
-    if conversation_id is not None:
-        conversation = await Conversation.get_or_none(id=conversation_id)
-        if conversation is None or sender_id not in conversation.participant_ids():
+async def load_attempt(
+    sender_id: int, target: Target, no_messaging_job_types: Collection[str], *, lock: bool
+) -> SendAttempt:
+    """Load what the rules need; with `lock`, lock the rows a concurrent send could change."""
+    if (target.conversation_id is None) == (target.counterpart_id is None):
+        raise InvalidInput("conversationId", "Give exactly one of conversationId or counterpartId.")
+    sender = await Account.get_or_none(id=sender_id)
+    if sender is None:
+        raise NotFound("The account")
+    conversation, counterpart = await _pair(sender, target)
+    client = sender if sender.kind == AccountKind.CLIENT else counterpart
+    freelancer = counterpart if client is sender else sender
+    sender_side = None
+    if conversation is not None:
+        side_query = Participant.filter(conversation_id=conversation.id, account_id=sender_id)
+        sender_side = await (side_query.select_for_update() if lock else side_query).first()
+    order = None
+    if target.order_id is not None:
+        if conversation is None:
+            raise NotFound("The order")
+        order_query = Order.filter(id=target.order_id, conversation_id=conversation.id)
+        order = await (order_query.select_for_update() if lock else order_query).first()
+        if order is None:
+            raise NotFound("The order")
+    membership = None
+    if target.campaign_id is not None:
+        campaign = await Campaign.get_or_none(id=target.campaign_id, client_id=client.id)
+        if campaign is None:
+            raise NotFound("The campaign")
+        membership = await CampaignMember.get_or_none(
+            campaign_id=campaign.id, freelancer_id=freelancer.id
+        )
+    relationship = conversation is not None or (
+        sender is freelancer and await has_accepted_membership(client.id, freelancer.id)
+    )
+    return SendAttempt(
+        sender=sender,
+        counterpart=counterpart,
+        client=client,
+        conversation=conversation,
+        sender_side=sender_side,
+        order=order,
+        membership=membership,
+        campaign_asked=target.campaign_id is not None,
+        relationship=relationship,
+        no_messaging_job_types=no_messaging_job_types,
+    )
+
+
+async def _pair(sender: Account, target: Target) -> tuple[Conversation | None, Account]:
+    """The conversation (None if the pair has none yet) and the counterpart."""
+    if target.conversation_id is not None:
+        conversation = await Conversation.get_or_none(id=target.conversation_id)
+        if conversation is None or sender.id not in conversation.participant_ids():
             raise NotFound("The conversation")
-        return conversation
-    assert counterpart_id is not None
-    sender = await Account.get(id=sender_id)
+        counterpart = await Account.get(id=conversation.counterpart_of(sender.id))
+        return conversation, counterpart
+    other = await Account.get_or_none(id=target.counterpart_id)
+    if other is None or other.kind == sender.kind:
+        raise NotFound("The account")
     if sender.kind == AccountKind.CLIENT:
-        client_id, freelancer_id = sender_id, counterpart_id
+        pair = {"client_id": sender.id, "freelancer_id": other.id}
     else:
-        client_id, freelancer_id = counterpart_id, sender_id
-    existing = await Conversation.get_or_none(client_id=client_id, freelancer_id=freelancer_id)
-    if existing is not None:
-        return existing
-    if sender.kind != AccountKind.CLIENT:
-        # A freelancer writes only within an existing relationship.
-        raise NotFound("The conversation")
-    return await open_conversation(client_id, freelancer_id, now)
+        pair = {"client_id": other.id, "freelancer_id": sender.id}
+    return await Conversation.get_or_none(**pair), other
 
 
 async def mark_read(

@@ -19,7 +19,13 @@ from tortoise.transactions import in_transaction
 from models.accounts import Account
 from models.clock import Clock
 from models.conversations import Conversation, Participant, open_conversation
-from models.errors import InvalidInput, InvalidTransition, NotFound
+from models.errors import (
+    ConversationRequired,
+    InvalidInput,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+)
 from models.events import EventKind, LoggedEvent, append_events
 from models.feed import FeedItem, FeedItemKind, OrderEventType
 
@@ -62,6 +68,12 @@ class Order(Model):
     title = fields.CharField(max_length=TITLE_MAX)
     job_type = fields.CharField(max_length=64, default="standard")
     status = fields.CharEnumField(OrderStatus, max_length=32, default=OrderStatus.OPEN)
+    # The client's per-order messaging switch (rule 2).
+    messaging_enabled = fields.BooleanField(default=True)
+    # Work may not start until both sides exchanged a message about the order (rule 9).
+    requires_conversation = fields.BooleanField(default=False)
+    client_messaged = fields.BooleanField(default=False)
+    freelancer_messaged = fields.BooleanField(default=False)
     created_at = fields.DatetimeField()
     updated_at = fields.DatetimeField()
 
@@ -78,7 +90,13 @@ class OrderChange:
 
 
 async def create_order(
-    clock: Clock, *, client_id: int, freelancer_id: int, title: str, job_type: str = "standard"
+    clock: Clock,
+    *,
+    client_id: int,
+    freelancer_id: int,
+    title: str,
+    job_type: str = "standard",
+    requires_conversation: bool = False,
 ) -> OrderChange:
     cleaned = title.strip()
     if not cleaned or len(cleaned) > TITLE_MAX:
@@ -95,9 +113,12 @@ async def create_order(
             title=cleaned,
             job_type=job_type.strip(),
             status=OrderStatus.OPEN,
+            requires_conversation=requires_conversation,
             created_at=now,
             updated_at=now,
         )
+        # A new order from the client lifts the five-unanswered block (rule 5).
+        await Participant.filter(conversation_id=conversation.id).update(unanswered=0)
         item = await FeedItem.create(
             conversation_id=conversation.id,
             kind=FeedItemKind.ORDER_EVENT,
@@ -120,6 +141,8 @@ async def change_order_status(clock: Clock, order_id: int, status: OrderStatus) 
         current = OrderStatus(order.status)
         if status not in TRANSITIONS[current]:
             raise InvalidTransition(current.value, status.value)
+        if status == OrderStatus.IN_PROGRESS and not conversation_requirement_met(order):
+            raise ConversationRequired()
         order.status = status
         order.updated_at = now
         await order.save(update_fields=["status", "updated_at"])
@@ -149,6 +172,36 @@ async def _record_activity(conversation: Conversation, item: FeedItem) -> list[L
         item_id=item.id,
         now=item.created_at,
     )
+
+
+def conversation_requirement_met(order: Order) -> bool:
+    """Rule 9: work may start once both sides exchanged a message about the order."""
+    return not order.requires_conversation or (order.client_messaged and order.freelancer_messaged)
+
+
+async def set_order_messaging(clock: Clock, client_id: int, order_id: int, enabled: bool) -> Order:
+    """The client turns messaging about one order off or back on (rule 2)."""
+    order = await Order.get_or_none(id=order_id)
+    if order is None or client_id not in (order.client_id, order.freelancer_id):
+        raise NotFound("The order")
+    if order.client_id != client_id:
+        raise PermissionDenied("Only the client of an order can turn its messaging on or off.")
+    order.messaging_enabled = enabled
+    order.updated_at = clock.now()
+    await order.save(update_fields=["messaging_enabled", "updated_at"])
+    return order
+
+
+async def record_review(clock: Clock, order_id: int, *, negative: bool) -> Order:
+    """The marketplace records the client's review; a negative one ends messaging (rule 6)."""
+    order = await Order.get_or_none(id=order_id)
+    if order is None:
+        raise NotFound("The order")
+    if negative:
+        await Conversation.filter(id=order.conversation_id, negative_review_at__isnull=True).update(
+            negative_review_at=clock.now()
+        )
+    return order
 
 
 async def get_order_for(viewer_id: int, order_id: int) -> Order:

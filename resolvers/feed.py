@@ -7,6 +7,7 @@ import strawberry
 from models.conversations import participant_view
 from models.errors import InvalidInput, ParleyError
 from models.feed import feed_page
+from models.retention import visible_since
 from resolvers.inputs import decode_int_cursor, encode_cursor, page_size, parse_id, query_error
 from schema.context import Info
 from schema.feed import FeedConnection, FeedEdge, FeedFilter, PageInfo, feed_item_from_model
@@ -42,6 +43,9 @@ async def feed(
             before=decode_int_cursor(before, CURSOR, "before"),
             first=page_size(first, "first", DEFAULT_PAGE, cap) if forward else None,
             after=decode_int_cursor(after, CURSOR, "after"),
+            visible_since=visible_since(
+                info.context.services.clock, info.context.services.settings.retention_days
+            ),
         )
     except ParleyError as exc:
         raise query_error(exc) from exc

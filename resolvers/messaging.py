@@ -1,27 +1,62 @@
-"""sendMessage: the one mutation every message goes through."""
+"""Sending, the pre-send status check, the client's switches, and the retention policy."""
 
 from __future__ import annotations
 
-from models import messaging
+import strawberry
+
+from models import accounts, messaging, orders
 from models.errors import ParleyError
-from resolvers.inputs import parse_id
+from models.retention import visible_since
+from resolvers.inputs import parse_id, query_error
 from schema.context import Info
-from schema.errors import from_domain
-from schema.messaging import Message, SendMessageInput, SendMessageResult
+from schema.errors import MessagingBlockedError, from_domain
+from schema.messaging import (
+    Message,
+    MessagingScope,
+    MessagingStatus,
+    MessagingSwitch,
+    MessagingSwitchResult,
+    RetentionPolicy,
+    SendMessageInput,
+    SendMessageResult,
+)
+
+
+def _optional_id(value: str | None, what: str) -> int | None:
+    return None if value is None else parse_id(value, what)
+
+
+def _target(
+    conversation_id: str | None,
+    counterpart_id: str | None,
+    order_id: str | None,
+    campaign_id: str | None,
+) -> messaging.Target:
+    return messaging.Target(
+        conversation_id=_optional_id(conversation_id, "The conversation"),
+        counterpart_id=_optional_id(counterpart_id, "The account"),
+        order_id=_optional_id(order_id, "The order"),
+        campaign_id=_optional_id(campaign_id, "The campaign"),
+    )
 
 
 async def send_message(info: Info, input: SendMessageInput) -> SendMessageResult:
     sender = info.context.account_id()
     services = info.context.services
     try:
+        target = _target(
+            input.conversation_id, input.counterpart_id, input.order_id, input.campaign_id
+        )
         result = await messaging.send_message(
             services.clock,
             sender,
             body=input.body,
-            conversation_id=_optional_id(input.conversation_id, "The conversation"),
-            counterpart_id=_optional_id(input.counterpart_id, "The account"),
-            order_id=_optional_id(input.order_id, "The order"),
+            conversation_id=target.conversation_id,
+            counterpart_id=target.counterpart_id,
+            order_id=target.order_id,
+            campaign_id=target.campaign_id,
             idempotency_key=input.idempotency_key,
+            no_messaging_job_types=services.settings.no_messaging_job_types,
         )
     except ParleyError as exc:
         return from_domain(exc)  # type: ignore[return-value]
@@ -29,5 +64,47 @@ async def send_message(info: Info, input: SendMessageInput) -> SendMessageResult
     return Message.from_model(result.message)
 
 
-def _optional_id(value: str | None, what: str) -> int | None:
-    return None if value is None else parse_id(value, what)
+async def messaging_status(
+    info: Info,
+    conversation_id: strawberry.ID | None,
+    counterpart_id: strawberry.ID | None,
+    order_id: strawberry.ID | None,
+    campaign_id: strawberry.ID | None,
+) -> MessagingStatus:
+    viewer = info.context.account_id()
+    try:
+        refusal = await messaging.messaging_status(
+            viewer,
+            _target(conversation_id, counterpart_id, order_id, campaign_id),
+            info.context.services.settings.no_messaging_job_types,
+        )
+    except ParleyError as exc:
+        raise query_error(exc) from exc
+    if refusal is None:
+        return MessagingStatus(can_send=True, blocked_by=None)
+    return MessagingStatus(can_send=False, blocked_by=MessagingBlockedError.from_domain(refusal))
+
+
+async def set_messaging_enabled(
+    info: Info, enabled: bool, order_id: strawberry.ID | None
+) -> MessagingSwitchResult:
+    caller = info.context.account_id()
+    clock = info.context.services.clock
+    try:
+        if order_id is None:
+            await accounts.set_account_messaging(clock, caller, enabled)
+            return MessagingSwitch(scope=MessagingScope.ACCOUNT, order_id=None, enabled=enabled)
+        order = await orders.set_order_messaging(
+            clock, caller, parse_id(order_id, "The order"), enabled
+        )
+    except ParleyError as exc:
+        return from_domain(exc)  # type: ignore[return-value]
+    return MessagingSwitch(
+        scope=MessagingScope.ORDER, order_id=strawberry.ID(str(order.id)), enabled=enabled
+    )
+
+
+def retention(info: Info) -> RetentionPolicy:
+    services = info.context.services
+    days = services.settings.retention_days
+    return RetentionPolicy(days=days, oldest_visible_at=visible_since(services.clock, days))

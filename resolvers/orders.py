@@ -31,11 +31,23 @@ async def create_order(info: Info, input: CreateOrderInput) -> OrderResult:
             freelancer_id=parse_id(input.freelancer_id, "The freelancer"),
             title=input.title,
             job_type=input.job_type,
+            requires_conversation=input.requires_conversation,
         )
     except ParleyError as exc:
         return from_domain(exc)  # type: ignore[return-value]
     await services.bus.publish(change.events)
     return Order.from_model(change.order)
+
+
+async def record_review(info: Info, order_id: strawberry.ID, negative: bool) -> OrderResult:
+    info.context.require_service()
+    try:
+        row = await m.record_review(
+            info.context.services.clock, parse_id(order_id, "The order"), negative=negative
+        )
+    except ParleyError as exc:
+        return from_domain(exc)  # type: ignore[return-value]
+    return Order.from_model(row)
 
 
 async def change_order_status(info: Info, id: strawberry.ID, status: OrderStatus) -> OrderResult:

@@ -44,6 +44,7 @@ class Account:
                 time_zone=row.time_zone,
                 status=status,
                 created_at=row.created_at,
+                messaging_enabled=row.messaging_enabled,
             )
         return Freelancer(
             id=id_,
@@ -57,7 +58,9 @@ class Account:
 
 @strawberry.type(description="A customer, brand or buyer who orders work from freelancers.")
 class Client(Account):
-    pass
+    messaging_enabled: bool = strawberry.field(
+        description="False when the client turned messaging from freelancers off, account-wide."
+    )
 
 
 @strawberry.type(description="A writer, creator or seller who works on clients' orders.")

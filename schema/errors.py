@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import strawberry
 
-from models import errors
+from models import errors, rules
+
+strawberry.enum(
+    rules.Rule,
+    name="MessagingRule",
+    description="The marketplace rule that stopped a message (see README, Messaging rules).",
+)
 
 
 @strawberry.interface(
@@ -44,6 +50,41 @@ class InvalidTransitionError(Error):
     requested: str = strawberry.field(description="The status that was asked for.")
 
 
+@strawberry.type(
+    name="MessagingBlocked",
+    description="A messaging rule forbids this message. Show `message` and `nextStep` as they are.",
+)
+class MessagingBlockedError(Error):
+    rule: rules.Rule = strawberry.field(description="Which rule applies (equals `code`).")
+    next_step: str = strawberry.field(description="What the user can do now.")
+    support_available: bool = strawberry.field(
+        description="Always true: openSupportRequest reaches the marketplace's support team."
+    )
+
+    @classmethod
+    def from_domain(cls, exc: rules.MessagingBlocked) -> MessagingBlockedError:
+        return cls(
+            code=exc.code,
+            message=exc.message,
+            rule=exc.rule,
+            next_step=exc.next_step,
+            support_available=True,
+        )
+
+
+@strawberry.type(
+    name="ConversationRequired",
+    description="The order needs a message from each side before work can start.",
+)
+class ConversationRequiredError(Error):
+    pass
+
+
+@strawberry.type(name="PermissionDenied", description="The caller's role may not do this.")
+class PermissionDeniedError(Error):
+    pass
+
+
 def from_domain(exc: errors.ParleyError) -> Error:
     """The schema type for a domain error (the union member a mutation returns)."""
     if isinstance(exc, errors.NotFound):
@@ -56,4 +97,10 @@ def from_domain(exc: errors.ParleyError) -> Error:
         return InvalidTransitionError(
             code=exc.code, message=exc.message, current=exc.current, requested=exc.requested
         )
+    if isinstance(exc, rules.MessagingBlocked):
+        return MessagingBlockedError.from_domain(exc)
+    if isinstance(exc, errors.ConversationRequired):
+        return ConversationRequiredError(code=exc.code, message=exc.message)
+    if isinstance(exc, errors.PermissionDenied):
+        return PermissionDeniedError(code=exc.code, message=exc.message)
     raise TypeError(f"no schema type for {type(exc).__name__}")  # a bug, not user input

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import Enum
 from typing import Annotated
 
 import strawberry
@@ -10,7 +11,13 @@ import strawberry
 from models import feed as feed_m
 from schema.accounts import Account
 from schema.context import Info
-from schema.errors import IdempotencyKeyReusedError, InvalidInputError, NotFoundError
+from schema.errors import (
+    IdempotencyKeyReusedError,
+    InvalidInputError,
+    MessagingBlockedError,
+    NotFoundError,
+    PermissionDeniedError,
+)
 from schema.orders import Order
 
 
@@ -73,6 +80,10 @@ class SendMessageInput:
     order_id: strawberry.ID | None = strawberry.field(
         default=None, description="The order the message is about, if any."
     )
+    campaign_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="The campaign the message is about, if any (creator must have accepted it).",
+    )
     idempotency_key: str | None = strawberry.field(
         default=None,
         description="A key chosen by the client (e.g. a UUID): a retried send with the same key "
@@ -81,6 +92,44 @@ class SendMessageInput:
 
 
 SendMessageResult = Annotated[
-    Message | NotFoundError | InvalidInputError | IdempotencyKeyReusedError,
+    Message | MessagingBlockedError | NotFoundError | InvalidInputError | IdempotencyKeyReusedError,
     strawberry.union("SendMessageResult", description="The sent message, or why it was not sent."),
 ]
+
+
+@strawberry.type(
+    description="Whether the caller may send here now, and if not which rule and why. "
+    "It is the same decision sendMessage makes."
+)
+class MessagingStatus:
+    can_send: bool = strawberry.field(description="True when a message would be accepted now.")
+    blocked_by: MessagingBlockedError | None = strawberry.field(
+        description="The rule that would refuse it, with the message and next step to show."
+    )
+
+
+@strawberry.enum(description="What a messaging switch applies to.")
+class MessagingScope(Enum):
+    ACCOUNT = "account"
+    ORDER = "order"
+
+
+@strawberry.type(description="A client's messaging switch after a change.")
+class MessagingSwitch:
+    scope: MessagingScope = strawberry.field(description="ACCOUNT-wide or one ORDER.")
+    order_id: strawberry.ID | None = strawberry.field(description="The order, for ORDER scope.")
+    enabled: bool = strawberry.field(description="Whether freelancers may message.")
+
+
+MessagingSwitchResult = Annotated[
+    MessagingSwitch | NotFoundError | PermissionDeniedError,
+    strawberry.union("MessagingSwitchResult", description="The switch, or why it was refused."),
+]
+
+
+@strawberry.type(description="How long messages are kept.")
+class RetentionPolicy:
+    days: int = strawberry.field(description="Messages older than this many days disappear.")
+    oldest_visible_at: datetime = strawberry.field(
+        description="Messages sent before this instant are no longer shown."
+    )

@@ -9,8 +9,14 @@ import strawberry
 
 from models import feed as feed_m
 from models import orders as m
+from models.errors import ConversationRequired
 from schema.context import Info
-from schema.errors import InvalidInputError, InvalidTransitionError, NotFoundError
+from schema.errors import (
+    ConversationRequiredError,
+    InvalidInputError,
+    InvalidTransitionError,
+    NotFoundError,
+)
 
 strawberry.enum(
     m.OrderStatus,
@@ -36,6 +42,21 @@ class Order:
     conversation_id: strawberry.ID = strawberry.field(description="The conversation it belongs to.")
     created_at: datetime = strawberry.field(description="When the order was placed.")
     updated_at: datetime = strawberry.field(description="When the order last changed.")
+    messaging_enabled: bool = strawberry.field(
+        description="False when the client turned messaging off for this order."
+    )
+    requires_conversation: bool = strawberry.field(
+        description="Work cannot start until both sides exchanged a message about the order."
+    )
+    conversation_requirement_met: bool = strawberry.field(
+        description="True once the required conversation happened (always true when not required)."
+    )
+
+    @strawberry.field(description="Why work cannot start yet (show it as is); null when it can.")
+    def start_blocked_reason(self) -> str | None:
+        if m.conversation_requirement_met(self._row):
+            return None
+        return str(ConversationRequired().message)
 
     @classmethod
     def from_model(cls, row: m.Order) -> Order:
@@ -48,6 +69,9 @@ class Order:
             conversation_id=strawberry.ID(str(row.conversation_id)),
             created_at=row.created_at,
             updated_at=row.updated_at,
+            messaging_enabled=row.messaging_enabled,
+            requires_conversation=row.requires_conversation,
+            conversation_requirement_met=m.conversation_requirement_met(row),
         )
 
 
@@ -90,9 +114,13 @@ class CreateOrderInput:
     freelancer_id: strawberry.ID = strawberry.field(description="The freelancer doing the job.")
     title: str = strawberry.field(description="What the job is, 1 to 200 characters.")
     job_type: str = strawberry.field(default="standard", description="The marketplace's job type.")
+    requires_conversation: bool = strawberry.field(
+        default=False,
+        description="Work may start only after both sides exchanged a message about the order.",
+    )
 
 
 OrderResult = Annotated[
-    Order | NotFoundError | InvalidInputError | InvalidTransitionError,
+    Order | NotFoundError | InvalidInputError | InvalidTransitionError | ConversationRequiredError,
     strawberry.union("OrderResult", description="The order, or why the change was refused."),
 ]

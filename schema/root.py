@@ -10,7 +10,7 @@ from graphql import GraphQLError
 from strawberry.extensions import MaskErrors, ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 
-from resolvers import accounts, conversations, feed, messaging, orders
+from resolvers import accounts, campaigns, conversations, feed, messaging, orders, support
 from schema.accounts import (
     Account,
     AccountResult,
@@ -18,6 +18,12 @@ from schema.accounts import (
     CreateAccountInput,
     Freelancer,
     UpdateAccountInput,
+)
+from schema.campaigns import (
+    CampaignMemberResult,
+    CampaignResult,
+    CreateCampaignInput,
+    MembershipStatus,
 )
 from schema.context import Info
 from schema.conversations import (
@@ -28,8 +34,15 @@ from schema.conversations import (
 )
 from schema.feed import FeedConnection, FeedFilter
 from schema.live import Subscription
-from schema.messaging import SendMessageInput, SendMessageResult
+from schema.messaging import (
+    MessagingStatus,
+    MessagingSwitchResult,
+    RetentionPolicy,
+    SendMessageInput,
+    SendMessageResult,
+)
 from schema.orders import CreateOrderInput, Order, OrderResult, OrderStatus
+from schema.support import OpenSupportRequestInput, SupportRequestResult
 
 
 @strawberry.type(description="Reads. Every field needs a bearer token.")
@@ -106,6 +119,35 @@ class Query:
     ) -> Order | None:
         return await orders.order(info, id)
 
+    @strawberry.field(
+        description="Whether the caller may send a message here now, and if not which rule "
+        "and why: the same decision sendMessage makes. Give conversationId, or counterpartId "
+        "for a conversation that does not exist yet."
+    )
+    async def messaging_status(
+        self,
+        info: Info,
+        conversation_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="The conversation.")
+        ] = None,
+        counterpart_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="Or: the other party.")
+        ] = None,
+        order_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="About this order.")
+        ] = None,
+        campaign_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="About this campaign.")
+        ] = None,
+    ) -> MessagingStatus:
+        return await messaging.messaging_status(
+            info, conversation_id, counterpart_id, order_id, campaign_id
+        )
+
+    @strawberry.field(description="How long messages are kept, so a UI can say so.")
+    def retention(self, info: Info) -> RetentionPolicy:
+        return messaging.retention(info)
+
 
 @strawberry.type(description="Changes. Account and order mutations need the service token.")
 class Mutation:
@@ -135,6 +177,60 @@ class Mutation:
         ] = None,
     ) -> MarkReadResult:
         return await conversations.mark_read(info, conversation_id, up_to)
+
+    @strawberry.mutation(
+        description="Clients: turn messaging from freelancers off or back on, account-wide or "
+        "(with orderId) for one order."
+    )
+    async def set_messaging_enabled(
+        self,
+        info: Info,
+        enabled: Annotated[bool, strawberry.argument(description="True to allow messages.")],
+        order_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="Only this order.")
+        ] = None,
+    ) -> MessagingSwitchResult:
+        return await messaging.set_messaging_enabled(info, enabled, order_id)
+
+    @strawberry.mutation(
+        description="Ask the marketplace's support team for help with a conversation or order."
+    )
+    async def open_support_request(
+        self,
+        info: Info,
+        input: Annotated[OpenSupportRequestInput, strawberry.argument(description="What for.")],
+    ) -> SupportRequestResult:
+        return await support.open_support_request(info, input)
+
+    @strawberry.mutation(
+        description="Service: record the client's review of an order; a negative review ends "
+        "the freelancer's messaging to that client."
+    )
+    async def record_review(
+        self,
+        info: Info,
+        order_id: Annotated[strawberry.ID, strawberry.argument(description="The order.")],
+        negative: Annotated[bool, strawberry.argument(description="True for a negative review.")],
+    ) -> OrderResult:
+        return await orders.record_review(info, order_id, negative)
+
+    @strawberry.mutation(description="Service: create a brand's campaign.")
+    async def create_campaign(
+        self,
+        info: Info,
+        input: Annotated[CreateCampaignInput, strawberry.argument(description="The campaign.")],
+    ) -> CampaignResult:
+        return await campaigns.create_campaign(info, input)
+
+    @strawberry.mutation(description="Service: set a creator's status in a campaign's group.")
+    async def set_campaign_membership(
+        self,
+        info: Info,
+        campaign_id: Annotated[strawberry.ID, strawberry.argument(description="The campaign.")],
+        freelancer_id: Annotated[strawberry.ID, strawberry.argument(description="The creator.")],
+        status: Annotated[MembershipStatus, strawberry.argument(description="The new status.")],
+    ) -> CampaignMemberResult:
+        return await campaigns.set_campaign_membership(info, campaign_id, freelancer_id, status)
 
     @strawberry.mutation(description="Service: create a client or freelancer account.")
     async def create_account(

@@ -1,0 +1,80 @@
+"""Message retention: messages older than the retention period disappear and are purged.
+
+Feeds hide expired messages at once (`visible_since`); the purge job deletes them
+in short batches (one small transaction each, yielding between batches so it
+never blocks the service) and recounts the unread state of every conversation
+it touched, so counts stay right. Order events are kept: they are the record.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime, timedelta
+
+from tortoise.transactions import in_transaction
+
+from models.clock import Clock
+from models.conversations import Conversation, Participant
+from models.feed import FeedItem, FeedItemKind
+
+log = logging.getLogger("parley.retention")
+
+DEFAULT_BATCH = 500
+
+
+def visible_since(clock: Clock, retention_days: int) -> datetime:
+    """The oldest instant a message may have and still be shown."""
+    return clock.now() - timedelta(days=retention_days)
+
+
+async def purge_expired(clock: Clock, retention_days: int, batch_size: int = DEFAULT_BATCH) -> int:
+    """Delete messages older than the retention period; returns how many were deleted."""
+    cutoff = visible_since(clock, retention_days)
+    purged = 0
+    while True:
+        deleted = await _purge_batch(cutoff, batch_size)
+        purged += deleted
+        if deleted < batch_size:
+            break
+        await asyncio.sleep(0)  # let requests run between batches
+    if purged:
+        log.info("retention: purged %d messages older than %s", purged, cutoff.isoformat())
+    return purged
+
+
+async def _purge_batch(cutoff: datetime, batch_size: int) -> int:
+    async with in_transaction():
+        rows = (
+            await FeedItem.filter(kind=FeedItemKind.MESSAGE, created_at__lt=cutoff)
+            .order_by("id")
+            .limit(batch_size)
+            .values("id", "conversation_id")
+        )
+        if not rows:
+            return 0
+        await FeedItem.filter(id__in=[row["id"] for row in rows]).delete()
+        for conversation_id in {row["conversation_id"] for row in rows}:
+            await recount(conversation_id)
+    return len(rows)
+
+
+async def recount(conversation_id: int) -> None:
+    """Recompute both sides' unread state and the last message from the rows that remain."""
+    for side in await Participant.filter(conversation_id=conversation_id):
+        unread = await FeedItem.filter(
+            conversation_id=conversation_id,
+            kind=FeedItemKind.MESSAGE,
+            author_id=side.counterpart_id,
+            id__gt=side.read_up_to,
+        ).count()
+        await Participant.filter(id=side.id).update(unread_count=unread, has_unread=unread > 0)
+    newest = (
+        await FeedItem.filter(conversation_id=conversation_id, kind=FeedItemKind.MESSAGE)
+        .order_by("-id")
+        .limit(1)
+        .values("id")
+    )
+    await Conversation.filter(id=conversation_id).update(
+        last_message_id=newest[0]["id"] if newest else None
+    )

@@ -1,0 +1,46 @@
+"""Campaigns, driven by the marketplace's service token."""
+
+from __future__ import annotations
+
+import strawberry
+
+from models import campaigns as m
+from models.errors import ParleyError
+from resolvers.inputs import parse_id
+from schema.campaigns import (
+    Campaign,
+    CampaignMember,
+    CampaignMemberResult,
+    CampaignResult,
+    CreateCampaignInput,
+    MembershipStatus,
+)
+from schema.context import Info
+from schema.errors import from_domain
+
+
+async def create_campaign(info: Info, input: CreateCampaignInput) -> CampaignResult:
+    info.context.require_service()
+    try:
+        row = await m.create_campaign(
+            info.context.services.clock, parse_id(input.client_id, "The client"), input.title
+        )
+    except ParleyError as exc:
+        return from_domain(exc)  # type: ignore[return-value]
+    return Campaign.from_model(row)
+
+
+async def set_campaign_membership(
+    info: Info, campaign_id: strawberry.ID, freelancer_id: strawberry.ID, status: MembershipStatus
+) -> CampaignMemberResult:
+    info.context.require_service()
+    try:
+        row = await m.set_membership(
+            info.context.services.clock,
+            parse_id(campaign_id, "The campaign"),
+            parse_id(freelancer_id, "The creator"),
+            m.MembershipStatus(status),
+        )
+    except ParleyError as exc:
+        return from_domain(exc)  # type: ignore[return-value]
+    return CampaignMember.from_model(row)

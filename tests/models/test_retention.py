@@ -1,0 +1,89 @@
+"""Retention with a clock the test controls: old messages go, counts stay right, new ones stay."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tortoise.context import TortoiseContext
+
+from models.accounts import Account, AccountKind, create_account
+from models.clock import ManualClock
+from models.conversations import Conversation, Participant, unread_summary
+from models.feed import FeedItem, FeedItemKind
+from models.messaging import mark_read, send_message
+from models.orders import create_order
+from models.retention import purge_expired
+from server import create_app
+from settings import Settings, tortoise_config
+from tests.support import Executor, account
+
+FEED = "query($id: ID!) { feed(conversationId: $id, last: 100) { edges { node { __typename ... on Message { body } } } } }"
+RETENTION = "{ retention { days oldestVisibleAt } }"
+
+
+async def test_purge_removes_only_expired_messages_and_recounts_unread(
+    clock: ManualClock, client: Account, freelancer: Account, conversation_with_order: int
+) -> None:
+    old = [
+        await send_message(
+            clock, client.id, conversation_id=conversation_with_order, body=f"old {i}"
+        )
+        for i in range(3)
+    ]
+    await mark_read(clock, freelancer.id, conversation_with_order, old[0].message.id)
+    clock.advance(timedelta(days=200))
+    await send_message(clock, client.id, conversation_id=conversation_with_order, body="recent")
+    await send_message(clock, freelancer.id, conversation_id=conversation_with_order, body="reply")
+    side = await Participant.get(account_id=freelancer.id)
+    assert side.unread_count == 3  # old 1, old 2, recent
+
+    clock.advance(timedelta(days=170))  # the old ones are now 370 days old, the recent 170
+    purged = await purge_expired(clock, retention_days=365, batch_size=2)
+
+    assert purged == 3
+    bodies = (
+        await FeedItem.filter(kind=FeedItemKind.MESSAGE)
+        .order_by("id")
+        .values_list("body", flat=True)
+    )
+    assert bodies == ["recent", "reply"]
+    assert await FeedItem.filter(kind=FeedItemKind.ORDER_EVENT).count() == 1  # order history stays
+    side = await Participant.get(account_id=freelancer.id)
+    assert (side.unread_count, side.has_unread) == (1, True)
+    assert (await unread_summary(freelancer.id)).total_unread == 1
+    conversation = await Conversation.get(id=conversation_with_order)
+    assert conversation.last_message_id == (await FeedItem.get(body="reply")).id
+    assert await purge_expired(clock, retention_days=365) == 0
+
+
+async def test_feeds_hide_expired_messages_before_the_purge_runs(
+    gql: Executor, clock: ManualClock, client: Account, conversation_with_order: int
+) -> None:
+    await send_message(clock, client.id, conversation_id=conversation_with_order, body="ancient")
+    clock.advance(timedelta(days=366))
+    await send_message(clock, client.id, conversation_id=conversation_with_order, body="fresh")
+
+    data = await gql.execute(FEED, {"id": conversation_with_order}, as_=account(client.id))
+    nodes = [edge["node"] for edge in data["feed"]["edges"]]
+    assert nodes == [{"__typename": "OrderEvent"}, {"__typename": "Message", "body": "fresh"}]
+
+    policy = await gql.execute(RETENTION, as_=account(client.id))
+    assert policy["retention"]["days"] == 365
+    assert policy["retention"]["oldestVisibleAt"] == (clock.now() - timedelta(days=365)).isoformat()
+
+
+async def test_the_server_purges_expired_messages_when_it_starts(
+    db_url: str, settings: Settings, clock: ManualClock
+) -> None:
+    async with TortoiseContext() as ctx:
+        await ctx.init(config=tortoise_config(db_url))
+        c = await create_account(clock, kind=AccountKind.CLIENT, name="C")
+        f = await create_account(clock, kind=AccountKind.FREELANCER, name="F")
+        order = await create_order(clock, client_id=c.id, freelancer_id=f.id, title="Job")
+        await send_message(clock, c.id, conversation_id=order.order.conversation_id, body="old")
+    clock.advance(timedelta(days=400))
+
+    app = create_app(settings, clock=clock)
+    async with app.router.lifespan_context(app):
+        assert await FeedItem.filter(kind=FeedItemKind.MESSAGE).count() == 0
+        assert await Participant.filter(has_unread=True).count() == 0
