@@ -9,7 +9,8 @@ import httpx
 import pytest
 
 from models.support import SupportRequest
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, token
+from tests.support import GraphQLWSClient
 from tests.wire.market import Market, snapshot
 
 SET_SWITCH = """
@@ -29,6 +30,10 @@ mutation($conversation: ID!) { openSupportRequest(input: {conversationId: $conve
   __typename ... on SupportRequest { id status reason } ... on Error { code } } }
 """
 ME_CLIENT = "{ me { ... on Client { messagingEnabled } } }"
+SEND_OVER_WS = """
+mutation($conversation: ID!) { sendMessage(input: {conversationId: $conversation, body: "via ws"}) {
+  __typename ... on Error { code } } }
+"""
 
 
 @pytest.fixture
@@ -294,3 +299,18 @@ async def test_rule_10_support_can_be_opened_about_a_conversation_only_by_its_pa
     refused = await market.as_(stranger, SUPPORT, {"conversation": pair_with_order["conversation"]})
     assert refused["openSupportRequest"]["code"] == "NOT_FOUND"
     assert await SupportRequest.all().count() == 0
+
+
+async def test_rules_hold_for_sends_over_the_websocket_too(
+    market: Market, live_server: LiveServer, pair_with_order: dict[str, str]
+) -> None:
+    p = pair_with_order
+    await market.update_account(p["freelancer"], status="SUSPENDED")
+    before = await snapshot()
+    ws = await GraphQLWSClient.open(live_server.ws, token(p["freelancer"]))
+    await ws.subscribe("send", SEND_OVER_WS, {"conversation": p["conversation"]})
+    result = (await ws.next_payload("send"))["sendMessage"]
+    await ws.close()
+    assert result["__typename"] == "MessagingBlocked"
+    assert result["code"] == "ACCOUNT_SUSPENDED"
+    assert await snapshot() == before
