@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import strawberry
+from graphql import GraphQLError
 
 from models import accounts as m
-from models.errors import ParleyError
+from models.errors import NotFound, ParleyError
 from resolvers.inputs import parse_id
 from schema.accounts import Account, AccountResult, CreateAccountInput, UpdateAccountInput
 from schema.context import Info
@@ -13,7 +14,12 @@ from schema.errors import from_domain
 
 
 async def me(info: Info) -> Account:
-    row = await m.get_account(info.context.account_id())
+    try:
+        row = await m.get_account(info.context.account_id())
+    except NotFound as exc:
+        raise GraphQLError(
+            "The token's account does not exist.", extensions={"code": "UNAUTHENTICATED"}
+        ) from exc
     return Account.from_model(row)
 
 

@@ -1,0 +1,76 @@
+"""Bearer tokens: HS256 and RS256, service role, and every way a token can be wrong."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from auth import SERVICE_ROLE, Caller, Keys, TokenError, TokenVerifier, issue_token, load_keys
+from settings import Settings
+from tests.support import Executor, account
+
+NOW = datetime(2026, 3, 1, tzinfo=UTC)
+
+
+def _verifier(keys: Keys, **settings: object) -> TokenVerifier:
+    return TokenVerifier(keys, Settings(**settings))  # type: ignore[arg-type]
+
+
+def test_hs256_tokens_name_an_account_or_the_service() -> None:
+    keys = Keys("HS256", "s" * 40, "s" * 40)
+    verifier = _verifier(keys)
+    now = datetime.now(UTC)
+    assert verifier.verify(issue_token(keys, "42", ttl=timedelta(minutes=5), now=now)) == Caller(42)
+    service = issue_token(keys, "market", role=SERVICE_ROLE, ttl=timedelta(minutes=5), now=now)
+    assert verifier.verify(service) == Caller(None, is_service=True)
+
+
+def test_rs256_tokens_are_verified_with_the_public_key(tmp_path: object) -> None:
+    private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private_pem = private.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    public_pem = (
+        private.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
+    settings = Settings(
+        jwt_algorithm="RS256", jwt_public_key=public_pem, jwt_private_key=private_pem
+    )
+    keys = load_keys(settings)
+    token = issue_token(keys, "7", ttl=timedelta(minutes=5), now=datetime.now(UTC))
+    assert TokenVerifier(keys, settings).verify(token) == Caller(7)
+    forged = jwt.encode({"sub": "7"}, "a-shared-secret-someone-guessed-000000", algorithm="HS256")
+    with pytest.raises(TokenError):
+        TokenVerifier(keys, settings).verify(forged)
+
+
+@pytest.mark.parametrize(
+    ("header", "reason"),
+    [
+        ("Bearer " + jwt.encode({"sub": "1", "exp": NOW}, "s" * 40, algorithm="HS256"), "expired"),
+        ("Bearer " + jwt.encode({"sub": "1"}, "other" * 10, algorithm="HS256"), "not valid"),
+        ("Bearer " + jwt.encode({"role": "x"}, "s" * 40, algorithm="HS256"), "not valid"),
+        ("Bearer " + jwt.encode({"sub": "abc"}, "s" * 40, algorithm="HS256"), "subject"),
+        ("Token abc", "Bearer"),
+        ("Bearer ", "Bearer"),
+    ],
+)
+def test_bad_tokens_are_refused_with_a_reason(header: str, reason: str) -> None:
+    verifier = _verifier(Keys("HS256", "s" * 40, "s" * 40))
+    with pytest.raises(TokenError, match=reason):
+        verifier.verify_header(header)
+
+
+def test_no_header_is_anonymous() -> None:
+    assert _verifier(Keys("HS256", "s" * 40, "s" * 40)).verify_header(None) is None
+
+
+async def test_a_token_for_an_unknown_account_is_unauthenticated(gql: Executor) -> None:
+    errors = await gql.errors("{ me { id } }", as_=account(999))
+    assert errors[0]["extensions"] == {"code": "UNAUTHENTICATED"}
