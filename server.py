@@ -30,6 +30,7 @@ from schema.context import Context, Services
 from schema.root import build_schema
 from settings import Settings, tortoise_config
 from subscriptions.bus import EventBus
+from subscriptions.call_expiry import CallExpirySweep
 from subscriptions.hub import Hub
 
 log = logging.getLogger("parley.server")
@@ -94,10 +95,15 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             context: TortoiseContext = app.state._tortoise_context
             await tune_connection(context)
             await services.bus.start()
+            expiry = CallExpirySweep(
+                services.clock, services.bus, settings.call_expiry_interval_seconds
+            )
+            expiry.start()
             log.info("Parley is serving (database %s)", _redacted(settings.database_url))
             try:
                 yield
             finally:
+                await expiry.stop()
                 await services.bus.stop()
 
     async def health(request: Request) -> JSONResponse:
