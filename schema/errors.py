@@ -68,7 +68,7 @@ class NotDiscoverableError(Error):
     "e.g. CALL_INVITE_ACCEPTED when accepting twice.",
 )
 class CallInviteClosedError(Error):
-    status: str = strawberry.field(description="The invite's status, e.g. EXPIRED.")
+    current: str = strawberry.field(description="The invite's current status, e.g. EXPIRED.")
 
 
 @strawberry.type(
@@ -106,7 +106,7 @@ def from_domain(exc: errors.ParleyError) -> Error:
     if isinstance(exc, errors.NotDiscoverable):
         return NotDiscoverableError(code=exc.code, message=exc.message)
     if isinstance(exc, errors.CallInviteClosed):
-        return CallInviteClosedError(code=exc.code, message=exc.message, status=exc.status.upper())
+        return CallInviteClosedError(code=exc.code, message=exc.message, current=exc.status.upper())
     if isinstance(exc, errors.OutsideCallWindow):
         return OutsideCallWindowError(code=exc.code, message=exc.message, at=exc.at)
     if isinstance(exc, errors.NoLineAvailable):

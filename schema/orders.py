@@ -10,7 +10,12 @@ import strawberry
 from models import feed as feed_m
 from models import orders as m
 from schema.context import Info
-from schema.errors import InvalidInputError, InvalidTransitionError, NotFoundError
+from schema.errors import (
+    InvalidInputError,
+    InvalidTransitionError,
+    NotDiscoverableError,
+    NotFoundError,
+)
 
 strawberry.enum(
     m.OrderStatus,
@@ -93,6 +98,6 @@ class CreateOrderInput:
 
 
 OrderResult = Annotated[
-    Order | NotFoundError | InvalidInputError | InvalidTransitionError,
+    Order | NotFoundError | InvalidInputError | InvalidTransitionError | NotDiscoverableError,
     strawberry.union("OrderResult", description="The order, or why the change was refused."),
 ]
