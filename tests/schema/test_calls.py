@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from strawberry.types import ExecutionResult
 
 from models.accounts import Account, AccountKind, create_account
 from models.clock import ManualClock
@@ -14,7 +15,7 @@ from models.conference import LocalConferenceProvider
 from models.support import SupportReason, SupportRequest
 from schema.context import Services
 from subscriptions.call_expiry import CallExpirySweep
-from tests.support import SERVICE, Executor, account
+from tests.support import SERVICE, WAIT, Executor, account
 
 INVITE_FIELDS = """
   id status topic durationMinutes supersedesId supersededById supportRequestId
@@ -537,3 +538,79 @@ async def test_a_pin_is_free_again_after_its_call_is_over(
         pins.add(accepted["dialIn"]["pin"])
     assert accepted_call["dialIn"]["pin"] in pins
     assert len(pins) == 10
+
+
+FEED_UPDATES = """
+subscription($id: ID!, $filter: FeedFilter) {
+  feedUpdates(conversationId: $id, filter: $filter) {
+    kind
+    item { __typename ... on CallInviteEvent { event invite { id status } } ... on Message { body } }
+  }
+}
+"""
+
+
+async def _next_update(stream: Any) -> dict[str, Any]:
+    result = await asyncio.wait_for(anext(stream), WAIT)
+    assert not result.errors, result.errors
+    update: dict[str, Any] = result.data["feedUpdates"]
+    return update
+
+
+@pytest.mark.parametrize("filter_", ["CALLS", "ALL"])
+async def test_every_change_is_pushed_through_feed_updates_to_the_invitee(
+    gql: Executor,
+    services: Services,
+    client: Account,
+    freelancer: Account,
+    conversation_with_order: int,
+    filter_: str,
+) -> None:
+    stream = await gql.schema.subscribe(
+        FEED_UPDATES,
+        variable_values={"id": conversation_with_order, "filter": filter_},
+        context_value=gql.context(account(freelancer.id)),
+    )
+    assert not isinstance(stream, ExecutionResult), stream
+    pending = asyncio.create_task(_next_update(stream))
+    await asyncio.wait_for(services.bus.hub.wait_for_listeners(freelancer.id, 1), WAIT)
+
+    invite = await send(gql, client, freelancer, MONDAY_3PM)
+    sent = await pending
+    assert sent == {
+        "kind": "ADDED",
+        "item": {
+            "__typename": "CallInviteEvent",
+            "event": "SENT",
+            "invite": {"id": invite["id"], "status": "PENDING"},
+        },
+    }
+    await act(gql, CANCEL, client, id=invite["id"])
+    cancelled = await _next_update(stream)
+    assert cancelled["item"]["event"] == "CANCELLED"
+    assert cancelled["item"]["invite"]["status"] == "CANCELLED"
+    await stream.aclose()
+
+
+async def test_the_messages_filter_leaves_call_events_out(
+    gql: Executor,
+    services: Services,
+    client: Account,
+    freelancer: Account,
+    conversation_with_order: int,
+) -> None:
+    stream = await gql.schema.subscribe(
+        FEED_UPDATES,
+        variable_values={"id": conversation_with_order, "filter": "MESSAGES"},
+        context_value=gql.context(account(client.id)),
+    )
+    assert not isinstance(stream, ExecutionResult), stream
+    pending = asyncio.create_task(_next_update(stream))
+    await asyncio.wait_for(services.bus.hub.wait_for_listeners(client.id, 1), WAIT)
+    invite = await send(gql, client, freelancer, MONDAY_3PM)
+    await act(gql, DECLINE, freelancer, id=invite["id"], message="Friday morning suits me.")
+    assert await pending == {
+        "kind": "ADDED",
+        "item": {"__typename": "Message", "body": "Friday morning suits me."},
+    }
+    await stream.aclose()
