@@ -21,7 +21,8 @@ async def test_pins_have_the_configured_length_and_avoid_the_taken_ones() -> Non
     taken: set[str] = set()
     for call_id in range(200):
         line = await provider.open_line(request(call_id, taken))
-        assert len(line.pin) == 6 and line.pin.isdigit()
+        assert len(line.pin) == 6
+        assert line.pin.isdigit()
         assert line.pin not in taken
         assert line.dial_in_number in provider.numbers
         taken.add(line.pin)
