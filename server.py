@@ -32,6 +32,7 @@ from schema.context import Context, Services
 from schema.root import build_schema
 from settings import Settings, tortoise_config
 from subscriptions.bus import EventBus
+from subscriptions.call_expiry import CallExpirySweep
 from subscriptions.hub import Hub
 
 log = logging.getLogger("parley.server")
@@ -101,6 +102,10 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             workers = [
                 _periodically("retention purge", settings.retention_purge_interval_seconds, purge)
             ]
+            expiry = CallExpirySweep(
+                services.clock, services.bus, settings.call_expiry_interval_seconds
+            )
+            expiry.start()
             log.info("Parley is serving (database %s)", _redacted(settings.database_url))
             try:
                 yield
@@ -108,6 +113,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
                 for worker in workers:
                     worker.cancel()
                 await asyncio.gather(*workers, return_exceptions=True)
+                await expiry.stop()
                 await services.bus.stop()
 
     async def health(request: Request) -> JSONResponse:

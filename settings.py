@@ -21,6 +21,7 @@ MODEL_MODULES = [
     "models.events",
     "models.support",
     "models.campaigns",
+    "models.calls",
 ]
 
 
@@ -62,6 +63,14 @@ class Settings(BaseSettings):
     retention_purge_interval_seconds: float = Field(3600.0, gt=0)
     subscriber_queue_size: int = 1000
     events_channel: str = "parley.events"
+
+    # Call invites: the local conference provider's dial-in pool and PIN length.
+    call_dial_in_numbers: list[str] = Field(
+        default_factory=lambda: ["+1 555 0100", "+1 555 0101"], min_length=1
+    )
+    call_pin_length: int = Field(6, ge=4, le=12)
+    # How often the background sweep records invites whose proposed times all passed.
+    call_expiry_interval_seconds: float = Field(30.0, gt=0)
 
     @property
     def is_sqlite(self) -> bool:

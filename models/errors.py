@@ -3,16 +3,23 @@
     ParleyError                 an expected failure: a stable `code`, a message a UI shows
     ├── NotFound                unknown id, or one the caller may not see (told apart by no one)
     ├── InvalidInput            a value is malformed or out of range (`field` names it)
+    │   └── CallTimeRejected    a call time breaks a rule; the rule is the code (TIME_IN_PAST, …)
     ├── IdempotencyKeyReused    the key was used before for a different request
     ├── InvalidTransition       an order cannot move from its status to the one asked for
     ├── ConversationRequired    the order needs a message from both sides before work starts
     ├── MessagingBlocked        a messaging rule forbids this message (models.rules)
-    └── PermissionDenied        the caller's role may not do this at all (e.g. not the service)
+    ├── PermissionDenied        the caller's role may not do this at all (e.g. not the service)
+    ├── NotDiscoverable         the freelancer opted out of being found (no calls, no job requests)
+    ├── CallInviteClosed        the invite's status forbids the action (CALL_INVITE_<STATUS>)
+    ├── OutsideCallWindow       allowed only from / until a moment (TOO_EARLY, TOO_LATE)
+    └── NoLineAvailable         every PIN of the dial-in pool is taken by an active call
 
 The GraphQL layer maps each to a typed union member; nothing here knows GraphQL.
 """
 
 from __future__ import annotations
+
+from datetime import datetime
 
 
 class ParleyError(Exception):
@@ -70,3 +77,46 @@ class ConversationRequired(ParleyError):
 
 class PermissionDenied(ParleyError):
     code = "PERMISSION_DENIED"
+
+
+class CallTimeRejected(InvalidInput):
+    """A proposed or chosen call time breaks a rule; `code` names the rule."""
+
+    def __init__(self, code: str, field: str, message: str) -> None:
+        super().__init__(field, message)
+        self.code = code
+
+
+class NotDiscoverable(ParleyError):
+    code = "FREELANCER_NOT_DISCOVERABLE"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This freelancer does not allow customers to find them in the marketplace, "
+            "so they cannot receive call invites or job requests."
+        )
+
+
+class CallInviteClosed(ParleyError):
+    """The invite's status does not allow this; the code is CALL_INVITE_<STATUS>."""
+
+    def __init__(self, status: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = f"CALL_INVITE_{status.upper()}"
+
+
+class OutsideCallWindow(ParleyError):
+    """Allowed only from (TOO_EARLY) or until (TOO_LATE) the instant `at`."""
+
+    def __init__(self, code: str, at: datetime, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.at = at
+
+
+class NoLineAvailable(ParleyError):
+    code = "NO_LINE_AVAILABLE"
+
+    def __init__(self) -> None:
+        super().__init__("No conference line is free right now; please try again later.")

@@ -25,6 +25,7 @@ class EventKind(StrEnum):
     MESSAGE = "message"  # a new message: item_id
     ITEM = "item"  # another new feed item (an order event): item_id
     READ = "read"  # a participant read up to data["up_to"]
+    CALL = "call"  # a call invite changed: item_id (a call event feed item)
 
 
 class Event(Model):

@@ -1,4 +1,4 @@
-"""The conversation feed: messages and order events in one chronological table.
+"""The conversation feed: messages, order and call events in one chronological table.
 
 Every feed item is a row of `feed_items` with an increasing id, so one keyset
 scan over (conversation, id) serves any page at any depth, with or without a
@@ -22,11 +22,23 @@ from models.errors import InvalidInput
 class FeedItemKind(StrEnum):
     MESSAGE = "message"
     ORDER_EVENT = "order_event"
+    CALL_EVENT = "call_event"
 
 
 class OrderEventType(StrEnum):
     CREATED = "created"
     STATUS_CHANGED = "status_changed"
+
+
+class CallEventType(StrEnum):
+    """What happened to a call invite (see models.calls)."""
+
+    SENT = "sent"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+    NO_SHOW_REPORTED = "no_show_reported"
 
 
 class FeedItem(Model):
@@ -45,6 +57,8 @@ class FeedItem(Model):
     event = fields.CharEnumField(OrderEventType, max_length=32, null=True)
     order_status = fields.CharField(max_length=32, null=True)
     previous_status = fields.CharField(max_length=32, null=True)
+    call_invite_id = fields.BigIntField(null=True)
+    call_event = fields.CharEnumField(CallEventType, max_length=32, null=True)
     # When the recipient read this message (read receipts).
     read_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField()

@@ -23,6 +23,7 @@ from models.errors import (
     ConversationRequired,
     InvalidInput,
     InvalidTransition,
+    NotDiscoverable,
     NotFound,
     PermissionDenied,
 )
@@ -103,6 +104,9 @@ async def create_order(
         raise InvalidInput("title", f"An order title has 1 to {TITLE_MAX} characters.")
     if not job_type.strip() or len(job_type) > 64:
         raise InvalidInput("jobType", "A job type has 1 to 64 characters.")
+    freelancer = await Account.get_or_none(id=freelancer_id)
+    if freelancer is not None and not freelancer.discoverable:
+        raise NotDiscoverable()  # opting out of the marketplace also blocks job requests
     now = clock.now()
     async with in_transaction():
         conversation = await open_conversation(client_id, freelancer_id, now)

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from strawberry.dataloader import DataLoader
 
 from models.accounts import Account
+from models.calls import CallInvite
 from models.feed import FeedItem
 from models.orders import Order
 
@@ -34,6 +35,11 @@ async def _feed_items(ids: Sequence[int]) -> list[FeedItem | None]:
     return [rows.get(i) for i in ids]
 
 
+async def _call_invites(ids: Sequence[int]) -> list[CallInvite | None]:
+    rows = {row.id: row for row in await CallInvite.filter(id__in=set(ids))}
+    return [rows.get(i) for i in ids]
+
+
 class AccountByIdLoader(DataLoader[int, Account | None]):
     def __init__(self) -> None:
         super().__init__(load_fn=_accounts)
@@ -54,6 +60,11 @@ class FeedItemByIdLoader(DataLoader[int, FeedItem | None]):
         super().__init__(load_fn=_feed_items)
 
 
+class CallInviteByIdLoader(DataLoader[int, CallInvite | None]):
+    def __init__(self) -> None:
+        super().__init__(load_fn=_call_invites)
+
+
 class Loaders:
     """One operation's loaders; never shared across operations."""
 
@@ -62,3 +73,4 @@ class Loaders:
         self.order_by_id = OrderByIdLoader()
         self.orders_by_conversation = OrdersByConversationLoader()
         self.feed_item_by_id = FeedItemByIdLoader()
+        self.call_invite_by_id = CallInviteByIdLoader()

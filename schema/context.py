@@ -13,6 +13,7 @@ from starlette.websockets import WebSocket
 
 from auth import Caller, TokenVerifier
 from models.clock import Clock
+from models.conference import ConferenceProvider, LocalConferenceProvider
 from resolvers.loaders import Loaders
 from settings import Settings
 from subscriptions.bus import EventBus
@@ -26,6 +27,15 @@ class Services:
     clock: Clock
     bus: EventBus
     verifier: TokenVerifier
+    # The conference lines behind accepted calls; None: the local pool from settings.
+    conference: ConferenceProvider | None = None
+
+    def conference_lines(self) -> ConferenceProvider:
+        if self.conference is None:
+            self.conference = LocalConferenceProvider(
+                self.settings.call_dial_in_numbers, self.settings.call_pin_length
+            )
+        return self.conference
 
 
 @dataclass

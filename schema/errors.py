@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import strawberry
 
 from models import errors, rules
@@ -85,6 +87,42 @@ class PermissionDeniedError(Error):
     pass
 
 
+@strawberry.type(
+    name="NotDiscoverable",
+    description="The freelancer opted out of being found in the marketplace: no call invites, "
+    "no job requests (code FREELANCER_NOT_DISCOVERABLE).",
+)
+class NotDiscoverableError(Error):
+    pass
+
+
+@strawberry.type(
+    name="CallInviteClosed",
+    description="The call invite's status does not allow this; code is CALL_INVITE_<STATUS>, "
+    "e.g. CALL_INVITE_ACCEPTED when accepting twice.",
+)
+class CallInviteClosedError(Error):
+    current: str = strawberry.field(description="The invite's current status, e.g. EXPIRED.")
+
+
+@strawberry.type(
+    name="OutsideCallWindow",
+    description="Allowed only from a moment (TOO_EARLY) or only until one (TOO_LATE).",
+)
+class OutsideCallWindowError(Error):
+    at: datetime = strawberry.field(
+        description="TOO_EARLY: when it becomes allowed; TOO_LATE: since when it is not."
+    )
+
+
+@strawberry.type(
+    name="NoLineAvailable",
+    description="Every PIN of the dial-in pool is taken by an active call; try again later.",
+)
+class NoLineAvailableError(Error):
+    pass
+
+
 def from_domain(exc: errors.ParleyError) -> Error:
     """The schema type for a domain error (the union member a mutation returns)."""
     if isinstance(exc, errors.NotFound):
@@ -103,4 +141,12 @@ def from_domain(exc: errors.ParleyError) -> Error:
         return ConversationRequiredError(code=exc.code, message=exc.message)
     if isinstance(exc, errors.PermissionDenied):
         return PermissionDeniedError(code=exc.code, message=exc.message)
+    if isinstance(exc, errors.NotDiscoverable):
+        return NotDiscoverableError(code=exc.code, message=exc.message)
+    if isinstance(exc, errors.CallInviteClosed):
+        return CallInviteClosedError(code=exc.code, message=exc.message, current=exc.status.upper())
+    if isinstance(exc, errors.OutsideCallWindow):
+        return OutsideCallWindowError(code=exc.code, message=exc.message, at=exc.at)
+    if isinstance(exc, errors.NoLineAvailable):
+        return NoLineAvailableError(code=exc.code, message=exc.message)
     raise TypeError(f"no schema type for {type(exc).__name__}")  # a bug, not user input

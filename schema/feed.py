@@ -8,13 +8,16 @@ from typing import Annotated
 import strawberry
 
 from models import feed as feed_m
+from schema.calls import CallInviteEvent
 from schema.messaging import Message
 from schema.orders import OrderEvent
 
 FeedItem = Annotated[
-    Message | OrderEvent,
+    Message | OrderEvent | CallInviteEvent,
     strawberry.union(
-        "FeedItem", description="One entry of a conversation's feed: a message or an order event."
+        "FeedItem",
+        description="One entry of a conversation's feed: a message, an order event or a "
+        "call-invite event.",
     ),
 ]
 
@@ -24,12 +27,15 @@ class FeedFilter(Enum):
     ALL = "all"
     ORDERS = "orders"
     MESSAGES = "messages"
+    CALLS = "calls"
 
     def kinds(self) -> list[feed_m.FeedItemKind] | None:
         if self is FeedFilter.ORDERS:
             return [feed_m.FeedItemKind.ORDER_EVENT]
         if self is FeedFilter.MESSAGES:
             return [feed_m.FeedItemKind.MESSAGE]
+        if self is FeedFilter.CALLS:
+            return [feed_m.FeedItemKind.CALL_EVENT]
         return None
 
     def admits(self, kind: feed_m.FeedItemKind) -> bool:
@@ -37,9 +43,11 @@ class FeedFilter(Enum):
         return kinds is None or kind in kinds
 
 
-def feed_item_from_model(row: feed_m.FeedItem) -> Message | OrderEvent:
+def feed_item_from_model(row: feed_m.FeedItem) -> Message | OrderEvent | CallInviteEvent:
     if row.kind == feed_m.FeedItemKind.MESSAGE:
         return Message.from_model(row)
+    if row.kind == feed_m.FeedItemKind.CALL_EVENT:
+        return CallInviteEvent.from_model(row)
     return OrderEvent.from_model(row)
 
 

@@ -15,6 +15,7 @@ from schema.errors import (
     ConversationRequiredError,
     InvalidInputError,
     InvalidTransitionError,
+    NotDiscoverableError,
     NotFoundError,
 )
 
@@ -121,6 +122,11 @@ class CreateOrderInput:
 
 
 OrderResult = Annotated[
-    Order | NotFoundError | InvalidInputError | InvalidTransitionError | ConversationRequiredError,
+    Order
+    | NotFoundError
+    | InvalidInputError
+    | InvalidTransitionError
+    | ConversationRequiredError
+    | NotDiscoverableError,
     strawberry.union("OrderResult", description="The order, or why the change was refused."),
 ]

@@ -19,6 +19,7 @@ from schema.accounts import (
     Freelancer,
     UpdateAccountInput,
 )
+from schema.call_fields import CallMutations, CallQueries
 from schema.campaigns import (
     CampaignMemberResult,
     CampaignResult,
@@ -46,7 +47,7 @@ from schema.support import OpenSupportRequestInput, SupportRequestResult
 
 
 @strawberry.type(description="Reads. Every field needs a bearer token.")
-class Query:
+class Query(CallQueries):
     @strawberry.field(description="The calling account.")
     async def me(self, info: Info) -> Account:
         return await accounts.me(info)
@@ -87,7 +88,7 @@ class Query:
             strawberry.ID, strawberry.argument(description="The conversation.")
         ],
         filter: Annotated[
-            FeedFilter, strawberry.argument(description="ALL, ORDERS or MESSAGES.")
+            FeedFilter, strawberry.argument(description="ALL, ORDERS, MESSAGES or CALLS.")
         ] = FeedFilter.ALL,
         last: Annotated[
             int | None,
@@ -150,7 +151,7 @@ class Query:
 
 
 @strawberry.type(description="Changes. Account and order mutations need the service token.")
-class Mutation:
+class Mutation(CallMutations):
     @strawberry.mutation(
         description="Send a message. Retries with the same idempotencyKey are safe."
     )

@@ -41,6 +41,8 @@ async def new_messages(
 def _kinds_for(event: LoggedEvent) -> FeedItemKind:
     if event.kind == EventKind.ITEM:
         return FeedItemKind.ORDER_EVENT
+    if event.kind == EventKind.CALL:
+        return FeedItemKind.CALL_EVENT
     return FeedItemKind.MESSAGE  # messages and read receipts
 
 

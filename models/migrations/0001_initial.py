@@ -1,9 +1,12 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 from models.accounts import AccountKind, AccountStatus
+from models.calls import CallInviteStatus
+from models.campaigns import MembershipStatus
 from models.events import EventKind
-from models.feed import FeedItemKind, OrderEventType
+from models.feed import CallEventType, FeedItemKind, OrderEventType
 from models.orders import OrderStatus
+from models.support import SupportReason, SupportStatus
 from orjson import loads
 from tortoise.fields.base import OnDelete
 from tortoise.fields.data import JSON_DUMPS
@@ -23,11 +26,63 @@ class Migration(migrations.Migration):
                 ('time_zone', fields.CharField(default='UTC', max_length=64)),
                 ('status', fields.CharEnumField(default=AccountStatus.ACTIVE, description='ACTIVE: active\nSUSPENDED: suspended\nREJECTED: rejected\nNEEDS_IMPROVEMENT: needs_improvement', enum_type=AccountStatus, max_length=32)),
                 ('discoverable', fields.BooleanField(default=True)),
+                ('messaging_enabled', fields.BooleanField(default=True)),
                 ('event_seq', fields.BigIntField(default=0)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
                 ('updated_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
             ],
             options={'table': 'accounts', 'app': 'models', 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='CallInvite',
+            fields=[
+                ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('conversation_id', fields.BigIntField()),
+                ('client_id', fields.BigIntField()),
+                ('freelancer_id', fields.BigIntField()),
+                ('order_id', fields.BigIntField(null=True)),
+                ('topic', fields.TextField(default='', unique=False)),
+                ('duration_minutes', fields.IntField()),
+                ('proposed_times', fields.JSONField(encoder=JSON_DUMPS, decoder=loads)),
+                ('last_proposed_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('status', fields.CharEnumField(default=CallInviteStatus.PENDING, description='PENDING: pending\nACCEPTED: accepted\nDECLINED: declined\nCANCELLED: cancelled\nEXPIRED: expired\nSUPERSEDED: superseded\nNO_SHOW: no_show', enum_type=CallInviteStatus, max_length=16)),
+                ('starts_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('dial_in_number', fields.CharField(null=True, max_length=64)),
+                ('pin', fields.CharField(null=True, max_length=16)),
+                ('active_pin', fields.CharField(null=True, unique=True, max_length=16)),
+                ('line_closes_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('decline_message_id', fields.BigIntField(null=True)),
+                ('supersedes_id', fields.BigIntField(null=True)),
+                ('superseded_by_id', fields.BigIntField(null=True)),
+                ('support_request_id', fields.BigIntField(null=True)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('updated_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'call_invites', 'app': 'models', 'indexes': [Index(fields=['freelancer_id', 'status', 'id']), Index(fields=['client_id', 'status', 'id']), Index(fields=['status', 'last_proposed_at'])], 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Campaign',
+            fields=[
+                ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('client_id', fields.BigIntField()),
+                ('title', fields.CharField(max_length=200)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'campaigns', 'app': 'models', 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='CampaignMember',
+            fields=[
+                ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('campaign', fields.ForeignKeyField('models.Campaign', source_field='campaign_id', db_constraint=True, to_field='id', related_name='members', on_delete=OnDelete.CASCADE)),
+                ('freelancer_id', fields.BigIntField()),
+                ('status', fields.CharEnumField(description='INVITED: invited\nACCEPTED: accepted\nDECLINED: declined\nREMOVED: removed', enum_type=MembershipStatus, max_length=16)),
+                ('updated_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'campaign_members', 'app': 'models', 'unique_together': (('campaign', 'freelancer_id'),), 'pk_attr': 'id'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -39,6 +94,7 @@ class Migration(migrations.Migration):
                 ('last_message_id', fields.BigIntField(null=True)),
                 ('last_activity_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('negative_review_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
             ],
             options={'table': 'conversations', 'app': 'models', 'unique_together': (('client', 'freelancer'),), 'pk_attr': 'id'},
             bases=['Model'],
@@ -49,7 +105,7 @@ class Migration(migrations.Migration):
                 ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
                 ('account', fields.ForeignKeyField('models.Account', source_field='account_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
                 ('seq', fields.BigIntField()),
-                ('kind', fields.CharEnumField(description='MESSAGE: message\nITEM: item\nREAD: read', enum_type=EventKind, max_length=16)),
+                ('kind', fields.CharEnumField(description='MESSAGE: message\nITEM: item\nREAD: read\nCALL: call', enum_type=EventKind, max_length=16)),
                 ('conversation_id', fields.BigIntField()),
                 ('item_id', fields.BigIntField(null=True)),
                 ('data', fields.JSONField(null=True, encoder=JSON_DUMPS, decoder=loads)),
@@ -63,18 +119,21 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
                 ('conversation_id', fields.BigIntField()),
-                ('kind', fields.CharEnumField(description='MESSAGE: message\nORDER_EVENT: order_event', enum_type=FeedItemKind, max_length=16)),
+                ('kind', fields.CharEnumField(description='MESSAGE: message\nORDER_EVENT: order_event\nCALL_EVENT: call_event', enum_type=FeedItemKind, max_length=16)),
                 ('author', fields.ForeignKeyField('models.Account', source_field='author_id', null=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
                 ('order_id', fields.BigIntField(null=True)),
+                ('campaign_id', fields.BigIntField(null=True)),
                 ('body', fields.TextField(null=True, unique=False)),
                 ('idempotency_key', fields.CharField(null=True, max_length=128)),
                 ('event', fields.CharEnumField(null=True, description='CREATED: created\nSTATUS_CHANGED: status_changed', enum_type=OrderEventType, max_length=32)),
                 ('order_status', fields.CharField(null=True, max_length=32)),
                 ('previous_status', fields.CharField(null=True, max_length=32)),
+                ('call_invite_id', fields.BigIntField(null=True)),
+                ('call_event', fields.CharEnumField(null=True, description='SENT: sent\nACCEPTED: accepted\nDECLINED: declined\nCANCELLED: cancelled\nEXPIRED: expired\nNO_SHOW_REPORTED: no_show_reported', enum_type=CallEventType, max_length=32)),
                 ('read_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
             ],
-            options={'table': 'feed_items', 'app': 'models', 'unique_together': (('author', 'idempotency_key'),), 'indexes': [Index(fields=['conversation_id', 'id']), Index(fields=['conversation_id', 'kind', 'id'])], 'pk_attr': 'id'},
+            options={'table': 'feed_items', 'app': 'models', 'unique_together': (('author', 'idempotency_key'),), 'indexes': [Index(fields=['conversation_id', 'id']), Index(fields=['conversation_id', 'kind', 'id']), Index(fields=['kind', 'created_at'])], 'pk_attr': 'id'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -87,6 +146,10 @@ class Migration(migrations.Migration):
                 ('title', fields.CharField(max_length=200)),
                 ('job_type', fields.CharField(default='standard', max_length=64)),
                 ('status', fields.CharEnumField(default=OrderStatus.OPEN, description='OPEN: open\nIN_PROGRESS: in_progress\nFINAL_REVIEW: final_review\nCOMPLETED: completed\nCANCELLED: cancelled', enum_type=OrderStatus, max_length=32)),
+                ('messaging_enabled', fields.BooleanField(default=True)),
+                ('requires_conversation', fields.BooleanField(default=False)),
+                ('client_messaged', fields.BooleanField(default=False)),
+                ('freelancer_messaged', fields.BooleanField(default=False)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
                 ('updated_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
             ],
@@ -105,8 +168,25 @@ class Migration(migrations.Migration):
                 ('read_up_to', fields.BigIntField(default=0)),
                 ('last_read_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('last_activity_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('unanswered', fields.IntField(default=0)),
             ],
             options={'table': 'participants', 'app': 'models', 'unique_together': (('conversation', 'account'),), 'indexes': [Index(fields=['account', 'has_unread', 'last_activity_at', 'id'])], 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='SupportRequest',
+            fields=[
+                ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('account_id', fields.BigIntField()),
+                ('reason', fields.CharEnumField(description='MESSAGING_BLOCKED: messaging_blocked\nNO_SHOW: no_show\nOTHER: other', enum_type=SupportReason, max_length=32)),
+                ('details', fields.TextField(default='', unique=False)),
+                ('conversation_id', fields.BigIntField(null=True)),
+                ('order_id', fields.BigIntField(null=True)),
+                ('call_invite_id', fields.BigIntField(null=True)),
+                ('status', fields.CharEnumField(default=SupportStatus.OPEN, description='OPEN: open\nCLOSED: closed', enum_type=SupportStatus, max_length=16)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'support_requests', 'app': 'models', 'indexes': [Index(fields=['account_id', 'id'])], 'pk_attr': 'id'},
             bases=['Model'],
         ),
     ]

@@ -1,0 +1,138 @@
+"""Call invites: the Call Requests list, and sending, accepting, declining and cancelling."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from models import call_flow
+from models import calls as m
+from models.accounts import validate_time_zone
+from models.errors import ParleyError
+from resolvers.inputs import parse_id, query_error
+from schema.calls import (
+    CallInvite,
+    CallInviteResult,
+    SendCallInviteInput,
+    SendCallInviteResult,
+    viewer_zone,
+)
+from schema.context import Info
+from schema.errors import from_domain
+
+
+async def _zone(info: Info, override: str | None) -> str:
+    """The zone to show times in: the per-request override, else the caller's setting."""
+    if override is None:
+        return await viewer_zone(info)
+    try:
+        return validate_time_zone(override)
+    except ParleyError as exc:
+        raise query_error(exc) from exc
+
+
+async def call_invites(
+    info: Info, status: m.CallInviteStatus | None, time_zone: str | None
+) -> list[CallInvite]:
+    viewer = info.context.account_id()
+    services = info.context.services
+    zone = await _zone(info, time_zone)
+    now = services.clock.now()
+    rows = await m.call_invites_for(
+        viewer,
+        None if status is None else m.CallInviteStatus(status),
+        now,
+        services.settings.feed_page_max,
+    )
+    return [CallInvite.from_model(row, zone, now) for row in rows]
+
+
+async def call_invite(info: Info, id: strawberry.ID, time_zone: str | None) -> CallInvite | None:
+    viewer = info.context.account_id()
+    zone = await _zone(info, time_zone)
+    try:
+        row = await m.get_call_invite_for(viewer, parse_id(id, "The call invite"))
+    except ParleyError:
+        return None
+    return CallInvite.from_model(row, zone, info.context.services.clock.now())
+
+
+async def send_call_invite(info: Info, input: SendCallInviteInput) -> SendCallInviteResult:
+    caller = info.context.account_id()
+    services = info.context.services
+    try:
+        change = await call_flow.send_call_invite(
+            services.clock,
+            caller,
+            freelancer_id=parse_id(input.freelancer_id, "The freelancer"),
+            start_times=input.start_times,
+            duration_minutes=input.duration_minutes,
+            topic=input.topic,
+            order_id=None if input.order_id is None else parse_id(input.order_id, "The order"),
+        )
+    except ParleyError as exc:
+        return from_domain(exc)  # type: ignore[return-value]
+    return await _published(info, change)
+
+
+async def accept_call_invite(
+    info: Info, id: strawberry.ID, starts_at: datetime
+) -> CallInviteResult:
+    caller = info.context.account_id()
+    services = info.context.services
+    try:
+        change = await call_flow.accept_call_invite(
+            services.clock,
+            services.conference_lines(),
+            caller,
+            parse_id(id, "The call invite"),
+            starts_at,
+        )
+    except ParleyError as exc:
+        return from_domain(exc)  # type: ignore[return-value]
+    return await _published(info, change)
+
+
+async def decline_call_invite(
+    info: Info, id: strawberry.ID, message: str | None
+) -> CallInviteResult:
+    caller = info.context.account_id()
+    services = info.context.services
+    try:
+        change = await call_flow.decline_call_invite(
+            services.clock, caller, parse_id(id, "The call invite"), message
+        )
+    except ParleyError as exc:
+        return from_domain(exc)  # type: ignore[return-value]
+    return await _published(info, change)
+
+
+async def cancel_call_invite(info: Info, id: strawberry.ID) -> CallInviteResult:
+    caller = info.context.account_id()
+    services = info.context.services
+    try:
+        change = await call_flow.cancel_call_invite(
+            services.clock, services.conference_lines(), caller, parse_id(id, "The call invite")
+        )
+    except ParleyError as exc:
+        return from_domain(exc)  # type: ignore[return-value]
+    return await _published(info, change)
+
+
+async def report_call_no_show(info: Info, id: strawberry.ID, details: str) -> CallInviteResult:
+    caller = info.context.account_id()
+    services = info.context.services
+    try:
+        change = await call_flow.report_no_show(
+            services.clock, caller, parse_id(id, "The call invite"), details
+        )
+    except ParleyError as exc:
+        return from_domain(exc)  # type: ignore[return-value]
+    return await _published(info, change)
+
+
+async def _published(info: Info, change: call_flow.CallChange) -> CallInvite:
+    services = info.context.services
+    await services.bus.publish(change.events)
+    return CallInvite.from_model(change.invite, await viewer_zone(info), services.clock.now())
