@@ -20,6 +20,8 @@ MODEL_MODULES = [
     "models.feed",
     "models.events",
     "models.support",
+    "models.notifications",
+    "models.push",
 ]
 
 
@@ -57,6 +59,21 @@ class Settings(BaseSettings):
     feed_page_max: int = 100
     subscriber_queue_size: int = 1000
     events_channel: str = "parley.events"
+
+    # Notifications (issue 5): presence, routing, email and Web Push.
+    app_url: str = Field("http://127.0.0.1:8000", description="Deep links in emails and pushes.")
+    activity_ttl_seconds: float = 60.0
+    email_delay_seconds: float = 120.0
+    notify_poll_seconds: float = 1.0
+    notify_max_attempts: int = 5
+    notify_backoff_seconds: float = 30.0
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_security: Literal["starttls", "tls", "none"] = "starttls"
+    email_sender: str = "Parley <notifications@localhost>"
+    vapid_subject: str = "mailto:notifications@localhost"
 
     @property
     def is_sqlite(self) -> bool:

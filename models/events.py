@@ -25,6 +25,7 @@ class EventKind(StrEnum):
     MESSAGE = "message"  # a new message: item_id
     ITEM = "item"  # another new feed item (an order event): item_id
     READ = "read"  # a participant read up to data["up_to"]
+    NOTIFICATION = "notification"  # an in-app notification: data (item in data, not item_id)
 
 
 class Event(Model):
