@@ -170,10 +170,12 @@ async def batch_email(
         status=DeliveryStatus.PENDING,
     ).first()
     if pending is not None:
-        await Delivery.filter(id=pending.id).update(
+        # Only while still pending: a batch a worker already claimed is sealed.
+        added = await Delivery.filter(id=pending.id, status=DeliveryStatus.PENDING).update(
             last_item_id=item_id, item_count=F("item_count") + 1, updated_at=now
         )
-        return pending, True
+        if added:
+            return pending, True
     delivery = await Delivery.create(
         account_id=account_id,
         conversation_id=conversation_id,

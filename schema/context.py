@@ -16,6 +16,8 @@ from models.clock import Clock
 from resolvers.loaders import Loaders
 from settings import Settings
 from subscriptions.bus import EventBus
+from subscriptions.notifier import Notifier
+from subscriptions.presence import InProcessPresence, Presence
 
 
 @dataclass
@@ -26,6 +28,8 @@ class Services:
     clock: Clock
     bus: EventBus
     verifier: TokenVerifier
+    presence: Presence = field(default_factory=InProcessPresence)
+    notifier: Notifier | None = None  # the notification worker, started by the lifespan
 
 
 @dataclass

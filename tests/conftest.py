@@ -28,6 +28,7 @@ from server import create_app
 from settings import Settings, tortoise_config
 from subscriptions.bus import EventBus
 from subscriptions.hub import Hub
+from tests.channels import PushService, SmtpSink
 from tests.support import Executor
 
 SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789"
@@ -158,3 +159,17 @@ async def live_server(settings: Settings, clock: ManualClock) -> AsyncIterator[L
     await asyncio.wait_for(main_loop, 10)
     await server.shutdown(sockets=[sock])
     sock.close()
+
+
+@pytest.fixture
+async def smtp_sink() -> AsyncIterator[SmtpSink]:
+    """A real SMTP server (aiosmtpd) on a loopback port that keeps what it receives."""
+    async with SmtpSink().running() as sink:
+        yield sink
+
+
+@pytest.fixture
+async def push_service() -> AsyncIterator[PushService]:
+    """A Web Push service on a loopback port that keeps the (encrypted) pushes it receives."""
+    async with PushService().running() as service:
+        yield service
