@@ -29,11 +29,12 @@ from schema.conversations import (
 from schema.feed import FeedConnection, FeedFilter
 from schema.live import Subscription
 from schema.messaging import SendMessageInput, SendMessageResult
+from schema.notifications_api import NotificationMutation, NotificationQuery
 from schema.orders import CreateOrderInput, Order, OrderResult, OrderStatus
 
 
 @strawberry.type(description="Reads. Every field needs a bearer token.")
-class Query:
+class Query(NotificationQuery):
     @strawberry.field(description="The calling account.")
     async def me(self, info: Info) -> Account:
         return await accounts.me(info)
@@ -108,7 +109,7 @@ class Query:
 
 
 @strawberry.type(description="Changes. Account and order mutations need the service token.")
-class Mutation:
+class Mutation(NotificationMutation):
     @strawberry.mutation(
         description="Send a message. Retries with the same idempotencyKey are safe."
     )

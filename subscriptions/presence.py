@@ -42,14 +42,16 @@ class Presence(Protocol):
         """One connection of the account is gone (closed or dropped)."""
         ...
 
-    async def report_activity(self, account_id: int, activity: Activity, now: datetime) -> None:
-        """The app's own report; it holds until `activity_ttl` passes without another."""
+    async def report_activity(self, account_id: int, activity: Activity, now: datetime) -> datetime:
+        """The app's own report; returns when it lapses unless reported again."""
         ...
 
     async def state(self, account_id: int, now: datetime) -> PresenceState: ...
 
-    def watch(self, account_ids: Collection[int]) -> AsyncGenerator[PresenceState, None]:
-        """Each change of online state or activity of these accounts, as it happens."""
+    def watch(
+        self, account_ids: Collection[int], now: datetime
+    ) -> AsyncGenerator[PresenceState, None]:
+        """The current state of each of these accounts, then each change as it happens."""
         ...
 
 
@@ -82,13 +84,14 @@ class InProcessPresence:
             account.activity, account.activity_until = Activity.UNKNOWN, None
             self._changed(account_id, now)
 
-    async def report_activity(self, account_id: int, activity: Activity, now: datetime) -> None:
+    async def report_activity(self, account_id: int, activity: Activity, now: datetime) -> datetime:
         account = self._accounts[account_id]
         before = self._activity(account, now)
         account.activity, account.activity_until = activity, now + self.activity_ttl
         account.last_seen_at = now
         if activity != before:
             self._changed(account_id, now)
+        return account.activity_until
 
     async def state(self, account_id: int, now: datetime) -> PresenceState:
         account = self._accounts.get(account_id) or _Account()
@@ -100,11 +103,15 @@ class InProcessPresence:
             activity=self._activity(account, now),
         )
 
-    async def watch(self, account_ids: Collection[int]) -> AsyncGenerator[PresenceState, None]:
+    async def watch(
+        self, account_ids: Collection[int], now: datetime
+    ) -> AsyncGenerator[PresenceState, None]:
         queue: asyncio.Queue[PresenceState] = asyncio.Queue(WATCH_QUEUE)
         watcher = (frozenset(account_ids), queue)
         self._watchers.add(watcher)
         try:
+            for account_id in sorted(set(account_ids)):
+                yield await self.state(account_id, now)
             while True:
                 yield await queue.get()
         finally:
