@@ -160,7 +160,7 @@ async def claim_intent(intent: NotificationIntent, now: datetime) -> bool:
 
 
 async def batch_email(
-    account_id: int, conversation_id: int, item_id: int, now: datetime, delay: timedelta
+    account_id: int, conversation_id: int, item_id: int, now: datetime, due_at: datetime
 ) -> tuple[Delivery, bool]:
     """Add the item to the conversation's pending email, or schedule one; True if batched."""
     pending = await Delivery.filter(
@@ -183,7 +183,7 @@ async def batch_email(
         status=DeliveryStatus.PENDING,
         first_item_id=item_id,
         last_item_id=item_id,
-        due_at=now + delay,
+        due_at=due_at,
         created_at=now,
         updated_at=now,
     )

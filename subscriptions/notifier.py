@@ -143,9 +143,9 @@ class Notifier:
             events = await _in_app(account, conversation, item, decision.reason, now)
             outcome = Outcome.SENT
         elif decision.channel == Channel.EMAIL:
-            delivery, batched = await n.batch_email(
-                account, conversation, item, now, self.config.email_delay
-            )
+            # The delay counts from the message, even if routing ran late (a restart).
+            due_at = intent.created_at + self.config.email_delay
+            delivery, batched = await n.batch_email(account, conversation, item, now, due_at)
             delivery_id = delivery.id
             outcome = Outcome.BATCHED if batched else Outcome.SCHEDULED
         else:  # a push to send now, or an in-app notification to hold

@@ -137,6 +137,7 @@ class PushService:
         config = uvicorn.Config(app, log_level="warning", lifespan="off")
         server = uvicorn.Server(config)
         config.load()
+        server.lifespan = config.lifespan_class(config)
         await server.startup(sockets=[sock])
         task = asyncio.create_task(server.main_loop())
         self.base = f"http://127.0.0.1:{sock.getsockname()[1]}"

@@ -10,6 +10,7 @@ import asyncio
 import shutil
 import socket
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -139,8 +140,8 @@ class LiveServer:
         return self.base.replace("http://", "ws://") + "/graphql"
 
 
-@pytest.fixture
-async def live_server(settings: Settings, clock: ManualClock) -> AsyncIterator[LiveServer]:
+@asynccontextmanager
+async def running_server(settings: Settings, clock: ManualClock) -> AsyncIterator[LiveServer]:
     """uvicorn serving the real app on a loopback socket; ready when this yields."""
     app = create_app(settings, clock=clock)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -159,6 +160,13 @@ async def live_server(settings: Settings, clock: ManualClock) -> AsyncIterator[L
     await asyncio.wait_for(main_loop, 10)
     await server.shutdown(sockets=[sock])
     sock.close()
+
+
+@pytest.fixture
+async def live_server(settings: Settings, clock: ManualClock) -> AsyncIterator[LiveServer]:
+    """uvicorn serving the real app on a loopback socket; ready when this yields."""
+    async with running_server(settings, clock) as server:
+        yield server
 
 
 @pytest.fixture
