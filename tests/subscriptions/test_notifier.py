@@ -184,3 +184,22 @@ async def test_a_muted_conversation_never_notifies(
         ("push", "skipped"),
         ("email", "skipped"),
     ]
+
+
+async def test_without_smtp_the_email_is_written_as_an_eml_file(
+    services: Services,
+    tmp_path: Path,
+    clock: ManualClock,
+    client: Account,
+    freelancer_with_email: Account,
+    conversation_with_order: int,
+) -> None:
+    email = EmailChannel("Parley <notify@parley.test>", None, tmp_path / "outbox")
+    config = NotifierConfig(email_delay=DELAY)
+    notifier = Notifier(clock, services.presence, services.bus.publish, config, email=email)
+    await send_message(clock, client.id, conversation_id=conversation_with_order, body="Hi")
+    await notifier.deliver_due()
+    clock.advance(DELAY)
+    await notifier.deliver_due()
+    (eml,) = (tmp_path / "outbox").glob("*.eml")
+    assert "1 new message from Acme" in eml.read_text()
