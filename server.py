@@ -11,12 +11,14 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
@@ -33,9 +35,16 @@ from schema.root import build_schema
 from settings import Settings, tortoise_config
 from subscriptions.bus import EventBus
 from subscriptions.call_expiry import CallExpirySweep
+from subscriptions.email import EmailChannel, SmtpConfig
 from subscriptions.hub import Hub
+from subscriptions.notifier import Notifier, NotifierConfig
+from subscriptions.presence import InProcessPresence
+from subscriptions.push import PushChannel, load_or_create_vapid
 
 log = logging.getLogger("parley.server")
+
+# Set on a WebSocket's scope once its connection counts toward presence.
+PRESENCE_ACCOUNT = "parley.presence_account"
 
 
 class ParleyGraphQL(GraphQL[Context, None]):
@@ -44,6 +53,16 @@ class ParleyGraphQL(GraphQL[Context, None]):
     def __init__(self, services: Services, **kwargs: Any) -> None:
         super().__init__(build_schema(debug=services.settings.debug), **kwargs)
         self.services = services
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Strawberry has no disconnect hook: a WebSocket ends (closed or dropped) here."""
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            account_id = scope.get(PRESENCE_ACCOUNT)
+            if account_id is not None:
+                services = self.services
+                await services.presence.disconnected(account_id, services.clock.now())
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -70,6 +89,9 @@ class ParleyGraphQL(GraphQL[Context, None]):
         if caller is None or caller.account_id is None:
             raise ConnectionRejectionError()
         context.caller = caller
+        assert context.request is not None
+        context.request.scope[PRESENCE_ACCOUNT] = caller.account_id
+        await self.services.presence.connected(caller.account_id, self.services.clock.now())
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> Starlette:
@@ -81,7 +103,9 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             settings.broadcast_url, settings.events_channel, Hub(settings.subscriber_queue_size)
         ),
         verifier=TokenVerifier(load_keys(settings), settings),
+        presence=InProcessPresence(timedelta(seconds=settings.activity_ttl_seconds)),
     )
+    services.notifier = build_notifier(settings, services)
     graphql = ParleyGraphQL(
         services,
         graphql_ide="graphiql" if settings.debug else None,
@@ -106,6 +130,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
                 services.clock, services.bus, settings.call_expiry_interval_seconds
             )
             expiry.start()
+            assert services.notifier is not None
+            await services.notifier.start()
             log.info("Parley is serving (database %s)", _redacted(settings.database_url))
             try:
                 yield
@@ -114,6 +140,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
                     worker.cancel()
                 await asyncio.gather(*workers, return_exceptions=True)
                 await expiry.stop()
+                await services.notifier.stop()
                 await services.bus.stop()
 
     async def health(request: Request) -> JSONResponse:
@@ -158,6 +185,34 @@ def _periodically(
                 log.exception("%s failed; trying again in %.0f s", name, interval)
 
     return asyncio.create_task(loop(), name=f"parley-{name}")
+
+
+def build_notifier(settings: Settings, services: Services) -> Notifier:
+    """The notification worker with its channels: SMTP (or .eml files) and Web Push."""
+    smtp = None
+    if settings.smtp_host:
+        smtp = SmtpConfig(
+            settings.smtp_host,
+            settings.smtp_port,
+            settings.smtp_security,
+            settings.smtp_username,
+            settings.smtp_password,
+        )
+    config = NotifierConfig(
+        app_url=settings.app_url,
+        email_delay=timedelta(seconds=settings.email_delay_seconds),
+        poll_interval=settings.notify_poll_seconds,
+        max_attempts=settings.notify_max_attempts,
+        backoff=timedelta(seconds=settings.notify_backoff_seconds),
+    )
+    return Notifier(
+        services.clock,
+        services.presence,
+        services.bus.publish,
+        config,
+        email=EmailChannel(settings.email_sender, smtp, settings.data_dir / "outbox"),
+        push=PushChannel(load_or_create_vapid(settings.data_dir), settings.vapid_subject),
+    )
 
 
 def _redacted(url: str) -> str:

@@ -22,6 +22,8 @@ MODEL_MODULES = [
     "models.support",
     "models.campaigns",
     "models.calls",
+    "models.notifications",
+    "models.push",
 ]
 
 
@@ -71,6 +73,20 @@ class Settings(BaseSettings):
     call_pin_length: int = Field(6, ge=4, le=12)
     # How often the background sweep records invites whose proposed times all passed.
     call_expiry_interval_seconds: float = Field(30.0, gt=0)
+    # Notifications (issue 5): presence, routing, email and Web Push.
+    app_url: str = Field("http://127.0.0.1:8000", description="Deep links in emails and pushes.")
+    activity_ttl_seconds: float = 60.0
+    email_delay_seconds: float = 120.0
+    notify_poll_seconds: float = 1.0
+    notify_max_attempts: int = 5
+    notify_backoff_seconds: float = 30.0
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_security: Literal["starttls", "tls", "none"] = "starttls"
+    email_sender: str = "Parley <notifications@localhost>"
+    vapid_subject: str = "mailto:notifications@localhost"
 
     @property
     def is_sqlite(self) -> bool:

@@ -71,6 +71,8 @@ class Participant(Model):
     last_activity_at = fields.DatetimeField()
     # Messages this side sent in a row with no reply (rule 5 counts a freelancer's).
     unanswered = fields.IntField(default=0)
+    # This side never gets notified about the conversation (messages still arrive).
+    muted = fields.BooleanField(default=False)
 
     class Meta:
         table = "participants"
@@ -178,3 +180,13 @@ async def unread_summary(account_id: int) -> UnreadSummary:
     if not row:
         return UnreadSummary(0, 0)
     return UnreadSummary(int(row[0]["conversations"] or 0), int(row[0]["total"] or 0))
+
+
+async def set_muted(account_id: int, conversation_id: int, muted: bool) -> Participant:
+    """Mute or unmute the account's notifications for one conversation."""
+    updated = await Participant.filter(
+        account_id=account_id, conversation_id=conversation_id
+    ).update(muted=muted)
+    if not updated:
+        raise NotFound("The conversation")
+    return await participant_view(account_id, conversation_id)

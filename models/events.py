@@ -26,6 +26,7 @@ class EventKind(StrEnum):
     ITEM = "item"  # another new feed item (an order event): item_id
     READ = "read"  # a participant read up to data["up_to"]
     CALL = "call"  # a call invite changed: item_id (a call event feed item)
+    NOTIFICATION = "notification"  # an in-app notification: data (item in data, not item_id)
 
 
 class Event(Model):

@@ -22,6 +22,7 @@ from models.conversations import Conversation, Participant, open_conversation
 from models.errors import IdempotencyKeyReused, InvalidInput, NotFound
 from models.events import EventKind, LoggedEvent, append_events
 from models.feed import FeedItem, FeedItemKind
+from models.notifications import enqueue as enqueue_notification
 from models.orders import Order
 from models.rules import MessagingBlocked, SendAttempt, first_violation
 
@@ -178,6 +179,7 @@ async def _send(
             item_id=message.id,
             now=now,
         )
+        await enqueue_notification(recipient_id, conversation.id, message.id, now)
     return SendResult(message, events)
 
 

@@ -17,6 +17,8 @@ from models.conference import ConferenceProvider, LocalConferenceProvider
 from resolvers.loaders import Loaders
 from settings import Settings
 from subscriptions.bus import EventBus
+from subscriptions.notifier import Notifier
+from subscriptions.presence import InProcessPresence, Presence
 
 
 @dataclass
@@ -36,6 +38,9 @@ class Services:
                 self.settings.call_dial_in_numbers, self.settings.call_pin_length
             )
         return self.conference
+
+    presence: Presence = field(default_factory=InProcessPresence)
+    notifier: Notifier | None = None  # the notification worker, started by the lifespan
 
 
 @dataclass

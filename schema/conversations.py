@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -14,6 +14,9 @@ from schema.errors import InvalidInputError, NotFoundError
 from schema.feed import PageInfo
 from schema.messaging import Message
 from schema.orders import Order
+
+if TYPE_CHECKING:
+    from schema.notifications import Presence
 
 
 @strawberry.type(description="All messages and orders between the caller and one counterpart.")
@@ -30,12 +33,25 @@ class Conversation:
     last_read_at: datetime | None = strawberry.field(
         description="When the caller last marked the conversation read."
     )
+    muted: bool = strawberry.field(
+        description="True when the caller muted it: its messages never notify."
+    )
 
     @strawberry.field(description="The other party: the freelancer for a client, and vice versa.")
     async def counterpart(self, info: Info) -> Account:
         row = await info.context.loaders.account_by_id.load(self._row.counterpart_id)
         assert row is not None
         return Account.from_model(row)
+
+    @strawberry.field(description="Whether the counterpart is online now (the green dot).")
+    async def counterpart_presence(
+        self, info: Info
+    ) -> Annotated[Presence, strawberry.lazy("schema.notifications")]:
+        from schema.notifications import Presence
+
+        services = info.context.services
+        state = await services.presence.state(self._row.counterpart_id, services.clock.now())
+        return Presence.from_state(state)
 
     @strawberry.field(description="The newest message, if any.")
     async def last_message(self, info: Info) -> Message | None:
@@ -59,6 +75,7 @@ class Conversation:
             unread_count=row.unread_count,
             last_activity_at=row.last_activity_at,
             last_read_at=row.last_read_at,
+            muted=row.muted,
         )
 
 
@@ -95,4 +112,9 @@ MarkReadResult = Annotated[
         "MarkReadResult",
         description="The conversation with its new read state, or why it could not be marked.",
     ),
+]
+
+MuteResult = Annotated[
+    Conversation | NotFoundError,
+    strawberry.union("MuteResult", description="The conversation, muted or not, or NotFound."),
 ]

@@ -23,6 +23,7 @@ from schema.context import Info
 from schema.conversations import Conversation, UnreadSummary
 from schema.feed import FeedFilter, FeedItem, feed_item_from_model
 from schema.messaging import Message
+from schema.notifications_api import NotificationSubscription
 from subscriptions.feed import FeedChange, feed_changes, new_messages
 from subscriptions.streams import StreamClosed
 from subscriptions.unread import unread_changes
@@ -111,7 +112,7 @@ class UnreadIndicator:
 
 
 @strawberry.type(description="Live updates over WebSocket (graphql-transport-ws).")
-class Subscription:
+class Subscription(NotificationSubscription):
     @strawberry.subscription(
         description="Every new message in any of the caller's conversations, sent or received."
     )

@@ -42,12 +42,13 @@ from schema.messaging import (
     SendMessageInput,
     SendMessageResult,
 )
+from schema.notifications_api import NotificationMutation, NotificationQuery
 from schema.orders import CreateOrderInput, Order, OrderResult, OrderStatus
 from schema.support import OpenSupportRequestInput, SupportRequestResult
 
 
 @strawberry.type(description="Reads. Every field needs a bearer token.")
-class Query(CallQueries):
+class Query(CallQueries, NotificationQuery):
     @strawberry.field(description="The calling account.")
     async def me(self, info: Info) -> Account:
         return await accounts.me(info)
@@ -151,7 +152,7 @@ class Query(CallQueries):
 
 
 @strawberry.type(description="Changes. Account and order mutations need the service token.")
-class Mutation(CallMutations):
+class Mutation(CallMutations, NotificationMutation):
     @strawberry.mutation(
         description="Send a message. Retries with the same idempotencyKey are safe."
     )

@@ -10,6 +10,7 @@ import asyncio
 import shutil
 import socket
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from server import create_app
 from settings import Settings, tortoise_config
 from subscriptions.bus import EventBus
 from subscriptions.hub import Hub
+from tests.channels import PushService, SmtpSink
 from tests.support import Executor
 
 SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789"
@@ -138,8 +140,8 @@ class LiveServer:
         return self.base.replace("http://", "ws://") + "/graphql"
 
 
-@pytest.fixture
-async def live_server(settings: Settings, clock: ManualClock) -> AsyncIterator[LiveServer]:
+@asynccontextmanager
+async def running_server(settings: Settings, clock: ManualClock) -> AsyncIterator[LiveServer]:
     """uvicorn serving the real app on a loopback socket; ready when this yields."""
     app = create_app(settings, clock=clock)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -158,3 +160,24 @@ async def live_server(settings: Settings, clock: ManualClock) -> AsyncIterator[L
     await asyncio.wait_for(main_loop, 10)
     await server.shutdown(sockets=[sock])
     sock.close()
+
+
+@pytest.fixture
+async def live_server(settings: Settings, clock: ManualClock) -> AsyncIterator[LiveServer]:
+    """uvicorn serving the real app on a loopback socket; ready when this yields."""
+    async with running_server(settings, clock) as server:
+        yield server
+
+
+@pytest.fixture
+async def smtp_sink() -> AsyncIterator[SmtpSink]:
+    """A real SMTP server (aiosmtpd) on a loopback port that keeps what it receives."""
+    async with SmtpSink().running() as sink:
+        yield sink
+
+
+@pytest.fixture
+async def push_service() -> AsyncIterator[PushService]:
+    """A Web Push service on a loopback port that keeps the (encrypted) pushes it receives."""
+    async with PushService().running() as service:
+        yield service

@@ -1,0 +1,273 @@
+"""Notifications, durably: the outbox, the per-account log, and preferences.
+
+`enqueue` writes a notification intent in the same transaction as the message
+it is about, so nothing that should notify is lost in a crash. The worker
+(subscriptions.notifier) routes each intent once and turns it into
+deliveries: rows of the outbox that a worker claims with a lease before
+sending, so a delivery is never sent by two workers, and one whose worker died
+mid-send is picked up again when its lease runs out. Every decision is written
+to the notification log with its reason.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.expressions import F, Q
+from tortoise.models import Model
+
+from models.clock import Clock
+from models.errors import InvalidInput
+
+EMAIL_MAX = 254
+REASON_MAX = 500
+
+
+class DeliveryChannel(StrEnum):
+    IN_APP = "in_app"
+    PUSH = "push"
+    EMAIL = "email"
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"  # waiting for due_at
+    HELD = "held"  # in-app, waiting for the live session to end
+    SENDING = "sending"  # claimed by a worker until lease_until
+    SENT = "sent"
+    CANCELLED = "cancelled"
+    FAILED = "failed"
+
+
+class Outcome(StrEnum):
+    SENT = "sent"
+    HELD = "held"
+    SCHEDULED = "scheduled"
+    BATCHED = "batched"
+    SKIPPED = "skipped"
+    CANCELLED = "cancelled"
+    RETRYING = "retrying"
+    FAILED = "failed"
+
+
+class NotificationIntent(Model):
+    """Something that should reach `account_id`: written with the change, routed once."""
+
+    id = fields.BigIntField(primary_key=True)
+    account_id = fields.BigIntField()
+    conversation_id = fields.BigIntField()
+    item_id = fields.BigIntField()
+    created_at = fields.DatetimeField()
+    routed_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "notification_intents"
+        indexes = (("routed_at", "id"),)
+
+
+class Delivery(Model):
+    """One send on one channel (an email delivery batches a conversation's messages)."""
+
+    id = fields.BigIntField(primary_key=True)
+    account_id = fields.BigIntField()
+    conversation_id = fields.BigIntField()
+    channel = fields.CharEnumField(DeliveryChannel, max_length=16)
+    status = fields.CharEnumField(DeliveryStatus, max_length=16)
+    first_item_id = fields.BigIntField()
+    last_item_id = fields.BigIntField()
+    item_count = fields.IntField(default=1)
+    due_at = fields.DatetimeField()
+    attempts = fields.IntField(default=0)
+    lease_until = fields.DatetimeField(null=True)
+    last_error = fields.TextField(null=True)
+    created_at = fields.DatetimeField()
+    updated_at = fields.DatetimeField()
+
+    class Meta:
+        table = "notification_deliveries"
+        indexes = (("status", "due_at"), ("account_id", "conversation_id", "channel", "status"))
+
+
+class NotificationLogEntry(Model):
+    """One decision about one notification: what happened on a channel, and why."""
+
+    id = fields.BigIntField(primary_key=True)
+    account_id = fields.BigIntField()
+    conversation_id = fields.BigIntField()
+    item_id = fields.BigIntField(null=True)
+    delivery_id = fields.BigIntField(null=True)
+    channel = fields.CharEnumField(DeliveryChannel, max_length=16)
+    outcome = fields.CharEnumField(Outcome, max_length=16)
+    reason = fields.CharField(max_length=REASON_MAX)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "notification_log"
+        indexes = (("account_id", "id"),)
+
+
+class NotificationPreferences(Model):
+    """An account's channels (an account without a row has the defaults)."""
+
+    id = fields.BigIntField(primary_key=True)
+    account_id = fields.BigIntField(unique=True)
+    email = fields.CharField(max_length=EMAIL_MAX, null=True)
+    email_enabled = fields.BooleanField(default=True)
+    push_enabled = fields.BooleanField(default=True)
+    updated_at = fields.DatetimeField()
+
+    class Meta:
+        table = "notification_preferences"
+
+
+async def enqueue(account_id: int, conversation_id: int, item_id: int, now: datetime) -> None:
+    """Record that `item_id` should reach `account_id`; call inside the change's transaction."""
+    await NotificationIntent.create(
+        account_id=account_id, conversation_id=conversation_id, item_id=item_id, created_at=now
+    )
+
+
+async def record(
+    account_id: int,
+    conversation_id: int,
+    channel: DeliveryChannel,
+    outcome: Outcome,
+    reason: str,
+    now: datetime,
+    *,
+    item_id: int | None = None,
+    delivery_id: int | None = None,
+) -> None:
+    await NotificationLogEntry.create(
+        account_id=account_id,
+        conversation_id=conversation_id,
+        item_id=item_id,
+        delivery_id=delivery_id,
+        channel=channel,
+        outcome=outcome,
+        reason=reason[:REASON_MAX],
+        created_at=now,
+    )
+
+
+async def claim_intent(intent: NotificationIntent, now: datetime) -> bool:
+    """Mark the intent routed; False if another worker got there first."""
+    claimed = await NotificationIntent.filter(id=intent.id, routed_at__isnull=True).update(
+        routed_at=now
+    )
+    return claimed == 1
+
+
+async def batch_email(
+    account_id: int, conversation_id: int, item_id: int, now: datetime, due_at: datetime
+) -> tuple[Delivery, bool]:
+    """Add the item to the conversation's pending email, or schedule one; True if batched."""
+    pending = await Delivery.filter(
+        account_id=account_id,
+        conversation_id=conversation_id,
+        channel=DeliveryChannel.EMAIL,
+        status=DeliveryStatus.PENDING,
+    ).first()
+    if pending is not None:
+        # Only while still pending: a batch a worker already claimed is sealed.
+        added = await Delivery.filter(id=pending.id, status=DeliveryStatus.PENDING).update(
+            last_item_id=item_id, item_count=F("item_count") + 1, updated_at=now
+        )
+        if added:
+            return pending, True
+    delivery = await Delivery.create(
+        account_id=account_id,
+        conversation_id=conversation_id,
+        channel=DeliveryChannel.EMAIL,
+        status=DeliveryStatus.PENDING,
+        first_item_id=item_id,
+        last_item_id=item_id,
+        due_at=due_at,
+        created_at=now,
+        updated_at=now,
+    )
+    return delivery, False
+
+
+async def due_deliveries(now: datetime, limit: int = 100) -> list[Delivery]:
+    """Pending deliveries that are due, and sends whose worker's lease ran out."""
+    return (
+        await Delivery.filter(
+            Q(status=DeliveryStatus.PENDING, due_at__lte=now)
+            | Q(status=DeliveryStatus.SENDING, lease_until__lte=now)
+        )
+        .order_by("due_at", "id")
+        .limit(limit)
+    )
+
+
+async def claim_delivery(delivery: Delivery, now: datetime, lease: timedelta) -> bool:
+    """Take the delivery for one send attempt; False if another worker holds it."""
+    claimable = Q(status=DeliveryStatus.PENDING, due_at__lte=now) | Q(
+        status=DeliveryStatus.SENDING, lease_until__lte=now
+    )
+    claimed = await Delivery.filter(claimable, id=delivery.id).update(
+        status=DeliveryStatus.SENDING,
+        lease_until=now + lease,
+        attempts=F("attempts") + 1,
+        updated_at=now,
+    )
+    if claimed == 1:
+        await delivery.refresh_from_db()
+    return claimed == 1
+
+
+async def finish_delivery(
+    delivery: Delivery, status: DeliveryStatus, now: datetime, error: str | None = None
+) -> None:
+    await Delivery.filter(id=delivery.id).update(
+        status=status, lease_until=None, last_error=error, updated_at=now
+    )
+
+
+async def retry_later(delivery: Delivery, due_at: datetime, now: datetime, error: str) -> None:
+    await Delivery.filter(id=delivery.id).update(
+        status=DeliveryStatus.PENDING,
+        due_at=due_at,
+        lease_until=None,
+        last_error=error,
+        updated_at=now,
+    )
+
+
+async def preferences(account_id: int) -> NotificationPreferences:
+    """The account's preferences (the defaults, unsaved, if it never set any)."""
+    row = await NotificationPreferences.get_or_none(account_id=account_id)
+    if row is None:
+        return NotificationPreferences(account_id=account_id, email=None)
+    return row
+
+
+async def update_preferences(
+    clock: Clock,
+    account_id: int,
+    *,
+    email: str | None = None,
+    email_enabled: bool | None = None,
+    push_enabled: bool | None = None,
+) -> NotificationPreferences:
+    """Change the given preferences; an empty `email` removes the address."""
+    row = await preferences(account_id)
+    if email is not None:
+        email = email.strip()
+        if email and ("@" not in email or len(email) > EMAIL_MAX or not email.isprintable()):
+            raise InvalidInput("email", "That is not an email address.")
+        row.email = email or None
+    if email_enabled is not None:
+        row.email_enabled = email_enabled
+    if push_enabled is not None:
+        row.push_enabled = push_enabled
+    row.updated_at = clock.now()
+    await row.save()
+    return row
+
+
+async def recent_log(account_id: int, first: int) -> list[NotificationLogEntry]:
+    """The account's newest notification decisions, newest first."""
+    return await NotificationLogEntry.filter(account_id=account_id).order_by("-id").limit(first)

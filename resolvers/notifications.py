@@ -1,0 +1,93 @@
+"""Presence, activity reports, notification preferences, push devices and the log."""
+
+from __future__ import annotations
+
+import strawberry
+
+from models import notifications as m
+from models import push as push_m
+from models.conversations import set_muted
+from models.errors import ParleyError
+from resolvers.inputs import page_size, parse_id, query_error
+from schema.context import Info
+from schema.conversations import Conversation, MuteResult
+from schema.errors import from_domain
+from schema.notifications import (
+    ActivityReport,
+    ActivityState,
+    NotificationLogEntry,
+    NotificationPreferences,
+    NotificationPreferencesInput,
+    PreferencesResult,
+    PushDevice,
+    PushSubscriptionInput,
+    RegisterPushResult,
+)
+from subscriptions.routing import Activity
+
+
+async def report_activity(info: Info, state: ActivityState) -> ActivityReport:
+    account = info.context.account_id()
+    services = info.context.services
+    now = services.clock.now()
+    expires_at = await services.presence.report_activity(account, Activity(state.value), now)
+    if services.notifier is not None:
+        services.notifier.wake()  # a live session may just have ended: release held ones
+    return ActivityReport(state=state, expires_at=expires_at)
+
+
+async def preferences(info: Info) -> NotificationPreferences:
+    return NotificationPreferences.from_model(await m.preferences(info.context.account_id()))
+
+
+async def update_preferences(info: Info, input: NotificationPreferencesInput) -> PreferencesResult:
+    account = info.context.account_id()
+    try:
+        row = await m.update_preferences(
+            info.context.services.clock,
+            account,
+            email=input.email,
+            email_enabled=input.email_enabled,
+            push_enabled=input.push_enabled,
+        )
+    except ParleyError as exc:
+        return from_domain(exc)  # type: ignore[return-value]
+    return NotificationPreferences.from_model(row)
+
+
+async def register_push(info: Info, input: PushSubscriptionInput) -> RegisterPushResult:
+    account = info.context.account_id()
+    try:
+        row = await push_m.register(
+            info.context.services.clock,
+            account,
+            endpoint=input.endpoint,
+            p256dh=input.p256dh,
+            auth=input.auth,
+        )
+    except ParleyError as exc:
+        return from_domain(exc)  # type: ignore[return-value]
+    return PushDevice.from_model(row)
+
+
+def web_push_public_key(info: Info) -> str | None:
+    notifier = info.context.services.notifier
+    return notifier.push.public_key if notifier is not None and notifier.push else None
+
+
+async def notification_log(info: Info, first: int | None) -> list[NotificationLogEntry]:
+    account = info.context.account_id()
+    try:
+        size = page_size(first, "first", 20, info.context.services.settings.feed_page_max)
+    except ParleyError as exc:
+        raise query_error(exc) from exc
+    return [NotificationLogEntry.from_model(row) for row in await m.recent_log(account, size)]
+
+
+async def mute(info: Info, conversation_id: strawberry.ID, muted: bool) -> MuteResult:
+    account = info.context.account_id()
+    try:
+        row = await set_muted(account, parse_id(conversation_id, "The conversation"), muted)
+    except ParleyError as exc:
+        return from_domain(exc)  # type: ignore[return-value]
+    return Conversation.from_model(row)

@@ -1,0 +1,147 @@
+"""Presence, activity, notifications and their preferences, as the API shows them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import Annotated
+
+import strawberry
+
+from models import notifications as m
+from models import push as push_m
+from schema.errors import InvalidInputError
+from schema.messaging import Message
+from subscriptions.presence import PresenceState
+from subscriptions.routing import Activity
+
+
+@strawberry.enum(description="What the client app is doing, as it reports it.")
+class ActivityState(Enum):
+    ACTIVE = Activity.ACTIVE.value
+    IDLE = Activity.IDLE.value
+    LIVE_SESSION = Activity.LIVE_SESSION.value
+
+
+@strawberry.type(description="The caller's activity as Parley now holds it.")
+class ActivityReport:
+    state: ActivityState = strawberry.field(description="The reported activity.")
+    expires_at: datetime = strawberry.field(
+        description="When it lapses unless reported again (a crashed tab stops being active)."
+    )
+
+
+@strawberry.type(description="Whether an account is online (the green dot), and since when not.")
+class Presence:
+    account_id: strawberry.ID = strawberry.field(description="The account.")
+    online: bool = strawberry.field(description="True while it has at least one live connection.")
+    last_seen_at: datetime | None = strawberry.field(
+        description="When it was last connected (now while online); null if never seen."
+    )
+
+    @classmethod
+    def from_state(cls, state: PresenceState) -> Presence:
+        return cls(
+            account_id=strawberry.ID(str(state.account_id)),
+            online=state.online,
+            last_seen_at=state.last_seen_at,
+        )
+
+
+@strawberry.type(description="A notification shown in the app while the caller is active.")
+class InAppNotification:
+    cursor: str = strawberry.field(description="Pass as `after` to resume after this one.")
+    conversation_id: strawberry.ID = strawberry.field(description="The conversation.")
+    message: Message = strawberry.field(description="The message it is about.")
+    reason: str = strawberry.field(description="Why it came now (e.g. the live session ended).")
+    created_at: datetime = strawberry.field(description="When it was delivered.")
+
+
+@strawberry.enum(description="A notification channel.")
+class NotificationChannel(Enum):
+    IN_APP = m.DeliveryChannel.IN_APP.value
+    PUSH = m.DeliveryChannel.PUSH.value
+    EMAIL = m.DeliveryChannel.EMAIL.value
+
+
+@strawberry.enum(description="What happened to a notification on one channel.")
+class NotificationOutcome(Enum):
+    SENT = m.Outcome.SENT.value
+    HELD = m.Outcome.HELD.value
+    SCHEDULED = m.Outcome.SCHEDULED.value
+    BATCHED = m.Outcome.BATCHED.value
+    SKIPPED = m.Outcome.SKIPPED.value
+    CANCELLED = m.Outcome.CANCELLED.value
+    RETRYING = m.Outcome.RETRYING.value
+    FAILED = m.Outcome.FAILED.value
+
+
+@strawberry.type(description="One notification decision: the channel, what happened, and why.")
+class NotificationLogEntry:
+    id: strawberry.ID = strawberry.field(description="The entry's id (newer is larger).")
+    conversation_id: strawberry.ID = strawberry.field(description="The conversation.")
+    message_id: strawberry.ID | None = strawberry.field(description="The message it is about.")
+    channel: NotificationChannel = strawberry.field(description="IN_APP, PUSH or EMAIL.")
+    outcome: NotificationOutcome = strawberry.field(description="Sent, held, skipped, …")
+    reason: str = strawberry.field(description="Why, in words.")
+    created_at: datetime = strawberry.field(description="When it was decided.")
+
+    @classmethod
+    def from_model(cls, row: m.NotificationLogEntry) -> NotificationLogEntry:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            conversation_id=strawberry.ID(str(row.conversation_id)),
+            message_id=None if row.item_id is None else strawberry.ID(str(row.item_id)),
+            channel=NotificationChannel(m.DeliveryChannel(row.channel).value),
+            outcome=NotificationOutcome(m.Outcome(row.outcome).value),
+            reason=row.reason,
+            created_at=row.created_at,
+        )
+
+
+@strawberry.type(description="How the caller wants to be notified when not in the app.")
+class NotificationPreferences:
+    email: str | None = strawberry.field(description="Where emails go; null: no emails.")
+    email_enabled: bool = strawberry.field(description="Email when offline (after a delay).")
+    push_enabled: bool = strawberry.field(description="Push to registered devices.")
+
+    @classmethod
+    def from_model(cls, row: m.NotificationPreferences) -> NotificationPreferences:
+        return cls(email=row.email, email_enabled=row.email_enabled, push_enabled=row.push_enabled)
+
+
+@strawberry.input(description="Preferences to change; omitted fields stay as they are.")
+class NotificationPreferencesInput:
+    email: str | None = strawberry.field(
+        default=None, description="The address for emails; an empty string removes it."
+    )
+    email_enabled: bool | None = strawberry.field(default=None, description="Email on or off.")
+    push_enabled: bool | None = strawberry.field(default=None, description="Push on or off.")
+
+
+@strawberry.input(description="A browser's PushSubscription (PushSubscription.toJSON()).")
+class PushSubscriptionInput:
+    endpoint: str = strawberry.field(description="The push service URL of this browser.")
+    p256dh: str = strawberry.field(description="keys.p256dh: the browser's public key.")
+    auth: str = strawberry.field(description="keys.auth: the browser's auth secret.")
+
+
+@strawberry.type(description="A device registered for push notifications.")
+class PushDevice:
+    id: strawberry.ID = strawberry.field(description="The registration's id.")
+    endpoint: str = strawberry.field(description="Its push service URL.")
+    created_at: datetime = strawberry.field(description="When it was (re)registered.")
+
+    @classmethod
+    def from_model(cls, row: push_m.PushSubscription) -> PushDevice:
+        return cls(id=strawberry.ID(str(row.id)), endpoint=row.endpoint, created_at=row.created_at)
+
+
+PreferencesResult = Annotated[
+    NotificationPreferences | InvalidInputError,
+    strawberry.union("PreferencesResult", description="The preferences now, or what was wrong."),
+]
+RegisterPushResult = Annotated[
+    PushDevice | InvalidInputError,
+    strawberry.union("RegisterPushResult", description="The device, or what was wrong."),
+]

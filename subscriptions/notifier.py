@@ -1,0 +1,376 @@
+"""The notification worker: routes intents from the outbox and delivers them when due.
+
+The server's lifespan runs `Notifier.run`, which calls `deliver_due` at start
+and then every poll interval; tests call `deliver_due(now)` themselves, one step
+at a time, with a manual clock. One step:
+
+1. routes each new intent once (`subscriptions.routing.route`): an in-app
+   notification is appended to the recipient's event log (the `notifications`
+   subscription streams it), a held one waits for the live session to end, a
+   push is queued, an email is scheduled or batched into the conversation's
+   pending email;
+2. releases held in-app notifications of accounts no longer in a live session;
+3. sends due pushes and emails. Each is claimed with a lease first, so no two
+   workers send it; a failure is retried with exponential backoff and, after
+   `max_attempts`, marked failed. Sending never blocks sending messages.
+
+Every decision lands in the notification log with its reason.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from tortoise.transactions import in_transaction
+
+from models import notifications as n
+from models import push as push_devices
+from models.accounts import Account
+from models.clock import Clock
+from models.conversations import Participant
+from models.events import EventKind, LoggedEvent, append_events
+from models.feed import FeedItem, FeedItemKind
+from models.notifications import Delivery, DeliveryChannel, DeliveryStatus, Outcome
+from subscriptions.email import ConversationEmail, EmailChannel
+from subscriptions.presence import Presence
+from subscriptions.push import PushChannel, PushFailed, PushGone, PushPayload
+from subscriptions.routing import Action, Activity, Channel, Decision, Situation, Stage, route
+
+log = logging.getLogger("parley.notifier")
+
+BATCH = 100
+PUSH_PREVIEW = 140
+
+Publish = Callable[[Sequence[LoggedEvent]], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class NotifierConfig:
+    app_url: str = "http://127.0.0.1:8000"
+    email_delay: timedelta = timedelta(minutes=2)
+    poll_interval: float = 1.0
+    max_attempts: int = 5
+    backoff: timedelta = timedelta(seconds=30)
+    lease: timedelta = timedelta(minutes=5)
+
+    def link(self, conversation_id: int) -> str:
+        return f"{self.app_url.rstrip('/')}/conversations/{conversation_id}"
+
+
+class Notifier:
+    def __init__(
+        self,
+        clock: Clock,
+        presence: Presence,
+        publish: Publish,
+        config: NotifierConfig,
+        *,
+        email: EmailChannel | None = None,
+        push: PushChannel | None = None,
+    ) -> None:
+        self.clock = clock
+        self.presence = presence
+        self.publish = publish
+        self.config = config
+        self.email = email
+        self.push = push
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    async def deliver_due(self, now: datetime | None = None) -> int:
+        """One step of the worker; returns how many intents and deliveries it handled."""
+        now = now or self.clock.now()
+        done = await self._route_intents(now)
+        done += await self._release_held(now)
+        return done + await self._send_due(now)
+
+    def wake(self) -> None:
+        """Run the next step now instead of at the next poll."""
+        self._wake.set()
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self.run(), name="parley-notifier")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def run(self) -> None:
+        while True:
+            try:
+                await self.deliver_due()
+            except Exception:
+                log.exception("notification step failed; retrying at the next poll")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.config.poll_interval)
+            self._wake.clear()
+
+    # 1. routing
+
+    async def _route_intents(self, now: datetime) -> int:
+        intents = (
+            await n.NotificationIntent.filter(routed_at__isnull=True).order_by("id").limit(BATCH)
+        )
+        for intent in intents:
+            situation = await self._situation(intent.account_id, intent.conversation_id, now)
+            situation = _with_read(situation, situation_read_up_to(situation), intent.item_id)
+            events: list[LoggedEvent] = []
+            async with in_transaction():
+                if not await n.claim_intent(intent, now):
+                    continue
+                for decision in route(situation.situation):
+                    events += await self._apply(intent, decision, now)
+            await self.publish(events)
+        return len(intents)
+
+    async def _apply(
+        self, intent: n.NotificationIntent, decision: Decision, now: datetime
+    ) -> list[LoggedEvent]:
+        account, conversation, item = intent.account_id, intent.conversation_id, intent.item_id
+        channel = DeliveryChannel(decision.channel.value)
+        events: list[LoggedEvent] = []
+        delivery_id: int | None = None
+        if decision.action == Action.SKIP:
+            outcome = Outcome.SKIPPED
+        elif decision.channel == Channel.IN_APP and decision.action == Action.SEND:
+            events = await _in_app(account, conversation, item, decision.reason, now)
+            outcome = Outcome.SENT
+        elif decision.channel == Channel.EMAIL:
+            # The delay counts from the message, even if routing ran late (a restart).
+            due_at = intent.created_at + self.config.email_delay
+            delivery, batched = await n.batch_email(account, conversation, item, now, due_at)
+            delivery_id = delivery.id
+            outcome = Outcome.BATCHED if batched else Outcome.SCHEDULED
+        else:  # a push to send now, or an in-app notification to hold
+            held = decision.action == Action.HOLD
+            delivery = await Delivery.create(
+                account_id=account,
+                conversation_id=conversation,
+                channel=channel,
+                status=DeliveryStatus.HELD if held else DeliveryStatus.PENDING,
+                first_item_id=item,
+                last_item_id=item,
+                due_at=now,
+                created_at=now,
+                updated_at=now,
+            )
+            delivery_id = delivery.id
+            outcome = Outcome.HELD if held else Outcome.SCHEDULED
+        await n.record(
+            account,
+            conversation,
+            channel,
+            outcome,
+            decision.reason,
+            now,
+            item_id=item,
+            delivery_id=delivery_id,
+        )
+        return events
+
+    async def _situation(self, account_id: int, conversation_id: int, now: datetime) -> _Known:
+        state = await self.presence.state(account_id, now)
+        participant = await Participant.get_or_none(
+            account_id=account_id, conversation_id=conversation_id
+        )
+        prefs = await n.preferences(account_id)
+        devices = await push_devices.PushSubscription.filter(account_id=account_id).count()
+        situation = Situation(
+            activity=state.activity,
+            online=state.online,
+            muted=participant is None or participant.muted,
+            read=False,
+            email_enabled=prefs.email_enabled and self.email is not None,
+            has_email_address=bool(prefs.email),
+            push_enabled=prefs.push_enabled and self.push is not None,
+            push_devices=devices,
+        )
+        return _Known(situation, participant, prefs)
+
+    # 2. held in-app notifications
+
+    async def _release_held(self, now: datetime) -> int:
+        held = (
+            await Delivery.filter(status=DeliveryStatus.HELD, channel=DeliveryChannel.IN_APP)
+            .order_by("id")
+            .limit(BATCH)
+        )
+        released = 0
+        for delivery in held:
+            state = await self.presence.state(delivery.account_id, now)
+            if state.activity == Activity.LIVE_SESSION:
+                continue
+            events: list[LoggedEvent] = []
+            async with in_transaction():
+                claimed = await Delivery.filter(id=delivery.id, status=DeliveryStatus.HELD).update(
+                    status=DeliveryStatus.SENT, updated_at=now
+                )
+                if not claimed:
+                    continue
+                reason = "the live session ended: delivered"
+                events = await _in_app(
+                    delivery.account_id,
+                    delivery.conversation_id,
+                    delivery.last_item_id,
+                    reason,
+                    now,
+                )
+                await n.record(
+                    delivery.account_id,
+                    delivery.conversation_id,
+                    DeliveryChannel.IN_APP,
+                    Outcome.SENT,
+                    reason,
+                    now,
+                    item_id=delivery.last_item_id,
+                    delivery_id=delivery.id,
+                )
+            await self.publish(events)
+            released += 1
+        return released
+
+    # 3. pushes and emails
+
+    async def _send_due(self, now: datetime) -> int:
+        sent = 0
+        for delivery in await n.due_deliveries(now, BATCH):
+            if not await n.claim_delivery(delivery, now, self.config.lease):
+                continue
+            sent += 1
+            try:
+                status, outcome, reason = await self._send(delivery, now)
+            except Exception as exc:
+                log.warning(
+                    "delivery %s failed (attempt %s): %s", delivery.id, delivery.attempts, exc
+                )
+                await self._failed(delivery, now, f"{type(exc).__name__}: {exc}")
+                continue
+            async with in_transaction():
+                await n.finish_delivery(delivery, status, now)
+                await self._log(delivery, outcome, reason, now)
+        return sent
+
+    async def _failed(self, delivery: Delivery, now: datetime, error: str) -> None:
+        async with in_transaction():
+            if delivery.attempts >= self.config.max_attempts:
+                await n.finish_delivery(delivery, DeliveryStatus.FAILED, now, error)
+                reason = f"gave up after {delivery.attempts} attempts: {error}"
+                await self._log(delivery, Outcome.FAILED, reason, now)
+                return
+            retry_at = now + self.config.backoff * 2 ** (delivery.attempts - 1)
+            await n.retry_later(delivery, retry_at, now, error)
+            reason = f"attempt {delivery.attempts} failed, retrying at {retry_at:%H:%M:%S}: {error}"
+            await self._log(delivery, Outcome.RETRYING, reason, now)
+
+    async def _log(self, delivery: Delivery, outcome: Outcome, reason: str, now: datetime) -> None:
+        await n.record(
+            delivery.account_id,
+            delivery.conversation_id,
+            DeliveryChannel(delivery.channel),
+            outcome,
+            reason,
+            now,
+            item_id=delivery.last_item_id,
+            delivery_id=delivery.id,
+        )
+
+    async def _send(self, delivery: Delivery, now: datetime) -> tuple[DeliveryStatus, Outcome, str]:
+        if delivery.channel == DeliveryChannel.PUSH:
+            return await self._send_push(delivery)
+        return await self._send_email(delivery, now)
+
+    async def _send_push(self, delivery: Delivery) -> tuple[DeliveryStatus, Outcome, str]:
+        devices = await push_devices.devices(delivery.account_id)
+        if self.push is None or not devices:
+            return DeliveryStatus.CANCELLED, Outcome.SKIPPED, "no device registered for push"
+        item = await FeedItem.get(id=delivery.last_item_id)
+        author = await Account.get(id=item.author_id) if item.author_id else None
+        body = item.body or ""
+        payload = PushPayload(
+            title=f"New message from {author.name if author else 'Parley'}",
+            body=body if len(body) <= PUSH_PREVIEW else body[: PUSH_PREVIEW - 1] + "…",
+            url=self.config.link(delivery.conversation_id),
+            conversation_id=delivery.conversation_id,
+        )
+        delivered, errors = 0, []
+        for device in devices:
+            try:
+                await self.push.send(device, payload)
+                delivered += 1
+            except PushGone:
+                await push_devices.forget(device.id)
+            except PushFailed as exc:
+                errors.append(str(exc))
+        if delivered:
+            reason = f"pushed to {delivered} of {len(devices)} device(s)"
+            return DeliveryStatus.SENT, Outcome.SENT, reason
+        if errors:
+            raise PushFailed("; ".join(errors))
+        return DeliveryStatus.CANCELLED, Outcome.SKIPPED, "every device had unsubscribed"
+
+    async def _send_email(
+        self, delivery: Delivery, now: datetime
+    ) -> tuple[DeliveryStatus, Outcome, str]:
+        known = await self._situation(delivery.account_id, delivery.conversation_id, now)
+        read_up_to = situation_read_up_to(known)
+        known = _with_read(known, read_up_to, delivery.last_item_id)
+        (decision,) = route(known.situation, Stage.EMAIL_DUE)
+        if decision.action != Action.SEND or self.email is None or known.participant is None:
+            return DeliveryStatus.CANCELLED, Outcome.CANCELLED, decision.reason
+        unread = await FeedItem.filter(
+            conversation_id=delivery.conversation_id,
+            kind=FeedItemKind.MESSAGE,
+            author_id=known.participant.counterpart_id,
+            id__gte=delivery.first_item_id,
+            id__lte=delivery.last_item_id,
+            id__gt=read_up_to,
+        ).order_by("id")
+        recipient = await Account.get(id=delivery.account_id)
+        sender = await Account.get(id=known.participant.counterpart_id)
+        assert known.prefs.email is not None
+        await self.email.send(
+            ConversationEmail(
+                delivery_id=delivery.id,
+                to=known.prefs.email,
+                recipient_name=recipient.name,
+                sender_name=sender.name,
+                link=self.config.link(delivery.conversation_id),
+                messages=[item.body or "" for item in unread],
+            )
+        )
+        return DeliveryStatus.SENT, Outcome.SENT, f"{decision.reason}: {len(unread)} message(s)"
+
+
+@dataclass(frozen=True, slots=True)
+class _Known:
+    situation: Situation
+    participant: Participant | None
+    prefs: n.NotificationPreferences
+
+
+def situation_read_up_to(known: _Known) -> int:
+    return known.participant.read_up_to if known.participant is not None else 0
+
+
+def _with_read(known: _Known, read_up_to: int, item_id: int) -> _Known:
+    return replace(known, situation=replace(known.situation, read=read_up_to >= item_id))
+
+
+async def _in_app(
+    account_id: int, conversation_id: int, item_id: int, reason: str, now: datetime
+) -> list[LoggedEvent]:
+    """Append an in-app notification to the account's event log (call in a transaction)."""
+    return await append_events(
+        (account_id,),
+        EventKind.NOTIFICATION,
+        conversation_id=conversation_id,
+        now=now,
+        data={"item": item_id, "reason": reason},
+    )
