@@ -40,6 +40,7 @@ from models.errors import (
 from models.events import EventKind, LoggedEvent, append_events
 from models.feed import CallEventType, FeedItem, FeedItemKind
 from models.messaging import send_message, validate_body
+from models.notifications import enqueue as enqueue_notification
 from models.orders import Order
 from models.support import SupportReason, open_support_request
 
@@ -375,4 +376,7 @@ async def _record(
         data={"call_invite": invite.id, "event": event.value},
         now=now,
     )
+    for account_id in conversation.participant_ids():
+        if account_id != actor_id:  # the one who acted needs no nudge
+            await enqueue_notification(account_id, conversation.id, item.id, now)
     return item, events

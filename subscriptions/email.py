@@ -21,12 +21,12 @@ import aiosmtplib
 
 PREVIEW_MAX = 500
 
-SUBJECT = Template("$count new message$plural from $sender")
+SUBJECT = Template("$count new $noun$plural from $sender")
 
 TEXT = Template(
     """Hi $recipient,
 
-$sender sent you $count new message$plural on Parley:
+$sender sent you $count new $noun$plural on Parley:
 
 $messages
 
@@ -42,7 +42,7 @@ HTML = Template(
     """<!doctype html>
 <html><body style="font-family: sans-serif">
 <p>Hi $recipient,</p>
-<p><strong>$sender</strong> sent you $count new message$plural on Parley:</p>
+<p><strong>$sender</strong> sent you $count new $noun$plural on Parley:</p>
 $messages
 <p><a href="$link" style="display:inline-block;padding:10px 16px;background:#1a73e8;
 color:#fff;text-decoration:none;border-radius:4px">Open the conversation</a></p>
@@ -73,6 +73,7 @@ class ConversationEmail:
     sender_name: str
     link: str
     messages: list[str]
+    noun: str = "message"  # "update" when call changes are among them
 
 
 def _preview(body: str) -> str:
@@ -86,6 +87,7 @@ def render(email: ConversationEmail, sender: str) -> EmailMessage:
         "sender": email.sender_name,
         "count": str(count),
         "plural": "" if count == 1 else "s",
+        "noun": email.noun,
         "link": email.link,
     }
     text_messages = "\n\n".join(f"  > {_preview(body)}" for body in email.messages)

@@ -34,9 +34,10 @@ from models.accounts import Account
 from models.clock import Clock
 from models.conversations import Participant
 from models.events import EventKind, LoggedEvent, append_events
-from models.feed import FeedItem, FeedItemKind
+from models.feed import FeedItem
 from models.notifications import Delivery, DeliveryChannel, DeliveryStatus, Outcome
 from subscriptions.email import ConversationEmail, EmailChannel
+from subscriptions.notification_text import NOTIFYING_KINDS, describe, headline, is_call_change
 from subscriptions.presence import Presence
 from subscriptions.push import PushChannel, PushFailed, PushGone, PushPayload
 from subscriptions.routing import Action, Activity, Channel, Decision, Situation, Stage, route
@@ -292,9 +293,10 @@ class Notifier:
             return DeliveryStatus.CANCELLED, Outcome.SKIPPED, "no device registered for push"
         item = await FeedItem.get(id=delivery.last_item_id)
         author = await Account.get(id=item.author_id) if item.author_id else None
-        body = item.body or ""
+        actor = author.name if author else "Parley"
+        body = describe(item, actor)
         payload = PushPayload(
-            title=f"New message from {author.name if author else 'Parley'}",
+            title=headline(item, actor),
             body=body if len(body) <= PUSH_PREVIEW else body[: PUSH_PREVIEW - 1] + "…",
             url=self.config.link(delivery.conversation_id),
             conversation_id=delivery.conversation_id,
@@ -326,7 +328,7 @@ class Notifier:
             return DeliveryStatus.CANCELLED, Outcome.CANCELLED, decision.reason
         unread = await FeedItem.filter(
             conversation_id=delivery.conversation_id,
-            kind=FeedItemKind.MESSAGE,
+            kind__in=NOTIFYING_KINDS,
             author_id=known.participant.counterpart_id,
             id__gte=delivery.first_item_id,
             id__lte=delivery.last_item_id,
@@ -342,10 +344,11 @@ class Notifier:
                 recipient_name=recipient.name,
                 sender_name=sender.name,
                 link=self.config.link(delivery.conversation_id),
-                messages=[item.body or "" for item in unread],
+                messages=[describe(item, sender.name) for item in unread],
+                noun="message" if all(not is_call_change(item) for item in unread) else "update",
             )
         )
-        return DeliveryStatus.SENT, Outcome.SENT, f"{decision.reason}: {len(unread)} message(s)"
+        return DeliveryStatus.SENT, Outcome.SENT, f"{decision.reason}: {len(unread)} item(s)"
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ import pytest
 
 from models import notifications as n
 from models.accounts import Account
+from models.call_flow import send_call_invite
 from models.clock import ManualClock
 from models.messaging import mark_read, send_message
 from models.notifications import Delivery, DeliveryStatus, NotificationLogEntry, Outcome
@@ -203,3 +204,31 @@ async def test_without_smtp_the_email_is_written_as_an_eml_file(
     await notifier.deliver_due()
     (eml,) = (tmp_path / "outbox").glob("*.eml")
     assert "1 new message from Acme" in eml.read_text()
+
+
+async def test_an_offline_freelancer_is_emailed_about_a_call_invite(
+    notifier: Notifier,
+    smtp_sink: SmtpSink,
+    clock: ManualClock,
+    client: Account,
+    freelancer_with_email: Account,
+    conversation_with_order: int,
+) -> None:
+    start = clock.now() + timedelta(days=2)
+    await send_call_invite(
+        clock,
+        client.id,
+        freelancer_id=freelancer_with_email.id,
+        start_times=[start],
+        duration_minutes=30,
+    )
+    await notifier.deliver_due()
+    clock.advance(DELAY)
+    await notifier.deliver_due()
+
+    (mail,) = smtp_sink.messages
+    assert mail["Subject"] == "1 new update from Acme"
+    assert "Acme invited you to a call." in text_of(mail, "plain")
+    assert f"/conversations/{conversation_with_order}" in text_of(mail, "plain")
+    # The client, who acted, is not notified of its own invite.
+    assert await NotificationLogEntry.filter(account_id=client.id).count() == 0
