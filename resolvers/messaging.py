@@ -6,13 +6,21 @@ from models import messaging
 from models.errors import ParleyError
 from resolvers.inputs import parse_id
 from schema.context import Info
-from schema.errors import from_domain
+from schema.errors import RateLimitedError, from_domain
 from schema.messaging import Message, SendMessageInput, SendMessageResult
 
 
 async def send_message(info: Info, input: SendMessageInput) -> SendMessageResult:
     sender = info.context.account_id()
     services = info.context.services
+    limits = services.rate_limits
+    wait = await limits.retry_after(limits.sends, "sends", str(sender))
+    if wait is not None:
+        return RateLimitedError(
+            code="RATE_LIMITED",
+            message=f"You are sending too fast: try again in {wait} s.",
+            retry_after=wait,
+        )
     try:
         result = await messaging.send_message(
             services.clock,

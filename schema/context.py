@@ -13,6 +13,7 @@ from starlette.websockets import WebSocket
 
 from auth import Caller, TokenVerifier
 from models.clock import Clock
+from ratelimit import RateLimits
 from resolvers.loaders import Loaders
 from settings import Settings
 from subscriptions.bus import EventBus
@@ -26,6 +27,10 @@ class Services:
     clock: Clock
     bus: EventBus
     verifier: TokenVerifier
+    rate_limits: RateLimits = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.rate_limits = RateLimits(self.settings)
 
 
 @dataclass

@@ -10,7 +10,12 @@ import strawberry
 from models import feed as feed_m
 from schema.accounts import Account
 from schema.context import Info
-from schema.errors import IdempotencyKeyReusedError, InvalidInputError, NotFoundError
+from schema.errors import (
+    IdempotencyKeyReusedError,
+    InvalidInputError,
+    NotFoundError,
+    RateLimitedError,
+)
 from schema.orders import Order
 
 
@@ -81,6 +86,6 @@ class SendMessageInput:
 
 
 SendMessageResult = Annotated[
-    Message | NotFoundError | InvalidInputError | IdempotencyKeyReusedError,
+    Message | NotFoundError | InvalidInputError | IdempotencyKeyReusedError | RateLimitedError,
     strawberry.union("SendMessageResult", description="The sent message, or why it was not sent."),
 ]
