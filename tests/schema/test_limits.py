@@ -12,7 +12,14 @@ from tests.support import Executor, account
 DEEP = "{ conversations { edges { node { lastMessage { order { id } sender { id } } } } } }"
 ALIASES = "{ " + " ".join(f"a{i}: me {{ id }}" for i in range(21)) + " }"
 FEED_PAGE = "query($id: ID!) { feed(conversationId: $id, first: 100) { edges { node { __typename ... on Message { id body sender { name } order { title } } } } } }"
-COSTLY = "query($id: ID!) { " + " ".join(f"f{i}: feed(conversationId: $id, first: 100) {{ edges {{ node {{ __typename ... on Message {{ id body sender {{ name }} order {{ title }} }} }} }} }}" for i in range(15)) + " }"
+COSTLY = (
+    "query($id: ID!) { "
+    + " ".join(
+        f"f{i}: feed(conversationId: $id, first: 100) {{ edges {{ node {{ __typename ... on Message {{ id body sender {{ name }} order {{ title }} }} }} }} }}"
+        for i in range(15)
+    )
+    + " }"
+)
 INTROSPECTION = "{ __schema { queryType { name } } }"
 TYPO = "{ mee { id } }"
 
