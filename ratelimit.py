@@ -11,6 +11,9 @@ from __future__ import annotations
 import math
 import time
 
+from typing import Any
+
+import redis.asyncio as aioredis
 from limits import RateLimitItem, parse
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
@@ -31,14 +34,25 @@ class Throttled(Exception):
 class RateLimits:
     def __init__(self, settings: Settings, *, key_prefix: str = KEY_PREFIX) -> None:
         url = settings.rate_limit_storage_url
-        options: dict[str, str] = {}
+        options: dict[str, Any] = {}
+        self._pool: aioredis.ConnectionPool | None = None
         if url.startswith(("redis://", "rediss://")):
-            options = {"implementation": "redispy", "key_prefix": key_prefix}
+            self._pool = aioredis.ConnectionPool.from_url(url)
+            options = {
+                "implementation": "redispy",
+                "key_prefix": key_prefix,
+                "connection_pool": self._pool,
+            }
         self._limiter = MovingWindowRateLimiter(storage_from_string(f"async+{url}", **options))
         self.sends = parse(settings.rate_limit_sends)
         self.ws_connections = parse(settings.rate_limit_ws_connections)
         self.subscriptions = parse(settings.rate_limit_subscriptions)
         self.unauthenticated = parse(settings.rate_limit_unauthenticated)
+
+    async def aclose(self) -> None:
+        """Close the Redis connections, if any (memory storage holds none)."""
+        if self._pool is not None:
+            await self._pool.aclose()
 
     async def retry_after(self, item: RateLimitItem, *key: str) -> int | None:
         """Count one hit; None when it is within the limit, else seconds until it would be."""

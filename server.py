@@ -125,6 +125,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
                 yield
             finally:
                 await services.bus.stop()
+                await services.rate_limits.aclose()
 
     async def health(request: Request) -> JSONResponse:
         context: TortoiseContext = request.app.state._tortoise_context

@@ -101,3 +101,5 @@ async def test_limits_are_shared_through_redis_when_configured(settings: Setting
         await one.check(one.sends, "sends", "1")
     assert 1 <= throttled.value.retry_after <= 60
     await two.check(two.sends, "sends", "2")
+    await one.aclose()
+    await two.aclose()
