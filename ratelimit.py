@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import time
-
 from typing import Any
 
 import redis.asyncio as aioredis
