@@ -12,6 +12,14 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The graphql-http conformance audit (npm) that tests/wire/test_graphql_http_audit.py runs.
+AUDIT := tools/graphql-http
+AUDIT_STAMP := $(AUDIT)/node_modules/.installed-stamp
+
+$(AUDIT_STAMP): $(AUDIT)/package.json $(AUDIT)/package-lock.json
+	npm ci --prefix $(AUDIT) --no-audit --no-fund --loglevel=error
+	touch $(AUDIT_STAMP)
+
 ## Serve Parley on HOST:PORT (default 127.0.0.1:8000) with migrations applied and demo data loaded.
 run: $(STAMP)
 	$(PY) -m cli serve
@@ -26,7 +34,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(PY) -m mypy
 
-pytest: $(STAMP)
+pytest: $(STAMP) $(AUDIT_STAMP)
 	$(PY) -m pytest
 
 ## Apply migrations to DATABASE_URL.
@@ -50,4 +58,4 @@ schema: $(STAMP)
 	$(PY) -m cli export-schema > schema.graphql
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache $(AUDIT)/node_modules

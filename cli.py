@@ -79,7 +79,13 @@ def serve(settings: Settings) -> None:
     accounts = asyncio.run(_prepare(settings, demo=settings.demo))
     if accounts:
         _print_tokens(settings, accounts)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        ws_max_size=settings.ws_max_message_bytes,  # refused before it is read (1009)
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

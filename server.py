@@ -20,9 +20,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
-from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
 from tortoise.context import TortoiseContext
 from tortoise.contrib.starlette import RegisterTortoise
 
@@ -31,7 +30,10 @@ from models.clock import Clock, SystemClock
 from models.db import apply_migrations, tune_connection
 from models.retention import purge_expired
 from schema.context import Context, Services
+from schema.limits import QueryLimits
 from schema.root import build_schema
+from server_http import GraphQLOverHTTP, HTTPError
+from server_ws import ParleyTransportWSHandler, frame_limited_adapter
 from settings import Settings, tortoise_config
 from subscriptions.bus import EventBus
 from subscriptions.call_expiry import CallExpirySweep
@@ -47,12 +49,18 @@ log = logging.getLogger("parley.server")
 PRESENCE_ACCOUNT = "parley.presence_account"
 
 
-class ParleyGraphQL(GraphQL[Context, None]):
+class ParleyGraphQL(GraphQLOverHTTP):
     """Strawberry's ASGI view with Parley's context and token checks."""
 
+    graphql_transport_ws_handler_class = ParleyTransportWSHandler
+
     def __init__(self, services: Services, **kwargs: Any) -> None:
-        super().__init__(build_schema(debug=services.settings.debug), **kwargs)
+        settings = services.settings
+        schema = build_schema(debug=settings.debug, limits=QueryLimits.from_settings(settings))
+        super().__init__(schema, **kwargs)
         self.services = services
+        self.max_body_bytes = settings.http_max_body_bytes
+        self.websocket_adapter_class = frame_limited_adapter(settings.ws_max_message_bytes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Strawberry has no disconnect hook: a WebSocket ends (closed or dropped) here."""
@@ -75,7 +83,18 @@ class ParleyGraphQL(GraphQL[Context, None]):
                 )
             except TokenError as exc:
                 context.auth_error = str(exc)
+            if context.caller is None:
+                await self._limit_anonymous(request)
         return context
+
+    async def _limit_anonymous(self, request: Request) -> None:
+        """Requests without a good token are counted per client address."""
+        limits = self.services.rate_limits
+        address = request.client.host if request.client else "unknown"
+        wait = await limits.retry_after(limits.unauthenticated, "anonymous", address)
+        if wait is not None:
+            message = f"Too many requests without a token: retry in {wait} s."
+            raise HTTPError(429, message, {"Retry-After": str(wait)})
 
     async def on_ws_connect(self, context: Context) -> None:
         params = context.connection_params or {}
@@ -88,6 +107,8 @@ class ParleyGraphQL(GraphQL[Context, None]):
             raise ConnectionRejectionError() from exc
         if caller is None or caller.account_id is None:
             raise ConnectionRejectionError()
+        limits = self.services.rate_limits
+        await limits.check(limits.ws_connections, "connections", str(caller.account_id))
         context.caller = caller
         assert context.request is not None
         context.request.scope[PRESENCE_ACCOUNT] = caller.account_id
@@ -108,9 +129,13 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     services.notifier = build_notifier(settings, services)
     graphql = ParleyGraphQL(
         services,
-        graphql_ide="graphiql" if settings.debug else None,
-        subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+        graphql_ide="graphiql" if settings.graphiql_on else None,
+        subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,)
+        + ((GRAPHQL_WS_PROTOCOL,) if settings.ws_legacy_protocol else ()),
         multipart_uploads_enabled=False,
+        connection_init_wait_timeout=timedelta(seconds=settings.ws_connection_init_timeout_seconds),
+        max_subscriptions_per_connection=settings.ws_max_subscriptions_per_connection,
+        allowed_origins=settings.ws_allowed_origins,
     )
     db_config = tortoise_config(settings.database_url)
 
@@ -142,6 +167,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
                 await expiry.stop()
                 await services.notifier.stop()
                 await services.bus.stop()
+                await services.rate_limits.aclose()
 
     async def health(request: Request) -> JSONResponse:
         context: TortoiseContext = request.app.state._tortoise_context

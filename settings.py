@@ -87,6 +87,37 @@ class Settings(BaseSettings):
     smtp_security: Literal["starttls", "tls", "none"] = "starttls"
     email_sender: str = "Parley <notifications@localhost>"
     vapid_subject: str = "mailto:notifications@localhost"
+    # Hardening (SECURITY.md lists each limit with its default).
+    http_max_body_bytes: int = 1_000_000
+    query_max_depth: int = 10
+    query_max_aliases: int = 20
+    query_max_tokens: int = 2_000
+    query_max_cost: int = 10_000
+    introspection: bool | None = Field(None, description="Default: on when debug is on.")
+    graphiql: bool | None = Field(None, description="Default: on when debug is on.")
+    suggestions: bool | None = Field(None, description="'Did you mean'; default as debug.")
+    ws_legacy_protocol: bool = False
+    ws_connection_init_timeout_seconds: float = 10.0
+    ws_allowed_origins: list[str] = Field(default_factory=list)
+    ws_max_message_bytes: int = 64_000
+    ws_max_subscriptions_per_connection: int = 20
+    rate_limit_storage_url: str = "memory://"
+    rate_limit_sends: str = "60/minute"
+    rate_limit_ws_connections: str = "30/minute"
+    rate_limit_subscriptions: str = "120/minute"
+    rate_limit_unauthenticated: str = "60/minute"
+
+    @property
+    def introspection_on(self) -> bool:
+        return self.debug if self.introspection is None else self.introspection
+
+    @property
+    def graphiql_on(self) -> bool:
+        return self.debug if self.graphiql is None else self.graphiql
+
+    @property
+    def suggestions_on(self) -> bool:
+        return self.debug if self.suggestions is None else self.suggestions
 
     @property
     def is_sqlite(self) -> bool:

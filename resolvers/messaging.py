@@ -9,7 +9,7 @@ from models.errors import ParleyError
 from models.retention import visible_since
 from resolvers.inputs import parse_id, query_error
 from schema.context import Info
-from schema.errors import MessagingBlockedError, from_domain
+from schema.errors import MessagingBlockedError, RateLimitedError, from_domain
 from schema.messaging import (
     Message,
     MessagingScope,
@@ -43,6 +43,14 @@ def _target(
 async def send_message(info: Info, input: SendMessageInput) -> SendMessageResult:
     sender = info.context.account_id()
     services = info.context.services
+    limits = services.rate_limits
+    wait = await limits.retry_after(limits.sends, "sends", str(sender))
+    if wait is not None:
+        return RateLimitedError(
+            code="RATE_LIMITED",
+            message=f"You are sending too fast: try again in {wait} s.",
+            retry_after=wait,
+        )
     try:
         target = _target(
             input.conversation_id, input.counterpart_id, input.order_id, input.campaign_id

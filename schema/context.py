@@ -14,6 +14,7 @@ from starlette.websockets import WebSocket
 from auth import Caller, TokenVerifier
 from models.clock import Clock
 from models.conference import ConferenceProvider, LocalConferenceProvider
+from ratelimit import RateLimits
 from resolvers.loaders import Loaders
 from settings import Settings
 from subscriptions.bus import EventBus
@@ -41,6 +42,10 @@ class Services:
 
     presence: Presence = field(default_factory=InProcessPresence)
     notifier: Notifier | None = None  # the notification worker, started by the lifespan
+    rate_limits: RateLimits = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.rate_limits = RateLimits(self.settings)
 
 
 @dataclass

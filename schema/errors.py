@@ -123,6 +123,14 @@ class NoLineAvailableError(Error):
     pass
 
 
+@strawberry.type(
+    name="RateLimited",
+    description="Too many requests of this kind from the caller: wait retryAfter seconds.",
+)
+class RateLimitedError(Error):
+    retry_after: int = strawberry.field(description="Seconds to wait before trying again.")
+
+
 def from_domain(exc: errors.ParleyError) -> Error:
     """The schema type for a domain error (the union member a mutation returns)."""
     if isinstance(exc, errors.NotFound):

@@ -17,6 +17,7 @@ from schema.errors import (
     MessagingBlockedError,
     NotFoundError,
     PermissionDeniedError,
+    RateLimitedError,
 )
 from schema.orders import Order
 
@@ -92,7 +93,12 @@ class SendMessageInput:
 
 
 SendMessageResult = Annotated[
-    Message | MessagingBlockedError | NotFoundError | InvalidInputError | IdempotencyKeyReusedError,
+    Message
+    | MessagingBlockedError
+    | NotFoundError
+    | InvalidInputError
+    | IdempotencyKeyReusedError
+    | RateLimitedError,
     strawberry.union("SendMessageResult", description="The sent message, or why it was not sent."),
 ]
 

@@ -34,6 +34,7 @@ from schema.conversations import (
     UnreadSummary,
 )
 from schema.feed import FeedConnection, FeedFilter
+from schema.limits import QueryLimits
 from schema.live import Subscription
 from schema.messaging import (
     MessagingStatus,
@@ -274,9 +275,11 @@ def _expected(error: GraphQLError) -> bool:
     return bool(error.extensions and "code" in error.extensions) or error.original_error is None
 
 
-def build_schema(*, debug: bool) -> strawberry.Schema:
+def build_schema(*, debug: bool, limits: QueryLimits | None = None) -> strawberry.Schema:
     # Extensions are given as factories: strawberry builds fresh ones per operation.
+    limits = limits or QueryLimits()
     extensions: list[object] = [
+        *limits.extensions(),
         partial(ParserCache, maxsize=512),
         partial(ValidationCache, maxsize=512),
     ]
@@ -288,5 +291,5 @@ def build_schema(*, debug: bool) -> strawberry.Schema:
         subscription=Subscription,
         types=[Client, Freelancer],
         extensions=extensions,  # type: ignore[arg-type]
-        config=StrawberryConfig(),
+        config=StrawberryConfig(disable_field_suggestions=not limits.suggestions),
     )

@@ -1,0 +1,74 @@
+"""Wire fixtures: real accounts, orders and messages made through the API itself."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.conftest import SERVICE_TOKEN_ROLE, LiveServer, token
+
+CREATE_ACCOUNT = "mutation($input: CreateAccountInput!) { createAccount(input: $input) { ... on Account { id } ... on Error { code } } }"
+CREATE_ORDER = "mutation($input: CreateOrderInput!) { createOrder(input: $input) { ... on Order { id conversationId } ... on Error { code } } }"
+SEND = "mutation($input: SendMessageInput!) { sendMessage(input: $input) { __typename ... on Message { id } ... on Error { code message } ... on RateLimited { retryAfter } } }"
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A client and a freelancer with one order and one message from the client."""
+
+    client: str
+    freelancer: str
+    order: str
+    conversation: str
+    message: str
+
+    @property
+    def client_token(self) -> str:
+        return token(self.client)
+
+
+async def graphql(
+    server: LiveServer, query: str, variables: dict[str, Any] | None, bearer: str | None
+) -> dict[str, Any]:
+    headers = {"Authorization": f"Bearer {bearer}"} if bearer else {}
+    async with httpx.AsyncClient() as http:
+        response = await http.post(
+            server.http, json={"query": query, "variables": variables or {}}, headers=headers
+        )
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+async def make_pair(server: LiveServer, name: str) -> Pair:
+    service = token("marketplace", SERVICE_TOKEN_ROLE)
+    ids = {}
+    for kind in ("CLIENT", "FREELANCER"):
+        variables = {"input": {"kind": kind, "name": f"{name} {kind.lower()}"}}
+        body = await graphql(server, CREATE_ACCOUNT, variables, service)
+        ids[kind] = body["data"]["createAccount"]["id"]
+    order_input = {"clientId": ids["CLIENT"], "freelancerId": ids["FREELANCER"], "title": name}
+    body = await graphql(server, CREATE_ORDER, {"input": order_input}, service)
+    order = body["data"]["createOrder"]
+    send = {"input": {"conversationId": order["conversationId"], "body": f"hello from {name}"}}
+    body = await graphql(server, SEND, send, token(ids["CLIENT"]))
+    return Pair(
+        client=ids["CLIENT"],
+        freelancer=ids["FREELANCER"],
+        order=order["id"],
+        conversation=order["conversationId"],
+        message=body["data"]["sendMessage"]["id"],
+    )
+
+
+@pytest.fixture
+async def alice(live_server: LiveServer) -> Pair:
+    return await make_pair(live_server, "Alice")
+
+
+@pytest.fixture
+async def mallory(live_server: LiveServer, alice: Pair) -> Pair:
+    return await make_pair(live_server, "Mallory")

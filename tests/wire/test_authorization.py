@@ -1,0 +1,89 @@
+"""The authorization matrix: another account's ids answer exactly like ids that do not exist.
+
+Every root field and mutation that takes a conversation, order or message id is
+called by Mallory with Alice's ids and with unknown ids; the two answers must be
+byte-for-byte the same, and nothing of Alice's changes. (Call invites are not on
+this branch; their fields join the table when they land.)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.conftest import LiveServer, token
+from tests.support import GraphQLWSClient
+from tests.wire.conftest import Pair, graphql
+
+UNKNOWN = "987654"
+
+CONVERSATION = "query($id: ID!) { conversation(id: $id) { id unreadCount } }"
+ORDER = "query($id: ID!) { order(id: $id) { id title } }"
+FEED = "query($id: ID!) { feed(conversationId: $id) { edges { cursor } } }"
+SEND_IN = 'mutation($id: ID!) { sendMessage(input: {conversationId: $id, body: "hi"}) { __typename ... on Error { code message } } }'
+SEND_ABOUT = 'mutation($own: ID!, $id: ID!) { sendMessage(input: {conversationId: $own, orderId: $id, body: "hi"}) { __typename ... on Error { code message } } }'
+MARK_READ = "mutation($id: ID!) { markRead(conversationId: $id) { __typename ... on Error { code message } } }"
+MARK_READ_UP_TO = "mutation($own: ID!, $id: ID!) { markRead(conversationId: $own, upTo: $id) { __typename ... on Error { code message } } }"
+UPDATE_ACCOUNT = 'mutation($id: ID!) { updateAccount(id: $id, input: {name: "x"}) { __typename } }'
+CHANGE_ORDER = "mutation($id: ID!) { changeOrderStatus(id: $id, status: CANCELLED) { __typename } }"
+CREATE_ORDER = 'mutation($id: ID!) { createOrder(input: {clientId: $id, freelancerId: $id, title: "x"}) { __typename } }'
+FEED_UPDATES = "subscription($id: ID!) { feedUpdates(conversationId: $id) { cursor } }"
+ALICE_FEED = "query($id: ID!) { feed(conversationId: $id, last: 100) { edges { node { __typename ... on Message { body } ... on OrderEvent { status } } } } }"
+MINE = "{ me { id } conversations { edges { node { id } } } unreadSummary { totalUnread } }"
+
+# (document, which of Alice's ids goes into $id)
+MATRIX = [
+    (CONVERSATION, "conversation"),
+    (ORDER, "order"),
+    (FEED, "conversation"),
+    (SEND_IN, "conversation"),
+    (SEND_ABOUT, "order"),
+    (MARK_READ, "conversation"),
+    (MARK_READ_UP_TO, "message"),
+    (UPDATE_ACCOUNT, "client"),
+    (CHANGE_ORDER, "order"),
+    (CREATE_ORDER, "freelancer"),
+]
+
+
+@pytest.mark.parametrize(("document", "kind"), MATRIX)
+async def test_another_accounts_id_answers_exactly_as_not_found(
+    live_server: LiveServer, alice: Pair, mallory: Pair, document: str, kind: str
+) -> None:
+    before = await graphql(live_server, ALICE_FEED, {"id": alice.conversation}, alice.client_token)
+    for caller in (mallory.client, mallory.freelancer):
+        foreign = {"id": getattr(alice, kind), "own": mallory.conversation}
+        unknown = {"id": UNKNOWN, "own": mallory.conversation}
+        answer = await graphql(live_server, document, foreign, token(caller))
+        assert answer == await graphql(live_server, document, unknown, token(caller))
+        assert "Alice" not in str(answer)
+    after = await graphql(live_server, ALICE_FEED, {"id": alice.conversation}, alice.client_token)
+    assert after == before, "nothing of Alice's changed"
+    assert len(after["data"]["feed"]["edges"]) == 2  # her order event and her message
+
+
+async def test_a_subscription_to_another_accounts_conversation_is_not_found(
+    live_server: LiveServer, alice: Pair, mallory: Pair
+) -> None:
+    ws = await GraphQLWSClient.open(live_server.ws, mallory.client_token)
+    answers: list[dict[str, Any]] = []
+    for operation_id, conversation in (("foreign", alice.conversation), ("unknown", UNKNOWN)):
+        await ws.subscribe(operation_id, FEED_UPDATES, {"id": conversation})
+        message = await ws.receive()
+        while message["type"] == "complete":  # the previous operation's end
+            message = await ws.receive()
+        assert message["id"] == operation_id
+        answers.append({key: value for key, value in message.items() if key != "id"})
+    assert answers[0] == answers[1]
+    assert answers[0]["payload"]["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    await ws.close()
+
+
+async def test_lists_show_only_the_callers_own_things(
+    live_server: LiveServer, alice: Pair, mallory: Pair
+) -> None:
+    body = await graphql(live_server, MINE, None, mallory.client_token)
+    assert body["data"]["me"]["id"] == mallory.client
+    ids = [edge["node"]["id"] for edge in body["data"]["conversations"]["edges"]]
+    assert ids == [mallory.conversation]
