@@ -12,6 +12,8 @@ from tests.conftest import SERVICE_TOKEN_ROLE, LiveServer, token
 
 CREATE_ACCOUNT = "mutation($input: CreateAccountInput!) { createAccount(input: $input) { ... on Account { id } ... on Error { code } } }"
 CREATE_ORDER = "mutation($input: CreateOrderInput!) { createOrder(input: $input) { ... on Order { id conversationId } ... on Error { code } } }"
+SEND_CALL_INVITE = "mutation($input: SendCallInviteInput!) { sendCallInvite(input: $input) { ... on CallInvite { id } ... on Error { code message } } }"
+CALL_AT = "2026-01-07T10:00:00+00:00"  # two days after the test clock's start
 SEND = "mutation($input: SendMessageInput!) { sendMessage(input: $input) { __typename ... on Message { id } ... on Error { code message } ... on RateLimited { retryAfter } } }"
 
 
@@ -24,6 +26,7 @@ class Pair:
     order: str
     conversation: str
     message: str
+    invite: str
 
     @property
     def client_token(self) -> str:
@@ -55,12 +58,16 @@ async def make_pair(server: LiveServer, name: str) -> Pair:
     order = body["data"]["createOrder"]
     send = {"input": {"conversationId": order["conversationId"], "body": f"hello from {name}"}}
     body = await graphql(server, SEND, send, token(ids["CLIENT"]))
+    message = body["data"]["sendMessage"]["id"]
+    invite = {"input": {"freelancerId": ids["FREELANCER"], "startTimes": [CALL_AT]}}
+    body = await graphql(server, SEND_CALL_INVITE, invite, token(ids["CLIENT"]))
     return Pair(
         client=ids["CLIENT"],
         freelancer=ids["FREELANCER"],
         order=order["id"],
         conversation=order["conversationId"],
-        message=body["data"]["sendMessage"]["id"],
+        message=message,
+        invite=body["data"]["sendCallInvite"]["id"],
     )
 
 

@@ -2,8 +2,7 @@
 
 Every root field and mutation that takes a conversation, order or message id is
 called by Mallory with Alice's ids and with unknown ids; the two answers must be
-byte-for-byte the same, and nothing of Alice's changes. (Call invites are not on
-this branch; their fields join the table when they land.)
+byte-for-byte the same, and nothing of Alice's changes.
 """
 
 from __future__ import annotations
@@ -28,6 +27,17 @@ MARK_READ_UP_TO = "mutation($own: ID!, $id: ID!) { markRead(conversationId: $own
 UPDATE_ACCOUNT = 'mutation($id: ID!) { updateAccount(id: $id, input: {name: "x"}) { __typename } }'
 CHANGE_ORDER = "mutation($id: ID!) { changeOrderStatus(id: $id, status: CANCELLED) { __typename } }"
 CREATE_ORDER = 'mutation($id: ID!) { createOrder(input: {clientId: $id, freelancerId: $id, title: "x"}) { __typename } }'
+MESSAGING_STATUS = "query($id: ID!) { messagingStatus(conversationId: $id) { canSend } }"
+MESSAGING_STATUS_ABOUT = "query($own: ID!, $id: ID!) { messagingStatus(conversationId: $own, orderId: $id) { canSend } }"
+SUPPORT_ABOUT_CONVERSATION = "mutation($id: ID!) { openSupportRequest(input: {conversationId: $id}) { __typename ... on Error { code message } } }"
+SUPPORT_ABOUT_ORDER = "mutation($id: ID!) { openSupportRequest(input: {orderId: $id}) { __typename ... on Error { code message } } }"
+ORDER_SWITCH = "mutation($id: ID!) { setMessagingEnabled(enabled: false, orderId: $id) { __typename ... on Error { code message } } }"
+MUTE = "mutation($id: ID!) { muteConversation(conversationId: $id) { __typename ... on Error { code message } } }"
+CALL_INVITE = "query($id: ID!) { callInvite(id: $id) { id status } }"
+ACCEPT_CALL = 'mutation($id: ID!) { acceptCallInvite(id: $id, startsAt: "2030-01-07T10:00:00+00:00") { __typename ... on Error { code message } } }'
+DECLINE_CALL = "mutation($id: ID!) { declineCallInvite(id: $id) { __typename ... on Error { code message } } }"
+CANCEL_CALL = "mutation($id: ID!) { cancelCallInvite(id: $id) { __typename ... on Error { code message } } }"
+NO_SHOW = "mutation($id: ID!) { reportCallNoShow(id: $id) { __typename ... on Error { code message } } }"
 FEED_UPDATES = "subscription($id: ID!) { feedUpdates(conversationId: $id) { cursor } }"
 ALICE_FEED = "query($id: ID!) { feed(conversationId: $id, last: 100) { edges { node { __typename ... on Message { body } ... on OrderEvent { status } } } } }"
 MINE = "{ me { id } conversations { edges { node { id } } } unreadSummary { totalUnread } }"
@@ -44,6 +54,17 @@ MATRIX = [
     (UPDATE_ACCOUNT, "client"),
     (CHANGE_ORDER, "order"),
     (CREATE_ORDER, "freelancer"),
+    (MESSAGING_STATUS, "conversation"),
+    (MESSAGING_STATUS_ABOUT, "order"),
+    (SUPPORT_ABOUT_CONVERSATION, "conversation"),
+    (SUPPORT_ABOUT_ORDER, "order"),
+    (ORDER_SWITCH, "order"),
+    (MUTE, "conversation"),
+    (CALL_INVITE, "invite"),
+    (ACCEPT_CALL, "invite"),
+    (DECLINE_CALL, "invite"),
+    (CANCEL_CALL, "invite"),
+    (NO_SHOW, "invite"),
 ]
 
 
@@ -60,7 +81,7 @@ async def test_another_accounts_id_answers_exactly_as_not_found(
         assert "Alice" not in str(answer)
     after = await graphql(live_server, ALICE_FEED, {"id": alice.conversation}, alice.client_token)
     assert after == before, "nothing of Alice's changed"
-    assert len(after["data"]["feed"]["edges"]) == 2  # her order event and her message
+    assert len(after["data"]["feed"]["edges"]) == 3  # her order event, message and call invite
 
 
 async def test_a_subscription_to_another_accounts_conversation_is_not_found(
