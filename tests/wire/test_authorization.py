@@ -28,16 +28,24 @@ UPDATE_ACCOUNT = 'mutation($id: ID!) { updateAccount(id: $id, input: {name: "x"}
 CHANGE_ORDER = "mutation($id: ID!) { changeOrderStatus(id: $id, status: CANCELLED) { __typename } }"
 CREATE_ORDER = 'mutation($id: ID!) { createOrder(input: {clientId: $id, freelancerId: $id, title: "x"}) { __typename } }'
 MESSAGING_STATUS = "query($id: ID!) { messagingStatus(conversationId: $id) { canSend } }"
-MESSAGING_STATUS_ABOUT = "query($own: ID!, $id: ID!) { messagingStatus(conversationId: $own, orderId: $id) { canSend } }"
+MESSAGING_STATUS_ABOUT = (
+    "query($own: ID!, $id: ID!) { messagingStatus(conversationId: $own, orderId: $id) { canSend } }"
+)
 SUPPORT_ABOUT_CONVERSATION = "mutation($id: ID!) { openSupportRequest(input: {conversationId: $id}) { __typename ... on Error { code message } } }"
 SUPPORT_ABOUT_ORDER = "mutation($id: ID!) { openSupportRequest(input: {orderId: $id}) { __typename ... on Error { code message } } }"
 ORDER_SWITCH = "mutation($id: ID!) { setMessagingEnabled(enabled: false, orderId: $id) { __typename ... on Error { code message } } }"
 MUTE = "mutation($id: ID!) { muteConversation(conversationId: $id) { __typename ... on Error { code message } } }"
 CALL_INVITE = "query($id: ID!) { callInvite(id: $id) { id status } }"
 ACCEPT_CALL = 'mutation($id: ID!) { acceptCallInvite(id: $id, startsAt: "2030-01-07T10:00:00+00:00") { __typename ... on Error { code message } } }'
-DECLINE_CALL = "mutation($id: ID!) { declineCallInvite(id: $id) { __typename ... on Error { code message } } }"
-CANCEL_CALL = "mutation($id: ID!) { cancelCallInvite(id: $id) { __typename ... on Error { code message } } }"
-NO_SHOW = "mutation($id: ID!) { reportCallNoShow(id: $id) { __typename ... on Error { code message } } }"
+DECLINE_CALL = (
+    "mutation($id: ID!) { declineCallInvite(id: $id) { __typename ... on Error { code message } } }"
+)
+CANCEL_CALL = (
+    "mutation($id: ID!) { cancelCallInvite(id: $id) { __typename ... on Error { code message } } }"
+)
+NO_SHOW = (
+    "mutation($id: ID!) { reportCallNoShow(id: $id) { __typename ... on Error { code message } } }"
+)
 FEED_UPDATES = "subscription($id: ID!) { feedUpdates(conversationId: $id) { cursor } }"
 ALICE_FEED = "query($id: ID!) { feed(conversationId: $id, last: 100) { edges { node { __typename ... on Message { body } ... on OrderEvent { status } } } } }"
 MINE = "{ me { id } conversations { edges { node { id } } } unreadSummary { totalUnread } }"

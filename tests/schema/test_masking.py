@@ -1,0 +1,29 @@
+"""Outside debug, unexpected errors reach clients masked; expected ones keep their code."""
+
+from __future__ import annotations
+
+from tortoise.context import TortoiseContext
+
+from models.accounts import Account
+from schema.context import Services
+from schema.root import build_schema
+from tests.support import Executor, account
+
+
+async def test_unexpected_failures_are_masked_and_expected_ones_are_not(
+    services: Services, db: TortoiseContext, client: Account
+) -> None:
+    production = Executor(build_schema(debug=False), services)
+    expected = await production.errors(
+        "{ feed(conversationId: 424242) { edges { cursor } } }", as_=account(client.id)
+    )
+    assert expected[0]["extensions"] == {"code": "NOT_FOUND"}
+
+    await db.close_connections()  # the database goes away: an unexpected failure
+    unexpected = await production.errors("{ me { id } }", as_=account(client.id))
+    assert unexpected[0]["message"] == "Unexpected error."
+    assert "extensions" not in unexpected[0]
+
+    debugging = Executor(build_schema(debug=True), services)
+    revealed = await debugging.errors("{ me { id } }", as_=account(client.id))
+    assert revealed[0]["message"] != "Unexpected error."
