@@ -131,7 +131,8 @@ async def _next_seq(account_id: int) -> int:
     """Take the account's next cursor; the row stays locked until the transaction ends."""
     db = Account._meta.db
     placeholder = "$1" if db.capabilities.dialect == "postgres" else "?"
-    _, rows = await db.execute_query(
+    # execute_query_dict: tortoise's execute_query drops RETURNING rows of an UPDATE on asyncpg.
+    rows = await db.execute_query_dict(
         f'UPDATE "accounts" SET "event_seq" = "event_seq" + 1 WHERE "id" = {placeholder} '
         'RETURNING "event_seq"',
         [account_id],

@@ -106,7 +106,7 @@ class Migration(migrations.Migration):
                 ('last_read_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('last_activity_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
             ],
-            options={'table': 'participants', 'app': 'models', 'unique_together': (('conversation', 'account'),), 'indexes': [Index(fields=['account', 'has_unread', 'last_activity_at', 'id'])], 'pk_attr': 'id'},
+            options={'table': 'participants', 'app': 'models', 'unique_together': (('conversation', 'account'),), 'indexes': [Index(fields=['account_id', 'has_unread', 'last_activity_at', 'id'])], 'pk_attr': 'id'},
             bases=['Model'],
         ),
     ]
