@@ -19,7 +19,7 @@ from models.accounts import Account, AccountKind
 from models.clock import Clock
 from models.conversations import Conversation, Participant, open_conversation
 from models.errors import IdempotencyKeyReused, InvalidInput, NotFound
-from models.events import EventKind, LoggedEvent, append_events
+from models.events import EventKind, LoggedEvent, append_events, lock_event_logs
 from models.feed import FeedItem, FeedItemKind
 from models.orders import Order
 
@@ -118,6 +118,7 @@ async def _send(
             if order is None:
                 raise NotFound("The order")
         recipient_id = conversation.counterpart_of(sender_id)
+        await lock_event_logs(conversation.participant_ids())
         message = await FeedItem.create(
             conversation_id=conversation.id,
             kind=FeedItemKind.MESSAGE,
@@ -175,6 +176,9 @@ async def mark_read(
     """Move the reader's read pointer to `up_to` (default: the newest item)."""
     now = clock.now()
     async with in_transaction():
+        conversation = await Conversation.get_or_none(id=conversation_id)
+        if conversation is not None and reader_id in conversation.participant_ids():
+            await lock_event_logs(conversation.participant_ids())  # before the participant row
         participant = (
             await Participant.filter(account_id=reader_id, conversation_id=conversation_id)
             .select_for_update()

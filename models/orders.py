@@ -20,7 +20,7 @@ from models.accounts import Account
 from models.clock import Clock
 from models.conversations import Conversation, Participant, open_conversation
 from models.errors import InvalidInput, InvalidTransition, NotFound
-from models.events import EventKind, LoggedEvent, append_events
+from models.events import EventKind, LoggedEvent, append_events, lock_event_logs
 from models.feed import FeedItem, FeedItemKind, OrderEventType
 
 TITLE_MAX = 200
@@ -98,6 +98,7 @@ async def create_order(
             created_at=now,
             updated_at=now,
         )
+        await lock_event_logs((client_id, freelancer_id))
         item = await FeedItem.create(
             conversation_id=conversation.id,
             kind=FeedItemKind.ORDER_EVENT,
@@ -123,6 +124,7 @@ async def change_order_status(clock: Clock, order_id: int, status: OrderStatus) 
         order.status = status
         order.updated_at = now
         await order.save(update_fields=["status", "updated_at"])
+        await lock_event_logs((order.client_id, order.freelancer_id))
         item = await FeedItem.create(
             conversation_id=order.conversation_id,
             kind=FeedItemKind.ORDER_EVENT,

@@ -108,6 +108,13 @@ class Hub:
         async with self._changed:
             await self._changed.wait_for(lambda: len(self._listeners.get(account_id, ())) >= count)
 
+    async def wait_for_no_listeners(self, account_id: int) -> None:
+        async with self._changed:
+            await self._changed.wait_for(lambda: not self._listeners.get(account_id))
+
+    def listeners_of(self, account_id: int) -> frozenset[Listener]:
+        return frozenset(self._listeners.get(account_id, ()))
+
     def dispatch(self, events: Iterable[LoggedEvent]) -> None:
         for event in events:
             for listener in self._listeners.get(event.account_id, ()):

@@ -92,6 +92,9 @@ class ResilientRedisBackend(BroadcastBackend):
         self._channels_changed.set()
 
     async def publish(self, channel: str, message: Any) -> None:
+        if not self.up:  # known down: do not make the sender wait for a timeout
+            self._pending.append((channel, str(message)))
+            raise BrokerUnavailable("Redis is down; kept for resending")
         try:
             await self._publisher.publish(channel, message)
         except (RedisError, OSError) as exc:
