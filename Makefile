@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint typecheck pytest migrate makemigrations demo token schema clean
+.PHONY: run test lint typecheck pytest migrate makemigrations demo token schema clean cluster
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,18 @@ $(AUDIT_STAMP): $(AUDIT)/package.json $(AUDIT)/package-lock.json
 ## Serve Parley on HOST:PORT (default 127.0.0.1:8000) with migrations applied and demo data loaded.
 run: $(STAMP)
 	$(PY) -m cli serve
+
+## Two processes (ports 8001, 8002) on the local PostgreSQL and Redis; Ctrl-C stops both.
+CLUSTER_DB ?= parley_cluster
+cluster: $(STAMP)
+	createdb -h 127.0.0.1 -U postgres $(CLUSTER_DB) 2>/dev/null || true
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(CLUSTER_DB) $(PY) -m cli demo
+	trap 'kill 0' INT TERM EXIT; \
+	for port in 8001 8002; do \
+	  DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(CLUSTER_DB)?maxsize=10 \
+	  BROADCAST_URL=redis://127.0.0.1:6379 PARLEY_DEMO=false \
+	  $(PY) -m uvicorn --factory server:create_app --host 127.0.0.1 --port $$port & \
+	done; wait
 
 ## Lint, type-check and run the whole test suite.
 test: lint typecheck pytest

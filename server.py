@@ -3,6 +3,7 @@
 /graphql   GraphQL over HTTP (POST, and GET for queries) and WebSocket
            (graphql-transport-ws only); GraphiQL in a browser when debug is on
 /health    liveness and readiness: database reachable, event bus listening
+           (503 while either is down, so a load balancer sends no one here)
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from server_ws import ParleyTransportWSHandler, frame_limited_adapter
 from settings import Settings, tortoise_config
 from subscriptions.bus import EventBus
 from subscriptions.call_expiry import CallExpirySweep
+from subscriptions.connections import Connection, current_connection
 from subscriptions.email import EmailChannel, SmtpConfig
 from subscriptions.hub import Hub
 from subscriptions.notifier import Notifier, NotifierConfig
@@ -95,6 +97,18 @@ class ParleyGraphQL(GraphQLOverHTTP):
         if wait is not None:
             message = f"Too many requests without a token: retry in {wait} s."
             raise HTTPError(429, message, {"Retry-After": str(wait)})
+
+    async def create_websocket_response(
+        self, request: WebSocket, subprotocol: str | None
+    ) -> WebSocket:
+        websocket = await super().create_websocket_response(request, subprotocol)
+
+        async def close(code: int, reason: str) -> None:
+            await websocket.close(code=code, reason=reason)
+
+        # Operation tasks start after this and inherit the binding (see subscriptions.connections).
+        current_connection.set(Connection(close))
+        return websocket
 
     async def on_ws_connect(self, context: Context) -> None:
         params = context.connection_params or {}
@@ -176,6 +190,10 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         except Exception:
             log.exception("health check: database unreachable")
             return JSONResponse({"status": "unavailable", "database": "down"}, status_code=503)
+        if not services.bus.available:
+            return JSONResponse(
+                {"status": "unavailable", "database": "up", "events": "down"}, status_code=503
+            )
         return JSONResponse({"status": "ok", "database": "up"})
 
     app = Starlette(

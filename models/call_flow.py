@@ -37,7 +37,7 @@ from models.errors import (
     OutsideCallWindow,
     PermissionDenied,
 )
-from models.events import EventKind, LoggedEvent, append_events
+from models.events import EventKind, LoggedEvent, append_events, lock_event_logs
 from models.feed import CallEventType, FeedItem, FeedItemKind
 from models.messaging import send_message, validate_body
 from models.notifications import enqueue as enqueue_notification
@@ -100,6 +100,7 @@ async def send_call_invite(
     if len(topic) > TOPIC_MAX:
         raise InvalidInput("topic", f"A topic has at most {TOPIC_MAX} characters.")
     async with in_transaction():
+        await lock_event_logs((client_id, freelancer_id))  # event logs first, then other rows
         conversation = await open_conversation(client_id, freelancer_id, now)
         if order_id is not None and not await Order.exists(
             id=order_id, conversation_id=conversation.id
@@ -316,6 +317,10 @@ async def expire_due_invites(clock: Clock, limit: int = 100) -> list[LoggedEvent
     events: list[LoggedEvent] = []
     for invite_id in due:
         async with in_transaction():
+            parties = await CallInvite.filter(id=invite_id).values_list(
+                "client_id", "freelancer_id"
+            )
+            await lock_event_logs(parties[0])  # event logs first, then the invite
             moved = await CallInvite.filter(id=invite_id, status=CallInviteStatus.PENDING).update(
                 status=CallInviteStatus.EXPIRED, updated_at=now
             )
@@ -329,7 +334,9 @@ async def expire_due_invites(clock: Clock, limit: int = 100) -> list[LoggedEvent
 
 
 async def _locked_for(viewer_id: int, invite_id: int) -> CallInvite:
-    await get_call_invite_for(viewer_id, invite_id)
+    seen = await get_call_invite_for(viewer_id, invite_id)
+    # Lock order everywhere: the pair's event logs first, then any other row.
+    await lock_event_logs((seen.client_id, seen.freelancer_id))
     return await CallInvite.filter(id=invite_id).select_for_update().get()
 
 

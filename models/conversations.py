@@ -77,7 +77,7 @@ class Participant(Model):
     class Meta:
         table = "participants"
         unique_together = (("conversation", "account"),)
-        indexes = (("account", "has_unread", "last_activity_at", "id"),)
+        indexes = (("account_id", "has_unread", "last_activity_at", "id"),)
 
 
 @dataclass(frozen=True, slots=True)

@@ -129,11 +129,30 @@ async def append_events(
     return logged
 
 
+async def lock_event_logs(account_ids: Iterable[int]) -> None:
+    """Lock the accounts' event logs (ascending id) before creating what the events describe.
+
+    Taken before the feed item is inserted, the lock makes item ids and event
+    cursors agree in order, so a live stream never shows a later message first.
+    Lock order everywhere: event logs first, then any other row. SQLite
+    serialises writers anyway, so there it is a no-op.
+    """
+    ids = sorted(set(account_ids))
+    if Account._meta.db.capabilities.dialect == "sqlite" or not ids:
+        return
+    # Raw SQL: tortoise drops FOR UPDATE from a values_list() query.
+    await Account._meta.db.execute_query_dict(
+        'SELECT "id" FROM "accounts" WHERE "id" = ANY($1::bigint[]) ORDER BY "id" FOR UPDATE',
+        [ids],
+    )
+
+
 async def _next_seq(account_id: int) -> int:
     """Take the account's next cursor; the row stays locked until the transaction ends."""
     db = Account._meta.db
     placeholder = "$1" if db.capabilities.dialect == "postgres" else "?"
-    _, rows = await db.execute_query(
+    # execute_query_dict: tortoise's execute_query drops RETURNING rows of an UPDATE on asyncpg.
+    rows = await db.execute_query_dict(
         f'UPDATE "accounts" SET "event_seq" = "event_seq" + 1 WHERE "id" = {placeholder} '
         'RETURNING "event_seq"',
         [account_id],

@@ -20,7 +20,7 @@ from models.campaigns import Campaign, CampaignMember, has_accepted_membership
 from models.clock import Clock
 from models.conversations import Conversation, Participant, open_conversation
 from models.errors import IdempotencyKeyReused, InvalidInput, NotFound
-from models.events import EventKind, LoggedEvent, append_events
+from models.events import EventKind, LoggedEvent, append_events, lock_event_logs
 from models.feed import FeedItem, FeedItemKind
 from models.notifications import enqueue as enqueue_notification
 from models.orders import Order
@@ -138,6 +138,8 @@ async def _send(
 ) -> SendResult:
     now = clock.now()
     async with in_transaction():
+        # Lock order: the pair's event logs first, then the rows the rules read.
+        await lock_event_logs(await _pair_ids(sender_id, target))
         attempt = await load_attempt(sender_id, target, no_messaging_job_types, lock=True)
         refusal = first_violation(attempt)
         if refusal is not None:
@@ -232,6 +234,18 @@ async def load_attempt(
     )
 
 
+async def _pair_ids(sender_id: int, target: Target) -> tuple[int, ...]:
+    """The accounts a send will write events for (unlocked read; validated later)."""
+    if target.counterpart_id is not None:
+        return (sender_id, target.counterpart_id)
+    pair = await Conversation.filter(id=target.conversation_id).values_list(
+        "client_id", "freelancer_id"
+    )
+    if pair and sender_id in pair[0]:
+        return tuple(pair[0])
+    return (sender_id,)
+
+
 async def _pair(sender: Account, target: Target) -> tuple[Conversation | None, Account]:
     """The conversation (None if the pair has none yet) and the counterpart."""
     if target.conversation_id is not None:
@@ -256,6 +270,9 @@ async def mark_read(
     """Move the reader's read pointer to `up_to` (default: the newest item)."""
     now = clock.now()
     async with in_transaction():
+        conversation = await Conversation.get_or_none(id=conversation_id)
+        if conversation is not None and reader_id in conversation.participant_ids():
+            await lock_event_logs(conversation.participant_ids())  # before the participant row
         participant = (
             await Participant.filter(account_id=reader_id, conversation_id=conversation_id)
             .select_for_update()

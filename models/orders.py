@@ -27,7 +27,7 @@ from models.errors import (
     NotFound,
     PermissionDenied,
 )
-from models.events import EventKind, LoggedEvent, append_events
+from models.events import EventKind, LoggedEvent, append_events, lock_event_logs
 from models.feed import FeedItem, FeedItemKind, OrderEventType
 
 TITLE_MAX = 200
@@ -109,6 +109,7 @@ async def create_order(
         raise NotDiscoverable()  # opting out of the marketplace also blocks job requests
     now = clock.now()
     async with in_transaction():
+        await lock_event_logs((client_id, freelancer_id))  # lock order: event logs first
         conversation = await open_conversation(client_id, freelancer_id, now)
         order = await Order.create(
             conversation_id=conversation.id,
@@ -139,6 +140,10 @@ async def create_order(
 async def change_order_status(clock: Clock, order_id: int, status: OrderStatus) -> OrderChange:
     now = clock.now()
     async with in_transaction():
+        parties = await Order.filter(id=order_id).values_list("client_id", "freelancer_id")
+        if not parties:
+            raise NotFound("The order")
+        await lock_event_logs(parties[0])  # lock order: event logs first, then the order
         order = await Order.filter(id=order_id).select_for_update().first()
         if order is None:
             raise NotFound("The order")

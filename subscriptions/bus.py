@@ -4,6 +4,12 @@ Every process subscribes once, at start-up, to one broadcaster channel and
 hands what it hears to its `Hub`. Publishing is best effort by design: the
 event log already holds every event, and subscribers fill gaps from it, so a
 failed publish is logged, never raised to the sender.
+
+For redis:// URLs the backend is our own `ResilientRedisBackend`: when Redis
+goes away the hub is suspended (subscribers are closed with 1013 and resume
+from their cursor elsewhere or later) and resumed when Redis is back. The
+process subscribes to its one channel once, at start-up, so broadcaster's race
+between concurrent first subscribers cannot arise.
 """
 
 from __future__ import annotations
@@ -19,14 +25,21 @@ from broadcaster import Broadcast
 from broadcaster._base import Unsubscribed
 
 from models.events import LoggedEvent
+from subscriptions.connections import BUS_UNAVAILABLE
 from subscriptions.hub import Hub
+from subscriptions.redis_backend import ResilientRedisBackend
 
 log = logging.getLogger("parley.bus")
 
 
 class EventBus:
     def __init__(self, url: str, channel: str, hub: Hub) -> None:
-        self._broadcast = Broadcast(url)
+        self._redis: ResilientRedisBackend | None = None
+        if url.startswith(("redis://", "rediss://")):
+            self._redis = ResilientRedisBackend(url, on_down=self._down, on_up=self._up)
+            self._broadcast = Broadcast(backend=self._redis)
+        else:
+            self._broadcast = Broadcast(url)
         self._channel = channel
         self.hub = hub
         self._task: asyncio.Task[None] | None = None
@@ -36,6 +49,21 @@ class EventBus:
         await self._broadcast.connect()
         self._task = asyncio.create_task(self._listen(), name="parley-bus-listener")
         await self._ready.wait()
+        if self._redis is not None:
+            await self._redis.wait_settled()
+
+    @property
+    def available(self) -> bool:
+        """False while the broker is unreachable (subscriptions are refused meanwhile)."""
+        return not self.hub.suspended
+
+    def _down(self, reason: str) -> None:
+        self.hub.suspend(
+            f"event bus unavailable ({reason}); resume with your last cursor", BUS_UNAVAILABLE
+        )
+
+    def _up(self) -> None:
+        self.hub.resume()
 
     async def stop(self) -> None:
         if self._task is not None:

@@ -4,7 +4,12 @@ One `Hub` per process. The bus hands it every event it hears; the hub puts
 each into the bounded queue of every local listener of that event's account.
 A listener whose queue is full is marked `overflowed` and its queue is
 dropped: it then re-reads the event log from its cursor, so a slow reader
-costs bounded memory and loses nothing.
+costs bounded memory and loses nothing. A listener that runs on a WebSocket
+(see subscriptions.connections) is a client that stopped reading: its socket
+is closed (4008) and the client resumes from its cursor.
+
+While the event bus is unavailable the hub is suspended: every listener is
+closed, and so is any new one, until the bus is back.
 """
 
 from __future__ import annotations
@@ -15,13 +20,17 @@ from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 
 from models.events import LoggedEvent
+from subscriptions.connections import SERVER_RESTART, TOO_SLOW, Connection, current_connection
 
 
 class Listener:
     """One subscription's inbox for one account's events."""
 
-    def __init__(self, account_id: int, capacity: int) -> None:
+    def __init__(
+        self, account_id: int, capacity: int, connection: Connection | None = None
+    ) -> None:
         self.account_id = account_id
+        self.connection = connection
         self.capacity = capacity
         self._queue: asyncio.Queue[LoggedEvent] = asyncio.Queue(maxsize=capacity)
         self.overflowed = False
@@ -35,12 +44,19 @@ class Listener:
             self._queue.put_nowait(event)
         except asyncio.QueueFull:
             self.overflowed = True
+            if self.connection is not None:
+                self.connection.close(
+                    TOO_SLOW,
+                    f"subscriber too slow: over {self.capacity} events queued; resume with cursor",
+                )
             while not self._queue.empty():
                 self._queue.get_nowait()
         self._wakeup.set()
 
-    def close(self, reason: str) -> None:
+    def close(self, reason: str, code: int = SERVER_RESTART) -> None:
         self.closed_reason = reason
+        if self.connection is not None:
+            self.connection.close(code, reason)
         self._wakeup.set()
 
     async def wait(self) -> None:
@@ -64,10 +80,13 @@ class Hub:
         self.queue_capacity = queue_capacity
         self._listeners: dict[int, set[Listener]] = defaultdict(set)
         self._changed = asyncio.Condition()
+        self._suspended: tuple[str, int] | None = None
 
     @asynccontextmanager
     async def listen(self, account_id: int) -> AsyncIterator[Listener]:
-        listener = Listener(account_id, self.queue_capacity)
+        listener = Listener(account_id, self.queue_capacity, current_connection.get())
+        if self._suspended is not None:
+            listener.close(*self._suspended)
         self._listeners[account_id].add(listener)
         await self._notify()
         try:
@@ -89,15 +108,34 @@ class Hub:
         async with self._changed:
             await self._changed.wait_for(lambda: len(self._listeners.get(account_id, ())) >= count)
 
+    async def wait_for_no_listeners(self, account_id: int) -> None:
+        async with self._changed:
+            await self._changed.wait_for(lambda: not self._listeners.get(account_id))
+
+    def listeners_of(self, account_id: int) -> frozenset[Listener]:
+        return frozenset(self._listeners.get(account_id, ()))
+
     def dispatch(self, events: Iterable[LoggedEvent]) -> None:
         for event in events:
             for listener in self._listeners.get(event.account_id, ()):
                 listener.offer(event)
 
-    def close_all(self, reason: str) -> None:
+    def close_all(self, reason: str, code: int = SERVER_RESTART) -> None:
         for listeners in self._listeners.values():
             for listener in listeners:
-                listener.close(reason)
+                listener.close(reason, code)
+
+    def suspend(self, reason: str, code: int) -> None:
+        """Close every listener, and every new one until `resume` (the bus is down)."""
+        self._suspended = (reason, code)
+        self.close_all(reason, code)
+
+    def resume(self) -> None:
+        self._suspended = None
+
+    @property
+    def suspended(self) -> bool:
+        return self._suspended is not None
 
     @property
     def listener_count(self) -> int:

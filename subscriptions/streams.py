@@ -26,8 +26,11 @@ async def account_events(
     hub: Hub, account_id: int, after: int | None
 ) -> AsyncGenerator[list[LoggedEvent], None]:
     """Batches of the account's events with cursors above `after` (None: from now on)."""
+    # "From now" is read before registering: an event committed after that read is
+    # replayed or heard live; read after registering, it could be taken for a duplicate.
+    start = await latest_seq(account_id) if after is None else after
     async with hub.listen(account_id) as listener:
-        last = await latest_seq(account_id) if after is None else after
+        last = start
         async with aclosing(_replay(account_id, last)) as replay:
             async for batch in replay:
                 yield batch

@@ -1,7 +1,9 @@
 """Fixtures named for the state they create.
 
 Every test gets its own SQLite file, copied from a template migrated once per
-session (so migrations, not `generate_schemas`, define the test schema).
+session (so migrations, not `generate_schemas`, define the test schema). Tests
+that use the database run twice, on SQLite and on PostgreSQL (a database made
+from a migrated template per test, see tests/services_env.py).
 """
 
 from __future__ import annotations
@@ -9,13 +11,14 @@ from __future__ import annotations
 import asyncio
 import shutil
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import uvicorn
+from tortoise.backends.base.executor import EXECUTOR_CACHE
 from tortoise.context import TortoiseContext
 
 from auth import SERVICE_ROLE, Keys, TokenVerifier, issue_token
@@ -29,6 +32,7 @@ from server import create_app
 from settings import Settings, tortoise_config
 from subscriptions.bus import EventBus
 from subscriptions.hub import Hub
+from tests import services_env
 from tests.channels import PushService, SmtpSink
 from tests.support import Executor
 
@@ -42,8 +46,31 @@ def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def postgres_template() -> Iterator[str]:
+    services_env.require_postgres()
+    name = services_env.create_template()
+    yield name
+    services_env.drop_database(name)
+
+
 @pytest.fixture
-def db_url(template_db: Path, tmp_path: Path) -> str:
+def postgres_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A fresh, migrated PostgreSQL database for this test only."""
+    template: str = request.getfixturevalue("postgres_template")
+    name = services_env.create_from_template(template)
+    yield services_env.database_url(name)
+    services_env.drop_database(name)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.services)])
+def db_url(request: pytest.FixtureRequest, template_db: Path, tmp_path: Path) -> str:
+    # tortoise caches each model's INSERT per connection *name*, not per dialect:
+    # with SQLite and PostgreSQL tests in one process it must start empty.
+    EXECUTOR_CACHE.clear()
+    if request.param == "postgres":
+        url: str = request.getfixturevalue("postgres_url")
+        return url
     path = tmp_path / "parley.sqlite3"
     shutil.copy(template_db, path)
     return f"sqlite://{path}"

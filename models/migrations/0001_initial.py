@@ -235,7 +235,7 @@ class Migration(migrations.Migration):
                 ('unanswered', fields.IntField(default=0)),
                 ('muted', fields.BooleanField(default=False)),
             ],
-            options={'table': 'participants', 'app': 'models', 'unique_together': (('conversation', 'account'),), 'indexes': [Index(fields=['account', 'has_unread', 'last_activity_at', 'id'])], 'pk_attr': 'id'},
+            options={'table': 'participants', 'app': 'models', 'unique_together': (('conversation', 'account'),), 'indexes': [Index(fields=['account_id', 'has_unread', 'last_activity_at', 'id'])], 'pk_attr': 'id'},
             bases=['Model'],
         ),
         ops.CreateModel(

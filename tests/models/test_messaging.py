@@ -1,4 +1,4 @@
-"""Sending and reading, as plain domain functions on SQLite."""
+"""Sending and reading, as plain domain functions on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
