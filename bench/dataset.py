@@ -39,6 +39,8 @@ from models.feed import FeedItem, FeedItemKind, OrderEventType
 from models.orders import Order, OrderStatus, create_order
 from settings import Settings, tortoise_config
 
+# The bench server runs with this secret (bench.run), so the tokens written here verify.
+SECRET = "parley-bench-secret-0123456789-0123456789-0123456789"
 BATCH = 5000
 # The client reads everything but the last few items; the freelancer lags further behind.
 CLIENT_UNREAD_TAIL = 3
@@ -254,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     for stale in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm"), tokens):
         stale.unlink(missing_ok=True)
-    settings = Settings(database_url=f"sqlite://{db}")
+    settings = Settings(database_url=f"sqlite://{db}", jwt_secret=SECRET)
     started = time.perf_counter()
     pairs = asyncio.run(
         generate(settings, args.conversations, args.messages, args.order_every, args.seed)
