@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -33,6 +34,10 @@ from subscriptions.bus import EventBus
 from subscriptions.hub import Hub
 
 log = logging.getLogger("parley.server")
+
+# Young-generation threshold once serving (CPython's default is 700): each request and
+# each subscription event allocates thousands of short-lived objects.
+GC_THRESHOLDS = (50_000, 20, 100)
 
 
 class ParleyGraphQL(GraphQL[Context, None]):
@@ -94,6 +99,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             context: TortoiseContext = app.state._tortoise_context
             await tune_connection(context)
             await services.bus.start()
+            if settings.gc_tuning:
+                _tune_gc()
             log.info("Parley is serving (database %s)", _redacted(settings.database_url))
             try:
                 yield
@@ -119,6 +126,17 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     )
     app.state.services = services
     return app
+
+
+def _tune_gc() -> None:
+    """Move what start-up built into the permanent generation and collect less often.
+
+    Full collections otherwise walk every ORM class, schema type and connection on each
+    pass; the profile of fan-out showed a third of the server's time in them.
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 def _redacted(url: str) -> str:
