@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import orjson
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -37,7 +38,7 @@ log = logging.getLogger("parley.server")
 
 # Young-generation threshold once serving (CPython's default is 700): each request and
 # each subscription event allocates thousands of short-lived objects.
-GC_THRESHOLDS = (50_000, 20, 100)
+GC_THRESHOLDS = (10_000, 20, 100)
 
 
 class ParleyGraphQL(GraphQL[Context, None]):
@@ -46,6 +47,13 @@ class ParleyGraphQL(GraphQL[Context, None]):
     def __init__(self, services: Services, **kwargs: Any) -> None:
         super().__init__(build_schema(debug=services.settings.debug), **kwargs)
         self.services = services
+
+    def encode_json(self, data: object) -> str:
+        # orjson: responses and subscription frames; text, as graphql-transport-ws needs.
+        return orjson.dumps(data).decode()
+
+    def decode_json(self, data: str | bytes) -> object:
+        return orjson.loads(data)
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
