@@ -48,9 +48,27 @@ FREELANCER_UNREAD_TAIL = 12
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 TOKEN_TTL = timedelta(days=30)
 WORDS = (
-    "draft brief deadline revision invoice outline tone audience keyword headline "
-    "thanks sure tomorrow friday photos format budget review notes sources"
-).split()
+    "draft",
+    "brief",
+    "deadline",
+    "revision",
+    "invoice",
+    "outline",
+    "tone",
+    "audience",
+    "keyword",
+    "headline",
+    "thanks",
+    "sure",
+    "tomorrow",
+    "friday",
+    "photos",
+    "format",
+    "budget",
+    "review",
+    "notes",
+    "sources",
+)
 
 
 def database_path(out: Path, conversations: int, messages: int) -> Path:
@@ -191,7 +209,9 @@ async def _derived_state(pairs: list[_Pair], messages: int) -> None:
                 id__lte=read_up_to,
             ).update(read_at=last)
             await Account.filter(id=reader).update(event_seq=pair.seq[reader])
-        newest_message = max((item for item, author in pair.items if author is not None), default=None)
+        newest_message = max(
+            (item for item, author in pair.items if author is not None), default=None
+        )
         await Conversation.filter(id=conversation.id).update(
             last_message_id=newest_message, last_activity_at=last
         )

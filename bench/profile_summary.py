@@ -1,6 +1,6 @@
 """Summarise a py-spy collapsed-stack profile: where the samples go, by library and function.
 
-    python -m bench.profile_summary bench/profiles/feed.collapsed
+python -m bench.profile_summary bench/profiles/feed.collapsed
 """
 
 from __future__ import annotations
@@ -50,7 +50,9 @@ def summarise(path: Path, top: int) -> str:
             inclusive[name] += count
     lines = [f"{total} samples", "", "| library | self % | inclusive % |", "| --- | --- | --- |"]
     for name, count in own_library.most_common():
-        lines.append(f"| {name} | {100 * count / total:.1f} | {100 * inclusive[name] / total:.1f} |")
+        lines.append(
+            f"| {name} | {100 * count / total:.1f} | {100 * inclusive[name] / total:.1f} |"
+        )
     lines += ["", f"top {top} functions by self time:"]
     for name, count in own_function.most_common(top):
         lines.append(f"  {100 * count / total:5.1f}%  {name}")

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.dataset import SECRET, database_path, tokens_path
+
 PORT = 8765
 # Environment of each variant's server (on top of the common one).
 VARIANTS: dict[str, dict[str, str]] = {
@@ -102,27 +103,79 @@ def _variant(name: str, args: argparse.Namespace, work: Path) -> dict[str, Any]:
         # Warm the server (imports, caches) before measuring.
         _run(_pinned(1, "wrk", "-t1", "-c4", "-d2s", "-s", "bench/feed.lua", url), wrk_env, 60)
         results["feed"] = _run(
-            _pinned(1, "wrk", "-t2", "-c32", f"-d{args.phase}s", "--latency",
-                    "-s", "bench/feed.lua", url),
-            wrk_env, args.phase + 60,
+            _pinned(
+                1,
+                "wrk",
+                "-t2",
+                "-c32",
+                f"-d{args.phase}s",
+                "--latency",
+                "-s",
+                "bench/feed.lua",
+                url,
+            ),
+            wrk_env,
+            args.phase + 60,
         )
         python = [sys.executable, "-m"]
         results["room"] = _run(
-            _pinned(1, *python, "bench.ws_latency", "--url", ws, "--tokens", tokens,
-                    "--scenario", "room", "--subscribers", "200", "--rate", "20",
-                    "--duration", str(args.phase)),
-            env, args.phase + 120,
+            _pinned(
+                1,
+                *python,
+                "bench.ws_latency",
+                "--url",
+                ws,
+                "--tokens",
+                tokens,
+                "--scenario",
+                "room",
+                "--subscribers",
+                "200",
+                "--rate",
+                "20",
+                "--duration",
+                str(args.phase),
+            ),
+            env,
+            args.phase + 120,
         )
         results["pairs"] = _run(
-            _pinned(1, *python, "bench.ws_latency", "--url", ws, "--tokens", tokens,
-                    "--scenario", "pairs", "--conversations", "100", "--rate", "100",
-                    "--duration", str(args.phase)),
-            env, args.phase + 120,
+            _pinned(
+                1,
+                *python,
+                "bench.ws_latency",
+                "--url",
+                ws,
+                "--tokens",
+                tokens,
+                "--scenario",
+                "pairs",
+                "--conversations",
+                "100",
+                "--rate",
+                "100",
+                "--duration",
+                str(args.phase),
+            ),
+            env,
+            args.phase + 120,
         )
         results["idle"] = _run(
-            _pinned(1, *python, "bench.ws_idle", "--url", ws, "--tokens", tokens,
-                    "--pid", str(server.pid), "--connections", str(args.connections)),
-            env, 600,
+            _pinned(
+                1,
+                *python,
+                "bench.ws_idle",
+                "--url",
+                ws,
+                "--tokens",
+                tokens,
+                "--pid",
+                str(server.pid),
+                "--connections",
+                str(args.connections),
+            ),
+            env,
+            600,
         )
     finally:
         server.send_signal(signal.SIGINT)

@@ -50,7 +50,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     limit = raise_fd_limit()
     wanted = args.connections
     connections = min(wanted, max(0, limit - 200))
-    dataset = json.loads(Path(args.tokens).read_text())
+    dataset = args.dataset
     conversations = dataset["conversations"]
     accounts = [a for c in conversations for a in (c["client"], c["freelancer"])]
     tokens: dict[str, str] = dataset["tokens"]
@@ -68,9 +68,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     subscribers = await asyncio.gather(*(opened(a) for a in plan))
     connect_seconds = time.perf_counter() - started
     got = [0] * len(subscribers)
-    readers = [
-        asyncio.create_task(_count_frames(s, got, i)) for i, s in enumerate(subscribers)
-    ]
+    readers = [asyncio.create_task(_count_frames(s, got, i)) for i, s in enumerate(subscribers)]
     after = await _settled_rss(args.pid, args.settle)
     http_base = args.url.replace("ws://", "http://").rsplit("/graphql", 1)[0]
     async with httpx.AsyncClient(base_url=http_base, timeout=60) as client:
@@ -86,7 +84,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 },
             )
     deadline = time.perf_counter() + args.drain
-    while time.perf_counter() < deadline and not all(got):
+    while time.perf_counter() < deadline and not all(got):  # noqa: ASYNC110 (a deadline poll)
         await asyncio.sleep(0.1)
     receiving = sum(1 for count in got if count > 0)
     for task in readers:
@@ -114,6 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--settle", type=float, default=3.0)
     parser.add_argument("--drain", type=float, default=30.0)
     args = parser.parse_args(argv)
+    args.dataset = json.loads(Path(args.tokens).read_text())
     print("JSON " + json.dumps(asyncio.run(run(args))))
     return 0
 

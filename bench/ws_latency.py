@@ -61,8 +61,11 @@ async def open_subscriber(
     url: str, token: str, conversation: int, query: str = FEED_UPDATES, *, feed: bool = True
 ) -> Subscriber:
     connection = await connect(
-        url, subprotocols=["graphql-transport-ws"],  # type: ignore[list-item]
-        open_timeout=60, ping_interval=None, max_queue=None,
+        url,
+        subprotocols=["graphql-transport-ws"],  # type: ignore[list-item]
+        open_timeout=60,
+        ping_interval=None,
+        max_queue=None,
     )
     await connection.send(
         json.dumps({"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}})
@@ -124,7 +127,9 @@ async def send(
         headers={"Authorization": f"Bearer {token}"},
         json={
             "query": SEND,
-            "variables": {"input": {"conversationId": str(conversation), "body": f"bench {number}"}},
+            "variables": {
+                "input": {"conversationId": str(conversation), "body": f"bench {number}"}
+            },
         },
     )
     if sent is not None:
@@ -142,7 +147,7 @@ def percentile(values: list[float], q: float) -> float:
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     raise_fd_limit()
-    dataset = json.loads(Path(args.tokens).read_text())
+    dataset = args.dataset
     tokens: dict[str, str] = dataset["tokens"]
     if args.scenario == "room":
         conversations = dataset["conversations"][:1]
@@ -171,8 +176,10 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         deadline = time.perf_counter() + 30
         while not all(s.warm.is_set() for s in subscribers) and time.perf_counter() < deadline:
             await asyncio.gather(
-                *(send(client, tokens[str(next(senders[c["id"]]))], c["id"], WARMUP, None)
-                  for c in conversations)
+                *(
+                    send(client, tokens[str(next(senders[c["id"]]))], c["id"], WARMUP, None)
+                    for c in conversations
+                )
             )
             await asyncio.sleep(0.5)
         cold = sum(1 for s in subscribers if not s.warm.is_set())
@@ -187,11 +194,14 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             conversation = conversations[number % len(conversations)]["id"]
             token = tokens[str(next(senders[conversation]))]
             sent[number] = Sent(conversation, time.perf_counter())
-            tasks.append(asyncio.create_task(send(client, token, conversation, number, sent[number])))
+            tasks.append(
+                asyncio.create_task(send(client, token, conversation, number, sent[number]))
+            )
         await asyncio.gather(*tasks)
         send_seconds = time.perf_counter() - start
-    expected = {c["id"]: [n for n, s in sent.items() if s.conversation == c["id"]]
-                for c in conversations}
+    expected = {
+        c["id"]: [n for n, s in sent.items() if s.conversation == c["id"]] for c in conversations
+    }
     drain_until = time.perf_counter() + args.drain
     while time.perf_counter() < drain_until:
         if all(len(s.received) >= len(expected[s.conversation]) for s in subscribers):
@@ -243,6 +253,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--drain", type=float, default=5.0, help="seconds to wait for stragglers")
     parser.add_argument("--connect-concurrency", type=int, default=50)
     args = parser.parse_args(argv)
+    args.dataset = json.loads(Path(args.tokens).read_text())
     result = asyncio.run(run(args))
     print("JSON " + json.dumps(result))
     return 0
