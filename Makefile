@@ -4,7 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint typecheck pytest migrate makemigrations demo token schema clean cluster
+BENCH_STAMP := $(VENV)/.bench-stamp
+
+.PHONY: bench run test lint typecheck pytest migrate makemigrations demo token schema clean cluster
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +70,17 @@ token: $(STAMP)
 ## Rewrite schema.graphql from the code's schema.
 schema: $(STAMP)
 	$(PY) -m cli export-schema > schema.graphql
+
+$(BENCH_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
+	touch $(BENCH_STAMP)
+
+## Benchmarks (bench/README.md): server on core 0, load on core 1. BENCH_ARGS=--full for the
+## issue's full size; BENCH_ARGS="--variants tuned,stock" compares within one run.
+bench: $(BENCH_STAMP)
+	command -v wrk || (apt-get update && apt-get install -y wrk)
+	$(PY) -m bench.dataset
+	$(PY) -m bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache $(AUDIT)/node_modules

@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     retention_purge_interval_seconds: float = Field(3600.0, gt=0)
     subscriber_queue_size: int = 1000
     events_channel: str = "parley.events"
+    # After start-up: freeze the heap built so far out of the collector's sight and
+    # collect the young generation less often (see docs/benchmarks.md for the effect).
+    gc_tuning: bool = True
 
     # Call invites: the local conference provider's dial-in pool and PIN length.
     call_dial_in_numbers: list[str] = Field(

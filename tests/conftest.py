@@ -85,6 +85,7 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
         jwt_secret=SECRET,
         demo=False,
         debug=True,
+        gc_tuning=False,  # gc.freeze() per test server would pin the whole test process
     )
 
 

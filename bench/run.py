@@ -1,0 +1,244 @@
+"""Run the whole benchmark: server on core 0, load on core 1, one server per variant.
+
+For each variant the server starts on a fresh copy of the dataset (sends in
+one run never change the next run's feed page), pinned with `taskset -c 0`;
+wrk and the Python drivers run under `taskset -c 1`. Results are printed as
+a Markdown table and kept in bench/results/<time>.json with the conditions
+(load average, commit, sizes) beside the figures.
+
+    python -m bench.run                    # quick: 2,000 idle connections, 10 s phases
+    python -m bench.run --full             # the issue's anchor: 10,000 connections, 30 s
+    python -m bench.run --variants tuned,stock
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench.dataset import SECRET, database_path, tokens_path
+
+PORT = 8765
+# Environment of each variant's server (on top of the common one).
+VARIANTS: dict[str, dict[str, str]] = {
+    "tuned": {},
+    "stock": {"PARLEY_GC_TUNING": "false"},
+}
+
+
+def _pinned(core: int, *command: str) -> list[str]:
+    return ["taskset", "-c", str(core), *command] if shutil.which("taskset") else list(command)
+
+
+def _json_line(output: str) -> dict[str, Any]:
+    for line in reversed(output.splitlines()):
+        if line.startswith("JSON "):
+            result: dict[str, Any] = json.loads(line[5:])
+            return result
+    raise RuntimeError(f"no result in output:\n{output[-2000:]}")
+
+
+def _run(command: list[str], env: dict[str, str], timeout: float) -> dict[str, Any]:
+    done = subprocess.run(
+        command, env=env, capture_output=True, text=True, timeout=timeout, check=False
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"{command[:4]} failed:\n{done.stdout[-1500:]}\n{done.stderr[-1500:]}")
+    return _json_line(done.stdout)
+
+
+def _wait_healthy(process: subprocess.Popen[bytes], seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("the server exited during start-up")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/health", timeout=2) as reply:
+                if reply.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("the server did not become healthy")
+
+
+def _variant(name: str, args: argparse.Namespace, work: Path) -> dict[str, Any]:
+    source = database_path(args.data, args.conversations, args.messages)
+    tokens = str(tokens_path(args.data, args.conversations, args.messages))
+    copy = work / "run.sqlite3"
+    for stale in work.glob("run.sqlite3*"):
+        stale.unlink()
+    shutil.copy(source, copy)
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite://{copy}",
+        "BROADCAST_URL": "memory://",
+        "PARLEY_JWT_SECRET": SECRET,
+        **VARIANTS[name],
+    }
+    server = subprocess.Popen(
+        _pinned(0, sys.executable, "-m", "bench.serve", "--port", str(PORT)), env=env
+    )
+    results: dict[str, Any] = {}
+    try:
+        _wait_healthy(server)
+        dataset = json.loads(Path(tokens).read_text())
+        feed_conversation = dataset["conversations"][-1]  # untouched by the sends below
+        wrk_env = {
+            **env,
+            "PARLEY_TOKEN": dataset["tokens"][str(feed_conversation["client"])],
+            "PARLEY_CONVERSATION": str(feed_conversation["id"]),
+        }
+        url = f"http://127.0.0.1:{PORT}/graphql"
+        ws = f"ws://127.0.0.1:{PORT}/graphql"
+        # Warm the server (imports, caches) before measuring.
+        _run(_pinned(1, "wrk", "-t1", "-c4", "-d2s", "-s", "bench/feed.lua", url), wrk_env, 60)
+        results["feed"] = _run(
+            _pinned(
+                1,
+                "wrk",
+                "-t2",
+                "-c32",
+                f"-d{args.phase}s",
+                "--latency",
+                "-s",
+                "bench/feed.lua",
+                url,
+            ),
+            wrk_env,
+            args.phase + 60,
+        )
+        python = [sys.executable, "-m"]
+        results["room"] = _run(
+            _pinned(
+                1,
+                *python,
+                "bench.ws_latency",
+                "--url",
+                ws,
+                "--tokens",
+                tokens,
+                "--scenario",
+                "room",
+                "--subscribers",
+                "200",
+                "--rate",
+                "20",
+                "--duration",
+                str(args.phase),
+            ),
+            env,
+            args.phase + 120,
+        )
+        results["pairs"] = _run(
+            _pinned(
+                1,
+                *python,
+                "bench.ws_latency",
+                "--url",
+                ws,
+                "--tokens",
+                tokens,
+                "--scenario",
+                "pairs",
+                "--conversations",
+                "100",
+                "--rate",
+                "100",
+                "--duration",
+                str(args.phase),
+            ),
+            env,
+            args.phase + 120,
+        )
+        results["idle"] = _run(
+            _pinned(
+                1,
+                *python,
+                "bench.ws_idle",
+                "--url",
+                ws,
+                "--tokens",
+                tokens,
+                "--pid",
+                str(server.pid),
+                "--connections",
+                str(args.connections),
+            ),
+            env,
+            600,
+        )
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    return results
+
+
+def _table(runs: dict[str, dict[str, Any]]) -> str:
+    lines = [
+        "| variant | feed req/s | feed p99 | room p50 / p99 / lost | pairs p50 / p99 / lost "
+        "| KiB per idle conn (N, receiving) |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for name, r in runs.items():
+        feed, room, pairs, idle = r["feed"], r["room"], r["pairs"], r["idle"]
+        lines.append(
+            f"| {name} | {feed['rps']:.0f} | {feed['p99_ms']:.1f} ms "
+            f"| {room['p50_ms']} / {room['p99_ms']} ms / {room['lost']} "
+            f"| {pairs['p50_ms']} / {pairs['p99_ms']} ms / {pairs['lost']} "
+            f"| {idle['kib_per_connection']} ({idle['connections']}, {idle['receiving']}) |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--conversations", type=int, default=200)
+    parser.add_argument("--messages", type=int, default=2000)
+    parser.add_argument("--data", type=Path, default=Path("bench/data"))
+    parser.add_argument("--variants", default="tuned")
+    parser.add_argument("--phase", type=int, default=10, help="seconds per measured phase")
+    parser.add_argument("--connections", type=int, default=2000, help="idle connections")
+    parser.add_argument("--full", action="store_true", help="30 s phases, 10,000 connections")
+    args = parser.parse_args(argv)
+    if args.full:
+        args.phase, args.connections = 30, 10_000
+    conditions = {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "commit": subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
+        ).stdout.strip(),
+        "loadavg_before": os.getloadavg(),
+        "cpus": os.cpu_count(),
+        "dataset": f"{args.conversations}x{args.messages}",
+        "phase_seconds": args.phase,
+    }
+    work = args.data / "work"
+    work.mkdir(parents=True, exist_ok=True)
+    runs = {name: _variant(name, args, work) for name in args.variants.split(",")}
+    conditions["loadavg_after"] = os.getloadavg()
+    results_dir = Path("bench/results")
+    results_dir.mkdir(exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    (results_dir / f"{stamp}.json").write_text(
+        json.dumps({"conditions": conditions, "runs": runs}, indent=1)
+    )
+    print(json.dumps(conditions))
+    print(_table(runs))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
