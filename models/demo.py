@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from models.accounts import Account, AccountKind, create_account
+from models.call_flow import send_call_invite
 from models.clock import Clock, ManualClock
 from models.messaging import mark_read, send_message
 from models.orders import OrderStatus, change_order_status, create_order
@@ -97,5 +98,19 @@ async def load_demo(now: Clock) -> DemoAccounts:
         kite.id,
         counterpart_id=maya.id,
         body="Hello! We loved your portfolio. Would you take on a product launch blog series?",
+    )
+    # A pending call invite for Maya's "Call Requests" list, at times still ahead of `now`.
+    tomorrow = now.now().replace(minute=0, second=0, microsecond=0) + timedelta(days=1)
+    await send_call_invite(
+        later(5),
+        kite.id,
+        freelancer_id=maya.id,
+        start_times=[
+            tomorrow.replace(hour=15),
+            tomorrow.replace(hour=16),
+            tomorrow.replace(hour=17) + timedelta(days=1),
+        ],
+        duration_minutes=30,
+        topic="Product launch blog series: scope and timeline",
     )
     return DemoAccounts(freelancer=maya, clients=[acme, bright, kite])
