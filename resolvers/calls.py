@@ -10,6 +10,7 @@ from models import call_flow
 from models import calls as m
 from models.accounts import validate_time_zone
 from models.errors import ParleyError
+from resolvers.after_commit import after_commit
 from resolvers.inputs import parse_id, query_error
 from schema.calls import (
     CallInvite,
@@ -134,5 +135,5 @@ async def report_call_no_show(info: Info, id: strawberry.ID, details: str) -> Ca
 
 async def _published(info: Info, change: call_flow.CallChange) -> CallInvite:
     services = info.context.services
-    await services.bus.publish(change.events)
+    await after_commit(services, change.events)
     return CallInvite.from_model(change.invite, await viewer_zone(info), services.clock.now())

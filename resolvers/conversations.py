@@ -9,6 +9,7 @@ import strawberry
 from models import conversations as m
 from models.errors import InvalidInput, ParleyError
 from models.messaging import mark_read as mark_read_model
+from resolvers.after_commit import after_commit
 from resolvers.inputs import decode_cursor, encode_cursor, page_size, parse_id, query_error
 from schema.context import Info
 from schema.conversations import (
@@ -73,7 +74,7 @@ async def mark_read(
         )
     except ParleyError as exc:
         return from_domain(exc)  # type: ignore[return-value]
-    await services.bus.publish(result.events)
+    await after_commit(services, result.events)
     return Conversation.from_model(
         await m.participant_view(reader, result.participant.conversation_id)
     )

@@ -7,6 +7,7 @@ import strawberry
 from models import accounts, messaging, orders
 from models.errors import ParleyError
 from models.retention import visible_since
+from resolvers.after_commit import after_commit
 from resolvers.inputs import parse_id, query_error
 from schema.context import Info
 from schema.errors import MessagingBlockedError, RateLimitedError, from_domain
@@ -68,7 +69,7 @@ async def send_message(info: Info, input: SendMessageInput) -> SendMessageResult
         )
     except ParleyError as exc:
         return from_domain(exc)  # type: ignore[return-value]
-    await services.bus.publish(result.events)
+    await after_commit(services, result.events)
     return Message.from_model(result.message)
 
 

@@ -6,6 +6,7 @@ import strawberry
 
 from models import orders as m
 from models.errors import ParleyError
+from resolvers.after_commit import after_commit
 from resolvers.inputs import parse_id
 from schema.context import Info
 from schema.errors import from_domain
@@ -35,7 +36,7 @@ async def create_order(info: Info, input: CreateOrderInput) -> OrderResult:
         )
     except ParleyError as exc:
         return from_domain(exc)  # type: ignore[return-value]
-    await services.bus.publish(change.events)
+    await after_commit(services, change.events)
     return Order.from_model(change.order)
 
 
@@ -59,5 +60,5 @@ async def change_order_status(info: Info, id: strawberry.ID, status: OrderStatus
         )
     except ParleyError as exc:
         return from_domain(exc)  # type: ignore[return-value]
-    await services.bus.publish(change.events)
+    await after_commit(services, change.events)
     return Order.from_model(change.order)

@@ -11,7 +11,9 @@ from models.demo import is_empty, load_demo
 from models.feed import FeedItem, FeedItemKind
 
 
-async def test_the_demo_loads_into_an_empty_database_only(db: TortoiseContext, clock: ManualClock) -> None:
+async def test_the_demo_loads_into_an_empty_database_only(
+    db: TortoiseContext, clock: ManualClock
+) -> None:
     assert await is_empty()
     demo = await load_demo(clock)
     assert not await is_empty()

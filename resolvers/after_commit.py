@@ -1,0 +1,17 @@
+"""What every mutation does once its transaction committed: ring the doorbell."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from models.events import LoggedEvent
+from schema.context import Services
+
+
+async def after_commit(services: Services, events: Sequence[LoggedEvent]) -> None:
+    """Publish the change's events; wake the notifier so new intents are routed at once."""
+    if not events:
+        return
+    await services.bus.publish(events)
+    if services.notifier is not None:
+        services.notifier.wake()
