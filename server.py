@@ -32,6 +32,7 @@ from auth import Caller, TokenError, TokenVerifier, load_keys
 from models.clock import Clock, SystemClock
 from models.db import apply_migrations, tune_connection
 from models.retention import purge_expired
+from ratelimit import Throttled
 from schema.context import Context, Services
 from schema.limits import QueryLimits
 from schema.root import build_schema
@@ -105,7 +106,7 @@ class ParleyGraphQL(GraphQLOverHTTP):
     async def _limit_anonymous(self, request: Request) -> None:
         """Requests without a good token are counted per client address."""
         limits = self.services.rate_limits
-        address = request.client.host if request.client else "unknown"
+        address = _address(request)
         wait = await limits.retry_after(limits.unauthenticated, "anonymous", address)
         if wait is not None:
             message = f"Too many requests without a token: retry in {wait} s."
@@ -124,17 +125,24 @@ class ParleyGraphQL(GraphQLOverHTTP):
         return websocket
 
     async def on_ws_connect(self, context: Context) -> None:
+        limits = self.services.rate_limits
+        address = _address(context.request)
+        # An address that keeps failing authentication is refused outright for a while,
+        # even with a good token: guessing tokens over WebSocket gains nothing.
+        wait = await limits.over(limits.unauthenticated, "anonymous", address)
+        if wait is not None:
+            raise Throttled(wait, "failed sign-ins from this address")
         params = context.connection_params or {}
         header = params.get("authorization", params.get("Authorization"))
-        if not isinstance(header, str):
-            raise ConnectionRejectionError()
-        try:
-            caller = self.services.verifier.verify_header(header)
-        except TokenError as exc:
-            raise ConnectionRejectionError() from exc
+        caller = None
+        if isinstance(header, str):
+            try:
+                caller = self.services.verifier.verify_header(header)
+            except TokenError:
+                caller = None
         if caller is None or caller.account_id is None:
+            await limits.retry_after(limits.unauthenticated, "anonymous", address)
             raise ConnectionRejectionError()
-        limits = self.services.rate_limits
         await limits.check(limits.ws_connections, "connections", str(caller.account_id))
         context.caller = caller
         assert context.request is not None
@@ -283,6 +291,11 @@ def _tune_gc() -> None:
     gc.collect()
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLDS)
+
+
+def _address(request: Request | WebSocket | None) -> str:
+    client = request.client if request is not None else None
+    return client.host if client else "unknown"
 
 
 def _redacted(url: str) -> str:

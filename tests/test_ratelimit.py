@@ -8,13 +8,14 @@ import uuid
 import httpx
 import pytest
 import redis.asyncio as aioredis
+from websockets.exceptions import ConnectionClosed
 
 from models.accounts import Account
 from models.feed import FeedItem, FeedItemKind
 from ratelimit import RateLimits, Throttled
 from settings import Settings
 from tests.conftest import LiveServer, token
-from tests.support import Executor, account
+from tests.support import Executor, GraphQLWSClient, account
 
 SEND = """
 mutation Send($input: SendMessageInput!) {
@@ -103,3 +104,25 @@ async def test_limits_are_shared_through_redis_when_configured(settings: Setting
     await two.check(two.sends, "sends", "2")
     await one.aclose()
     await two.aclose()
+
+
+async def test_an_address_that_keeps_failing_websocket_sign_in_is_refused_for_a_while(
+    live_server: LiveServer, freelancer: Account
+) -> None:
+    for _ in range(3):
+        ws = await GraphQLWSClient.open(live_server.ws, None, init=False)
+        await ws.send({"type": "connection_init", "payload": {"authorization": "Bearer guess"}})
+        with pytest.raises(ConnectionClosed) as closed:
+            await ws.receive()
+        assert closed.value.rcvd is not None
+        assert closed.value.rcvd.code == 4403
+    # Now even a good token from that address waits out the window.
+    ws = await GraphQLWSClient.open(live_server.ws, None, init=False)
+    await ws.send(
+        {"type": "connection_init", "payload": {"authorization": f"Bearer {token(freelancer.id)}"}}
+    )
+    with pytest.raises(ConnectionClosed) as closed:
+        await ws.receive()
+    assert closed.value.rcvd is not None
+    assert closed.value.rcvd.code == 1013
+    assert "failed sign-ins" in closed.value.rcvd.reason
