@@ -47,7 +47,7 @@ from subscriptions.hub import Hub
 from subscriptions.notifier import Notifier, NotifierConfig
 from subscriptions.presence import InProcessPresence, Presence
 from subscriptions.presence_redis import RedisPresence
-from subscriptions.push import PushChannel, load_or_create_vapid
+from subscriptions.push import PushChannel, shared_vapid
 
 log = logging.getLogger("parley.server")
 
@@ -189,6 +189,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             )
             expiry.start()
             assert services.notifier is not None
+            vapid = await shared_vapid(services.clock, settings.data_dir)
+            services.notifier.push = PushChannel(vapid, settings.vapid_subject)
             await services.notifier.start()
             if settings.gc_tuning:
                 _tune_gc()
@@ -294,7 +296,7 @@ def build_notifier(settings: Settings, services: Services) -> Notifier:
         services.bus.publish,
         config,
         email=EmailChannel(settings.email_sender, smtp, settings.data_dir / "outbox"),
-        push=PushChannel(load_or_create_vapid(settings.data_dir), settings.vapid_subject),
+        push=None,  # the shared VAPID keys are read from the database by the lifespan
     )
 
 

@@ -24,6 +24,7 @@ MODEL_MODULES = [
     "models.calls",
     "models.notifications",
     "models.push",
+    "models.server_keys",
 ]
 
 
