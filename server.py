@@ -31,6 +31,7 @@ from tortoise.contrib.starlette import RegisterTortoise
 from auth import Caller, TokenError, TokenVerifier, load_keys
 from models.clock import Clock, SystemClock
 from models.db import apply_migrations, tune_connection
+from models.exclusive import Exclusive
 from models.retention import purge_expired
 from ratelimit import Throttled
 from schema.context import Context, Services
@@ -45,8 +46,9 @@ from subscriptions.connections import Connection, current_connection
 from subscriptions.email import EmailChannel, SmtpConfig
 from subscriptions.hub import Hub
 from subscriptions.notifier import Notifier, NotifierConfig
-from subscriptions.presence import InProcessPresence
-from subscriptions.push import PushChannel, load_or_create_vapid
+from subscriptions.presence import InProcessPresence, Presence
+from subscriptions.presence_redis import RedisPresence
+from subscriptions.push import PushChannel, shared_vapid
 
 log = logging.getLogger("parley.server")
 
@@ -152,14 +154,15 @@ class ParleyGraphQL(GraphQLOverHTTP):
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> Starlette:
     settings = settings or Settings()
+    clock = clock or SystemClock()
     services = Services(
         settings=settings,
-        clock=clock or SystemClock(),
+        clock=clock,
         bus=EventBus(
             settings.broadcast_url, settings.events_channel, Hub(settings.subscriber_queue_size)
         ),
         verifier=TokenVerifier(load_keys(settings), settings),
-        presence=InProcessPresence(timedelta(seconds=settings.activity_ttl_seconds)),
+        presence=build_presence(settings, clock),
     )
     services.notifier = build_notifier(settings, services)
     graphql = ParleyGraphQL(
@@ -181,16 +184,21 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             context: TortoiseContext = app.state._tortoise_context
             await tune_connection(context)
             await services.bus.start()
-            purge = _retention_job(services)
+            if isinstance(services.presence, RedisPresence):
+                await services.presence.start()
+            exclusive = Exclusive()  # background rounds: one process at a time
+            purge = _retention_job(services, exclusive)
             await purge()  # start-up pass: expired messages never outlive a restart
             workers = [
                 _periodically("retention purge", settings.retention_purge_interval_seconds, purge)
             ]
             expiry = CallExpirySweep(
-                services.clock, services.bus, settings.call_expiry_interval_seconds
+                services.clock, services.bus, settings.call_expiry_interval_seconds, exclusive
             )
             expiry.start()
             assert services.notifier is not None
+            vapid = await shared_vapid(services.clock, settings.data_dir)
+            services.notifier.push = PushChannel(vapid, settings.vapid_subject)
             await services.notifier.start()
             if settings.gc_tuning:
                 _tune_gc()
@@ -204,6 +212,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
                 await expiry.stop()
                 await services.notifier.stop()
                 await services.bus.stop()
+                if isinstance(services.presence, RedisPresence):
+                    await services.presence.stop()
                 await services.rate_limits.aclose()
 
     async def health(request: Request) -> JSONResponse:
@@ -231,9 +241,10 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     return app
 
 
-def _retention_job(services: Services) -> Callable[[], Awaitable[object]]:
+def _retention_job(services: Services, exclusive: Exclusive) -> Callable[[], Awaitable[object]]:
     async def purge() -> int:
-        return await purge_expired(services.clock, services.settings.retention_days)
+        days = services.settings.retention_days
+        return await purge_expired(services.clock, days, exclusive=exclusive)
 
     return purge
 
@@ -252,6 +263,21 @@ def _periodically(
                 log.exception("%s failed; trying again in %.0f s", name, interval)
 
     return asyncio.create_task(loop(), name=f"parley-{name}")
+
+
+def build_presence(settings: Settings, clock: Clock) -> Presence:
+    """Presence in this process (embedded default), or shared through Redis (scale-out)."""
+    activity_ttl = timedelta(seconds=settings.activity_ttl_seconds)
+    if settings.broadcast_url.startswith(("redis://", "rediss://")):
+        return RedisPresence(
+            settings.broadcast_url,
+            settings.events_channel,
+            clock.now,
+            activity_ttl=activity_ttl,
+            heartbeat=settings.presence_heartbeat_seconds,
+            ttl=settings.presence_ttl_seconds,
+        )
+    return InProcessPresence(activity_ttl)
 
 
 def build_notifier(settings: Settings, services: Services) -> Notifier:
@@ -278,7 +304,7 @@ def build_notifier(settings: Settings, services: Services) -> Notifier:
         services.bus.publish,
         config,
         email=EmailChannel(settings.email_sender, smtp, settings.data_dir / "outbox"),
-        push=PushChannel(load_or_create_vapid(settings.data_dir), settings.vapid_subject),
+        push=None,  # the shared VAPID keys are read from the database by the lifespan
     )
 
 

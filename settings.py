@@ -24,6 +24,7 @@ MODEL_MODULES = [
     "models.calls",
     "models.notifications",
     "models.push",
+    "models.server_keys",
 ]
 
 
@@ -79,6 +80,10 @@ class Settings(BaseSettings):
     # Notifications (issue 5): presence, routing, email and Web Push.
     app_url: str = Field("http://127.0.0.1:8000", description="Deep links in emails and pushes.")
     activity_ttl_seconds: float = 60.0
+    # Scale-out presence (BROADCAST_URL redis://): each process refreshes its lease every
+    # heartbeat; a killed process's connections stop counting after the TTL.
+    presence_heartbeat_seconds: float = Field(2.0, gt=0)
+    presence_ttl_seconds: float = Field(10.0, gt=0)
     email_delay_seconds: float = 120.0
     notify_poll_seconds: float = 1.0
     notify_max_attempts: int = 5

@@ -16,6 +16,7 @@ from tortoise.transactions import in_transaction
 
 from models.clock import Clock
 from models.conversations import Conversation, Participant
+from models.exclusive import Exclusive
 from models.feed import FeedItem, FeedItemKind
 
 log = logging.getLogger("parley.retention")
@@ -28,12 +29,28 @@ def visible_since(clock: Clock, retention_days: int) -> datetime:
     return clock.now() - timedelta(days=retention_days)
 
 
-async def purge_expired(clock: Clock, retention_days: int, batch_size: int = DEFAULT_BATCH) -> int:
-    """Delete messages older than the retention period; returns how many were deleted."""
+async def purge_expired(
+    clock: Clock,
+    retention_days: int,
+    batch_size: int = DEFAULT_BATCH,
+    exclusive: Exclusive | None = None,
+) -> int:
+    """Delete messages older than the retention period; returns how many were deleted.
+
+    With `exclusive` (the server's processes), each batch runs under the job's lock
+    in its own short transaction; when another process holds it, that process is
+    purging and this one stops.
+    """
     cutoff = visible_since(clock, retention_days)
     purged = 0
     while True:
-        deleted = await _purge_batch(cutoff, batch_size)
+        if exclusive is None:
+            deleted = await _purge_batch(cutoff, batch_size)
+        else:
+            batch = await exclusive.run("retention-purge", lambda: _purge_batch(cutoff, batch_size))
+            if batch is None:
+                break
+            deleted = batch
         purged += deleted
         if deleted < batch_size:
             break

@@ -2,8 +2,9 @@
 
 Reads never wait for it (an invite past its last time already *is* expired, see
 models.calls); the sweep makes the expiry a feed item and a notification, then
-rings the bus. One sweep per process is safe: the state change is conditional,
-so two processes never record the same expiry twice.
+rings the bus. Every process schedules the sweep; with an `Exclusive` one of
+them does a given round (the others skip it), and the state change is
+conditional besides, so two processes never record the same expiry twice.
 """
 
 from __future__ import annotations
@@ -14,21 +15,34 @@ import logging
 
 from models.call_flow import expire_due_invites
 from models.clock import Clock
+from models.events import LoggedEvent
+from models.exclusive import Exclusive
 from subscriptions.bus import EventBus
 
 log = logging.getLogger("parley.calls")
 
 
 class CallExpirySweep:
-    def __init__(self, clock: Clock, bus: EventBus, interval: float) -> None:
+    def __init__(
+        self, clock: Clock, bus: EventBus, interval: float, exclusive: Exclusive | None = None
+    ) -> None:
         self._clock = clock
+        self._exclusive = exclusive
         self._bus = bus
         self._interval = interval
         self._task: asyncio.Task[None] | None = None
 
     async def sweep(self) -> int:
         """Expire what is due now and publish it; returns how many events were logged."""
-        events = await expire_due_invites(self._clock)
+        events: list[LoggedEvent] | None
+        if self._exclusive is None:
+            events = await expire_due_invites(self._clock)
+        else:  # published below, after the round's transaction committed
+            events = await self._exclusive.run(
+                "call-invite-expiry", lambda: expire_due_invites(self._clock)
+            )
+        if not events:
+            return 0
         await self._bus.publish(events)
         return len(events)
 

@@ -14,6 +14,11 @@ at a time, with a manual clock. One step:
    workers send it; a failure is retried with exponential backoff and, after
    `max_attempts`, marked failed. Sending never blocks sending messages.
 
+Every process runs this worker; no round lock is needed, because each intent,
+held notification and delivery is taken by a conditional update (the claim),
+and routing locks the recipient's event log first, so routers in two processes
+never open two pending emails for one conversation.
+
 Every decision lands in the notification log with its reason.
 """
 
@@ -33,7 +38,7 @@ from models import push as push_devices
 from models.accounts import Account
 from models.clock import Clock
 from models.conversations import Participant
-from models.events import EventKind, LoggedEvent, append_events
+from models.events import EventKind, LoggedEvent, append_events, lock_event_logs
 from models.feed import FeedItem
 from models.notifications import Delivery, DeliveryChannel, DeliveryStatus, Outcome
 from subscriptions.email import ConversationEmail, EmailChannel
@@ -124,6 +129,9 @@ class Notifier:
             situation = _with_read(situation, situation_read_up_to(situation), intent.item_id)
             events: list[LoggedEvent] = []
             async with in_transaction():
+                # Event log first (the lock order), and it serialises routers of one
+                # recipient across processes: never two pending emails for one conversation.
+                await lock_event_logs((intent.account_id,))
                 if not await n.claim_intent(intent, now):
                     continue
                 for decision in route(situation.situation):
@@ -210,6 +218,7 @@ class Notifier:
                 continue
             events: list[LoggedEvent] = []
             async with in_transaction():
+                await lock_event_logs((delivery.account_id,))  # event log first
                 claimed = await Delivery.filter(id=delivery.id, status=DeliveryStatus.HELD).update(
                     status=DeliveryStatus.SENT, updated_at=now
                 )

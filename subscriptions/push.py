@@ -1,9 +1,11 @@
 """The Web Push channel: VAPID-signed, encrypted pushes to registered browsers.
 
-Parley generates its VAPID key pair on first start and keeps it in
-`<data_dir>/vapid-private.pem`; browsers subscribe with the public key
-(`applicationServerKey`). Other push providers (APNs, FCM) plug in behind the
-same `send(device, payload)` shape.
+Parley generates its VAPID key pair on first start and keeps it in the
+database (`shared_vapid`), so every process signs with the same key and a
+browser's subscription works whichever process sends; a key an older version
+kept in `<data_dir>/vapid-private.pem` is adopted on first start. Browsers
+subscribe with the public key (`applicationServerKey`). Other push providers
+(APNs, FCM) plug in behind the same `send(device, payload)` shape.
 """
 
 from __future__ import annotations
@@ -19,9 +21,12 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from py_vapid import Vapid
 from pywebpush import WebPushException, webpush_async
 
+from models.clock import Clock
 from models.push import PushSubscription
+from models.server_keys import shared_key
 
 KEY_FILE = "vapid-private.pem"
+KEY_NAME = "vapid-private-pem"
 PUSH_TTL = 24 * 3600
 
 
@@ -51,17 +56,19 @@ class PushPayload:
         )
 
 
-def load_or_create_vapid(data_dir: Path) -> Any:
-    """Parley's VAPID key pair: read from the data dir, generated there on first start."""
+async def shared_vapid(clock: Clock, data_dir: Path) -> Any:
+    """The VAPID key pair all processes share: stored in the database by the first to start."""
     path = data_dir / KEY_FILE
-    if path.exists():
-        return Vapid.from_file(str(path))
-    data_dir.mkdir(parents=True, exist_ok=True)
-    vapid = Vapid()
-    vapid.generate_keys()
-    vapid.save_key(str(path))
-    path.chmod(0o600)
-    return vapid
+
+    def make() -> str:
+        if path.exists():  # kept by an older, file-based version: browsers subscribed with it
+            return path.read_text()
+        vapid = Vapid()
+        vapid.generate_keys()
+        pem: bytes = vapid.private_pem()
+        return pem.decode()
+
+    return Vapid.from_pem((await shared_key(clock, KEY_NAME, make)).encode())
 
 
 class PushChannel:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from tortoise.context import TortoiseContext
@@ -9,13 +10,14 @@ from tortoise.context import TortoiseContext
 from models.accounts import Account, AccountKind, create_account
 from models.clock import ManualClock
 from models.conversations import Conversation, Participant, unread_summary
+from models.exclusive import Exclusive
 from models.feed import FeedItem, FeedItemKind
 from models.messaging import mark_read, send_message
 from models.orders import create_order
 from models.retention import purge_expired
 from server import create_app
 from settings import Settings, tortoise_config
-from tests.support import Executor, account
+from tests.support import WAIT, Executor, account
 
 FEED = "query($id: ID!) { feed(conversationId: $id, last: 100) { edges { node { __typename ... on Message { body } } } } }"
 RETENTION = "{ retention { days oldestVisibleAt } }"
@@ -54,6 +56,30 @@ async def test_purge_removes_only_expired_messages_and_recounts_unread(
     conversation = await Conversation.get(id=conversation_with_order)
     assert conversation.last_message_id == (await FeedItem.get(body="reply")).id
     assert await purge_expired(clock, retention_days=365) == 0
+
+
+async def test_a_purge_skips_while_another_process_purges_then_runs_in_batches(
+    db: TortoiseContext, clock: ManualClock, client: Account, conversation_with_order: int
+) -> None:
+    for i in range(3):
+        await send_message(clock, client.id, conversation_id=conversation_with_order, body=f"{i}")
+    clock.advance(timedelta(days=400))
+    first = Exclusive()
+    # SQLite is one process by design (one Exclusive); on PostgreSQL two stand for two processes.
+    second = first if db.db().capabilities.dialect == "sqlite" else Exclusive()
+    inside, release = asyncio.Event(), asyncio.Event()
+
+    async def elsewhere() -> None:
+        inside.set()
+        await release.wait()
+
+    holder = asyncio.create_task(first.run("retention-purge", elsewhere))
+    await asyncio.wait_for(inside.wait(), WAIT)
+    assert await purge_expired(clock, 365, batch_size=2, exclusive=second) == 0
+    release.set()
+    await asyncio.wait_for(holder, WAIT)
+    assert await purge_expired(clock, 365, batch_size=2, exclusive=second) == 3
+    assert await FeedItem.filter(kind=FeedItemKind.MESSAGE).count() == 0
 
 
 async def test_feeds_hide_expired_messages_before_the_purge_runs(

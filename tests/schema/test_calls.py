@@ -12,6 +12,7 @@ from strawberry.types import ExecutionResult
 from models.accounts import Account, AccountKind, create_account
 from models.clock import ManualClock
 from models.conference import LocalConferenceProvider
+from models.exclusive import Exclusive
 from models.support import SupportReason, SupportRequest
 from schema.context import Services
 from subscriptions.call_expiry import CallExpirySweep
@@ -324,6 +325,24 @@ async def test_an_invite_whose_times_all_passed_expires_on_its_own(
     sweep = CallExpirySweep(clock, services.bus, interval=60)
     assert await sweep.sweep() == 2  # one event for each participant
     assert await sweep.sweep() == 0
+    assert await feed_events(gql, client, conversation_with_order) == ["SENT", "EXPIRED"]
+
+
+async def test_sweeps_racing_in_two_processes_record_one_expiry(
+    gql: Executor,
+    services: Services,
+    clock: ManualClock,
+    client: Account,
+    conversation_with_order: int,
+    pending_invite: dict[str, Any],
+) -> None:
+    clock.set(WEDNESDAY_3PM)
+    first = Exclusive()
+    # SQLite is one process by design (one Exclusive); on PostgreSQL two stand for two processes.
+    second = first if services.settings.is_sqlite else Exclusive()
+    sweeps = [CallExpirySweep(clock, services.bus, 60, exclusive) for exclusive in (first, second)]
+    logged = await asyncio.gather(*(sweep.sweep() for sweep in sweeps))
+    assert sorted(logged) == [0, 2]
     assert await feed_events(gql, client, conversation_with_order) == ["SENT", "EXPIRED"]
 
 
