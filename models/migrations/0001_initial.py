@@ -252,6 +252,16 @@ class Migration(migrations.Migration):
             bases=['Model'],
         ),
         ops.CreateModel(
+            name='ServerKey',
+            fields=[
+                ('name', fields.CharField(primary_key=True, unique=True, db_index=True, max_length=64)),
+                ('value', fields.TextField(unique=False)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'server_keys', 'app': 'models', 'pk_attr': 'name'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='SupportRequest',
             fields=[
                 ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
