@@ -39,7 +39,7 @@ async def _plan(ctx: TortoiseContext, conversation: int, before: int | None) -> 
     query = FeedItem.filter(conversation_id=conversation)
     if before is not None:
         query = query.filter(id__lt=before)
-    sql = query.order_by("-id").limit(PAGE + 1).sql()
+    sql = query.order_by("-id").limit(PAGE + 1).sql(params_inline=True)
     rows = await ctx.db().execute_query_dict(f"EXPLAIN QUERY PLAN {sql}")
     return [str(row["detail"]) for row in rows]
 
