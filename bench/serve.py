@@ -51,6 +51,8 @@ def main(argv: list[str] | None = None) -> int:
         log_level="warning",
         access_log=False,
         backlog=16384,
+        ws_max_size=settings.ws_max_message_bytes,
+        ws_per_message_deflate=settings.ws_compression,
     )
     return 0
 
