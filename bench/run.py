@@ -75,13 +75,34 @@ def _wait_healthy(process: subprocess.Popen[bytes], seconds: float = 60) -> None
     raise RuntimeError("the server did not become healthy")
 
 
-def _variant(name: str, args: argparse.Namespace, work: Path) -> dict[str, Any]:
-    source = database_path(args.data, args.conversations, args.messages)
-    tokens = str(tokens_path(args.data, args.conversations, args.messages))
+def _fresh_copy(source: Path, work: Path) -> Path:
     copy = work / "run.sqlite3"
     for stale in work.glob("run.sqlite3*"):
         stale.unlink()
     shutil.copy(source, copy)
+    return copy
+
+
+def _start(env: dict[str, str]) -> subprocess.Popen[bytes]:
+    server = subprocess.Popen(
+        _pinned(0, sys.executable, "-m", "bench.serve", "--port", str(PORT)), env=env
+    )
+    _wait_healthy(server)
+    return server
+
+
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    server.send_signal(signal.SIGINT)
+    try:
+        server.wait(30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+
+
+def _variant(name: str, args: argparse.Namespace, work: Path) -> dict[str, Any]:
+    source = database_path(args.data, args.conversations, args.messages)
+    tokens = str(tokens_path(args.data, args.conversations, args.messages))
+    copy = _fresh_copy(source, work)
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite://{copy}",
@@ -94,12 +115,9 @@ def _variant(name: str, args: argparse.Namespace, work: Path) -> dict[str, Any]:
         "PARLEY_RATE_LIMIT_SUBSCRIPTIONS": "1000000/minute",
         **VARIANTS[name],
     }
-    server = subprocess.Popen(
-        _pinned(0, sys.executable, "-m", "bench.serve", "--port", str(PORT)), env=env
-    )
     results: dict[str, Any] = {}
+    server = _start(env)
     try:
-        _wait_healthy(server)
         dataset = json.loads(Path(tokens).read_text())
         feed_conversation = dataset["conversations"][-1]  # untouched by the sends below
         wrk_env = {
@@ -189,6 +207,13 @@ def _variant(name: str, args: argparse.Namespace, work: Path) -> dict[str, Any]:
             {**env, "PARLEY_SENDERS": senders, "PARLEY_RUN": name},
             args.phase + 60,
         )
+    finally:
+        _stop(server)
+    # Idle memory on a fresh server: after the phases above, the heap holds freed memory
+    # that new connections reuse without growing RSS, which under-counts them.
+    _fresh_copy(source, work)
+    server = _start(env)
+    try:
         results["idle"] = _run(
             _pinned(
                 1,
@@ -207,11 +232,7 @@ def _variant(name: str, args: argparse.Namespace, work: Path) -> dict[str, Any]:
             600,
         )
     finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        _stop(server)
     return results
 
 
