@@ -86,19 +86,15 @@ async def feed_page(
     first: int | None = None,
     after: int | None = None,
     visible_since: datetime | None = None,
-    with_authors: bool = False,
 ) -> tuple[list[FeedItem], bool, bool]:
     """A page of a conversation's feed, oldest first, and (has_older, has_newer).
 
     `last`/`before` scroll up from the bottom (newest) toward the first item;
     `first`/`after` read forward from a cursor. Exactly one direction is used.
-    `with_authors` reads each item's author in the same query (`item.author`).
     """
     if first is not None and last is not None:
         raise InvalidInput("first", "Use either first/after or last/before, not both.")
     query = FeedItem.filter(conversation_id=conversation_id)
-    if with_authors:
-        query = query.select_related("author")
     if kinds is not None:
         query = query.filter(kind__in=list(kinds))
     if visible_since is not None:

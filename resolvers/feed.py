@@ -46,15 +46,9 @@ async def feed(
             visible_since=visible_since(
                 info.context.services.clock, info.context.services.settings.retention_days
             ),
-            with_authors=True,
         )
     except ParleyError as exc:
         raise query_error(exc) from exc
-    # The page's authors came with it: senders resolve without another query.
-    authors = info.context.loaders.account_by_id
-    for item in items:
-        if item.author_id is not None:
-            authors.prime(item.author_id, item.author)
     edges = [
         FeedEdge(cursor=feed_cursor(item.id), node=feed_item_from_model(item)) for item in items
     ]
