@@ -85,6 +85,7 @@ def serve(settings: Settings) -> None:
         port=settings.port,
         log_level="info",
         ws_max_size=settings.ws_max_message_bytes,  # refused before it is read (1009)
+        ws_per_message_deflate=settings.ws_compression,
     )
 
 

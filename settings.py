@@ -109,6 +109,9 @@ class Settings(BaseSettings):
     ws_allowed_origins: list[str] = Field(default_factory=list)
     ws_max_message_bytes: int = 64_000
     ws_max_subscriptions_per_connection: int = 20
+    # permessage-deflate: ~50 KB of zlib state per connection and a compression per frame
+    # per subscriber, for chat frames of a few hundred bytes (docs/benchmarks.md).
+    ws_compression: bool = False
     rate_limit_storage_url: str = "memory://"
     rate_limit_sends: str = "60/minute"
     rate_limit_ws_connections: str = "30/minute"

@@ -33,7 +33,11 @@ PORT = 8765
 VARIANTS: dict[str, dict[str, str]] = {
     "tuned": {},
     "stock": {"PARLEY_GC_TUNING": "false"},
+    # Every subscriber executes its events and reads their items itself (no shared execution).
+    "unshared": {"PARLEY_BENCH_UNSHARED": "1"},
 }
+# Sends phase: concurrent senders (each a participant of its own conversation).
+SEND_CONVERSATIONS = 32
 
 
 def _pinned(core: int, *command: str) -> list[str]:
@@ -71,26 +75,49 @@ def _wait_healthy(process: subprocess.Popen[bytes], seconds: float = 60) -> None
     raise RuntimeError("the server did not become healthy")
 
 
-def _variant(name: str, args: argparse.Namespace, work: Path) -> dict[str, Any]:
-    source = database_path(args.data, args.conversations, args.messages)
-    tokens = str(tokens_path(args.data, args.conversations, args.messages))
+def _fresh_copy(source: Path, work: Path) -> Path:
     copy = work / "run.sqlite3"
     for stale in work.glob("run.sqlite3*"):
         stale.unlink()
     shutil.copy(source, copy)
+    return copy
+
+
+def _start(env: dict[str, str]) -> subprocess.Popen[bytes]:
+    server = subprocess.Popen(
+        _pinned(0, sys.executable, "-m", "bench.serve", "--port", str(PORT)), env=env
+    )
+    _wait_healthy(server)
+    return server
+
+
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    server.send_signal(signal.SIGINT)
+    try:
+        server.wait(30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+
+
+def _variant(name: str, args: argparse.Namespace, work: Path) -> dict[str, Any]:
+    source = database_path(args.data, args.conversations, args.messages)
+    tokens = str(tokens_path(args.data, args.conversations, args.messages))
+    copy = _fresh_copy(source, work)
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite://{copy}",
         "BROADCAST_URL": "memory://",
         "PARLEY_JWT_SECRET": SECRET,
+        # The load comes from a few accounts: lift the per-account limits (SECURITY.md), so
+        # the phases measure the work, not the limiter's refusals.
+        "PARLEY_RATE_LIMIT_SENDS": "1000000/minute",
+        "PARLEY_RATE_LIMIT_WS_CONNECTIONS": "1000000/minute",
+        "PARLEY_RATE_LIMIT_SUBSCRIPTIONS": "1000000/minute",
         **VARIANTS[name],
     }
-    server = subprocess.Popen(
-        _pinned(0, sys.executable, "-m", "bench.serve", "--port", str(PORT)), env=env
-    )
     results: dict[str, Any] = {}
+    server = _start(env)
     try:
-        _wait_healthy(server)
         dataset = json.loads(Path(tokens).read_text())
         feed_conversation = dataset["conversations"][-1]  # untouched by the sends below
         wrk_env = {
@@ -160,6 +187,33 @@ def _variant(name: str, args: argparse.Namespace, work: Path) -> dict[str, Any]:
             env,
             args.phase + 120,
         )
+        senders = ",".join(
+            f"{dataset['tokens'][str(c[side])]}:{c['id']}"
+            for c in dataset["conversations"][:SEND_CONVERSATIONS]
+            for side in ("client", "freelancer")
+        )
+        results["sends"] = _run(
+            _pinned(
+                1,
+                "wrk",
+                "-t2",
+                "-c32",
+                f"-d{args.phase}s",
+                "--latency",
+                "-s",
+                "bench/sends.lua",
+                url,
+            ),
+            {**env, "PARLEY_SENDERS": senders, "PARLEY_RUN": name},
+            args.phase + 60,
+        )
+    finally:
+        _stop(server)
+    # Idle memory on a fresh server: after the phases above, the heap holds freed memory
+    # that new connections reuse without growing RSS, which under-counts them.
+    _fresh_copy(source, work)
+    server = _start(env)
+    try:
         results["idle"] = _run(
             _pinned(
                 1,
@@ -178,26 +232,23 @@ def _variant(name: str, args: argparse.Namespace, work: Path) -> dict[str, Any]:
             600,
         )
     finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        _stop(server)
     return results
 
 
 def _table(runs: dict[str, dict[str, Any]]) -> str:
     lines = [
         "| variant | feed req/s | feed p99 | room p50 / p99 / lost | pairs p50 / p99 / lost "
-        "| KiB per idle conn (N, receiving) |",
-        "| --- | --- | --- | --- | --- | --- |",
+        "| sends/s (failed) | KiB per idle conn (N, receiving) |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for name, r in runs.items():
-        feed, room, pairs, idle = r["feed"], r["room"], r["pairs"], r["idle"]
+        feed, room, pairs, idle, sends = r["feed"], r["room"], r["pairs"], r["idle"], r["sends"]
         lines.append(
             f"| {name} | {feed['rps']:.0f} | {feed['p99_ms']:.1f} ms "
             f"| {room['p50_ms']} / {room['p99_ms']} ms / {room['lost']} "
             f"| {pairs['p50_ms']} / {pairs['p99_ms']} ms / {pairs['lost']} "
+            f"| {sends['sends_per_s']:.0f} ({sends['failed']}) "
             f"| {idle['kib_per_connection']} ({idle['connections']}, {idle['receiving']}) |"
         )
     return "\n".join(lines)
@@ -212,6 +263,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--phase", type=int, default=10, help="seconds per measured phase")
     parser.add_argument("--connections", type=int, default=2000, help="idle connections")
     parser.add_argument("--full", action="store_true", help="30 s phases, 10,000 connections")
+    parser.add_argument(
+        "--depth", type=int, default=1_000_000, help="keyset page depth (0: skip that phase)"
+    )
     args = parser.parse_args(argv)
     if args.full:
         args.phase, args.connections = 30, 10_000
@@ -227,16 +281,36 @@ def main(argv: list[str] | None = None) -> int:
     }
     work = args.data / "work"
     work.mkdir(parents=True, exist_ok=True)
-    runs = {name: _variant(name, args, work) for name in args.variants.split(",")}
-    conditions["loadavg_after"] = os.getloadavg()
     results_dir = Path("bench/results")
     results_dir.mkdir(exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    (results_dir / f"{stamp}.json").write_text(
-        json.dumps({"conditions": conditions, "runs": runs}, indent=1)
-    )
+    runs: dict[str, dict[str, Any]] = {}
+    depth: dict[str, Any] | None = None
+
+    def keep() -> None:
+        (results_dir / f"{stamp}.json").write_text(
+            json.dumps({"conditions": conditions, "runs": runs, "depth": depth}, indent=1)
+        )
+
+    for name in args.variants.split(","):
+        runs[name] = _variant(name, args, work)
+        keep()
+    if args.depth:
+        depth = _run(
+            _pinned(0, sys.executable, "-m", "bench.depth", "--depth", str(args.depth)),
+            dict(os.environ),
+            1800,
+        )
+    conditions["loadavg_after"] = os.getloadavg()
+    keep()
     print(json.dumps(conditions))
     print(_table(runs))
+    if depth is not None:
+        print(
+            f"keyset page at depth {depth['depth']:,} of {depth['items']:,}: "
+            f"{depth['deep_median_ms']} ms vs newest {depth['newest_median_ms']} ms "
+            f"(ratio {depth['ratio']})"
+        )
     return 0
 
 

@@ -10,12 +10,23 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Awaitable, Callable, Hashable
+from pathlib import Path
+from typing import TypeVar
 
 import uvicorn
 from strawberry.asgi import GraphQL
 
+from bench.memory_probe import install as install_probe
 from server import ParleyGraphQL, create_app
 from settings import Settings
+from subscriptions.shared_loads import SharedLoads
+
+T = TypeVar("T")
+
+
+async def _unshared(_: SharedLoads, key: Hashable, fetch: Callable[[], Awaitable[T]]) -> T:
+    return await fetch()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,6 +38,11 @@ def main(argv: list[str] | None = None) -> int:
         # The "stock" variant: strawberry's standard-library encoder, for comparison.
         ParleyGraphQL.encode_json = GraphQL.encode_json  # type: ignore[method-assign]
         ParleyGraphQL.decode_json = GraphQL.decode_json  # type: ignore[method-assign]
+    if os.environ.get("PARLEY_BENCH_UNSHARED") == "1":
+        # The "unshared" variant: every subscriber executes and reads for itself.
+        SharedLoads.load = _unshared  # type: ignore[method-assign]
+    if probe := os.environ.get("PARLEY_BENCH_PROBE"):
+        install_probe(Path(probe))
     settings = Settings(demo=False, debug=False)
     uvicorn.run(
         create_app(settings),
@@ -35,6 +51,8 @@ def main(argv: list[str] | None = None) -> int:
         log_level="warning",
         access_log=False,
         backlog=16384,
+        ws_max_size=settings.ws_max_message_bytes,
+        ws_per_message_deflate=settings.ws_compression,
     )
     return 0
 

@@ -139,6 +139,12 @@ async def participant_view(viewer_id: int, conversation_id: int) -> Participant:
     return participant
 
 
+async def require_participant(viewer_id: int, conversation_id: int) -> None:
+    """NotFound unless the viewer is in the conversation (one indexed lookup, no rows read)."""
+    if not await Participant.exists(account_id=viewer_id, conversation_id=conversation_id):
+        raise NotFound("The conversation")
+
+
 async def conversation_page(
     viewer_id: int, first: int, after: ConversationKey | None
 ) -> tuple[list[Participant], bool]:

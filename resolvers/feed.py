@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from models.conversations import participant_view
+from models.conversations import require_participant
 from models.errors import InvalidInput, ParleyError
 from models.feed import feed_page
 from models.retention import visible_since
@@ -34,7 +34,7 @@ async def feed(
     try:
         if (first is not None or after is not None) and (last is not None or before is not None):
             raise InvalidInput("first", "Page with first/after or with last/before, not both.")
-        await participant_view(viewer, parse_id(conversation_id, "The conversation"))
+        await require_participant(viewer, parse_id(conversation_id, "The conversation"))
         forward = first is not None or after is not None
         items, has_older, has_newer = await feed_page(
             int(conversation_id),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from functools import cached_property
 
 from strawberry.dataloader import DataLoader
 
@@ -66,11 +67,28 @@ class CallInviteByIdLoader(DataLoader[int, CallInvite | None]):
 
 
 class Loaders:
-    """One operation's loaders; never shared across operations."""
+    """One operation's loaders; never shared across operations.
 
-    def __init__(self) -> None:
-        self.account_by_id = AccountByIdLoader()
-        self.order_by_id = OrderByIdLoader()
-        self.orders_by_conversation = OrdersByConversationLoader()
-        self.feed_item_by_id = FeedItemByIdLoader()
-        self.call_invite_by_id = CallInviteByIdLoader()
+    Each loader is built on first use: most operations (and every idle WebSocket
+    connection, whose context holds a Loaders for its whole life) use few or none.
+    """
+
+    @cached_property
+    def account_by_id(self) -> AccountByIdLoader:
+        return AccountByIdLoader()
+
+    @cached_property
+    def order_by_id(self) -> OrderByIdLoader:
+        return OrderByIdLoader()
+
+    @cached_property
+    def orders_by_conversation(self) -> OrdersByConversationLoader:
+        return OrdersByConversationLoader()
+
+    @cached_property
+    def feed_item_by_id(self) -> FeedItemByIdLoader:
+        return FeedItemByIdLoader()
+
+    @cached_property
+    def call_invite_by_id(self) -> CallInviteByIdLoader:
+        return CallInviteByIdLoader()

@@ -20,6 +20,7 @@ from settings import Settings
 from subscriptions.bus import EventBus
 from subscriptions.notifier import Notifier
 from subscriptions.presence import InProcessPresence, Presence
+from subscriptions.shared_loads import SharedLoads
 
 
 @dataclass
@@ -43,6 +44,8 @@ class Services:
     presence: Presence = field(default_factory=InProcessPresence)
     notifier: Notifier | None = None  # the notification worker, started by the lifespan
     rate_limits: RateLimits = field(init=False)
+    # Subscription events executed once for all their subscribers (schema.shared_events).
+    shared_events: SharedLoads = field(default_factory=SharedLoads)
 
     def __post_init__(self) -> None:
         self.rate_limits = RateLimits(self.settings)

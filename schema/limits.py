@@ -1,6 +1,6 @@
 """What one operation may ask for, and what the schema tells strangers.
 
-Depth, aliases and tokens use strawberry's own extensions; the cost bound is
+Depth, aliases and tokens use strawberry's own rules and extension; the cost bound is
 `schema.cost`. Introspection and "did you mean" suggestions are on in
 development and off by setting in production (`Settings.introspection_on`,
 `Settings.suggestions_on`).
@@ -15,13 +15,9 @@ from functools import partial
 
 from graphql import ASTValidationRule, GraphQLError
 from graphql.validation import NoSchemaIntrospectionCustomRule
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    QueryDepthLimiter,
-    SchemaExtension,
-)
+from strawberry.extensions import AddValidationRules, MaxTokensLimiter, SchemaExtension
+from strawberry.extensions.max_aliases import create_validator as aliases_rule
+from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 
 from schema.cost import query_cost_rule
 from settings import Settings
@@ -52,16 +48,22 @@ class QueryLimits:
         )
 
     def extensions(self) -> list[Callable[[], SchemaExtension]]:
-        """Extension factories: strawberry builds fresh ones per operation."""
+        """Extension factories: strawberry builds fresh ones per operation.
+
+        The rules are built here, once: strawberry's QueryDepthLimiter and
+        MaxAliasesLimiter define a new rule class per instance, that is per
+        operation, and the rules are part of ValidationCache's key, so every
+        operation missed the cache and was validated again.
+        """
         rules: list[type[ASTValidationRule]] = [
-            query_cost_rule(self.max_cost, page_max=self.page_max)
+            depth_rule(self.max_depth, None),
+            aliases_rule(self.max_aliases),
+            query_cost_rule(self.max_cost, page_max=self.page_max),
         ]
         if not self.introspection:
             rules.append(NoSchemaIntrospectionCustomRule)
         factories: list[Callable[[], SchemaExtension]] = [
             partial(MaxTokensLimiter, max_token_count=self.max_tokens),
-            partial(QueryDepthLimiter, max_depth=self.max_depth),
-            partial(MaxAliasesLimiter, max_alias_count=self.max_aliases),
             partial(AddValidationRules, rules),
         ]
         if not self.suggestions:

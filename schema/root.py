@@ -45,6 +45,7 @@ from schema.messaging import (
 )
 from schema.notifications_api import NotificationMutation, NotificationQuery
 from schema.orders import CreateOrderInput, Order, OrderResult, OrderStatus
+from schema.shared_events import SharedEventExecutor
 from schema.support import OpenSupportRequestInput, SupportRequestResult
 
 
@@ -291,5 +292,6 @@ def build_schema(*, debug: bool, limits: QueryLimits | None = None) -> strawberr
         subscription=Subscription,
         types=[Client, Freelancer],
         extensions=extensions,  # type: ignore[arg-type]
+        execution_context_class=SharedEventExecutor,
         config=StrawberryConfig(disable_field_suggestions=not limits.suggestions),
     )

@@ -20,9 +20,20 @@ class FeedChange:
     item: FeedItem | None  # None when the item was purged before delivery
 
 
-async def _with_items(events: list[LoggedEvent]) -> list[FeedChange]:
-    ids = {event.item_id for event in events if event.item_id is not None}
-    rows = {row.id: row for row in await FeedItem.filter(id__in=ids)} if ids else {}
+async def _load_items(ids: frozenset[int]) -> dict[int, FeedItem]:
+    return {row.id: row for row in await FeedItem.filter(id__in=ids)}
+
+
+async def _with_items(hub: Hub, events: list[LoggedEvent]) -> list[FeedChange]:
+    """The events with their feed items, read once per process for all subscribers.
+
+    The key names (kind, item) pairs, so a read receipt re-reads the item it marks read.
+    """
+    ids = frozenset(event.item_id for event in events if event.item_id is not None)
+    rows: dict[int, FeedItem] = {}
+    if ids:
+        key = ("feed_items", frozenset((event.kind, event.item_id) for event in events))
+        rows = await hub.loads.load(key, lambda: _load_items(ids))
     return [FeedChange(event, rows.get(event.item_id or 0)) for event in events]
 
 
@@ -33,7 +44,7 @@ async def new_messages(
     async with aclosing(account_events(hub, account_id, after)) as batches:
         async for batch in batches:
             wanted = [event for event in batch if event.kind == EventKind.MESSAGE]
-            for change in await _with_items(wanted):
+            for change in await _with_items(hub, wanted):
                 if change.item is not None:
                     yield change
 
@@ -62,6 +73,6 @@ async def feed_changes(
                 if event.conversation_id == conversation_id
                 and (kinds is None or _kinds_for(event) in kinds)
             ]
-            for change in await _with_items(wanted):
+            for change in await _with_items(hub, wanted):
                 if change.item is not None or change.event.kind == EventKind.READ:
                     yield change

@@ -21,6 +21,7 @@ from contextlib import asynccontextmanager
 
 from models.events import LoggedEvent
 from subscriptions.connections import SERVER_RESTART, TOO_SLOW, Connection, current_connection
+from subscriptions.shared_loads import SharedLoads
 
 
 class Listener:
@@ -81,6 +82,8 @@ class Hub:
         self._listeners: dict[int, set[Listener]] = defaultdict(set)
         self._changed = asyncio.Condition()
         self._suspended: tuple[str, int] | None = None
+        # Reads that every local subscriber of an event needs, done once (subscriptions.feed).
+        self.loads = SharedLoads()
 
     @asynccontextmanager
     async def listen(self, account_id: int) -> AsyncIterator[Listener]:

@@ -1,0 +1,79 @@
+"""Execute a subscription event once per (document, variables, viewer, event), not per subscriber.
+
+graphql-core executes the subscription document once for every event of every
+subscription. In a room of N subscribers that is N executions of the same
+document over the same event for a handful of viewers. `SharedEventExecutor`
+(the schema's executor class) keys each per-event execution by
+
+- the operation (the parsed document node; the parser cache hands every
+  subscriber with the same text the same node),
+- the coerced variables,
+- the viewer (the caller's account: every viewer-dependent field, such as
+  `isMine`, depends on nothing else of the connection),
+- the event: the payload's type and its event-log `cursor`, which names one
+  event of that viewer's log;
+
+and the first subscriber's execution serves every subscriber with the same key
+(through `subscriptions.shared_loads.SharedLoads` on the process's `Services`).
+Payloads without an event cursor, and anonymous callers, are executed as before.
+Delivery (cursor replay, dedupe, gap fill, bounded queues) happens before this
+point, in each subscriber's own generator, and is unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from typing import Any
+
+from graphql import ExecutionResult
+from graphql.pyutils import AwaitableOrValue
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+from subscriptions.shared_loads import SharedLoads
+
+
+class SharedEventExecutor(StrawberryGraphQLCoreExecutionContext):
+    share_key: Hashable | None = None
+
+    def build_per_event_executor(self, payload: Any) -> SharedEventExecutor:
+        executor = super().build_per_event_executor(payload)
+        assert isinstance(executor, SharedEventExecutor)
+        executor.share_key = self._key_for(payload)
+        return executor
+
+    def _key_for(self, payload: Any) -> Hashable | None:
+        cursor = getattr(payload, "cursor", None)
+        context = self.context_value
+        caller = getattr(context, "caller", None)
+        viewer = getattr(caller, "account_id", None)
+        if not isinstance(cursor, str) or viewer is None or _shared(context) is None:
+            return None
+        variables = self.variable_values.coerced
+        return (
+            "event",
+            self.operation,
+            repr(sorted(variables.items())) if variables else "",
+            viewer,
+            type(payload).__qualname__,
+            cursor,
+        )
+
+    def execute_operation(self, serially: bool | None = None) -> AwaitableOrValue[Any]:
+        key = self.share_key
+        shared = _shared(self.context_value)
+        if key is None or shared is None:
+            return super().execute_operation(serially)
+        return shared.load(key, lambda: self._execute(serially))
+
+    async def _execute(self, serially: bool | None) -> ExecutionResult:
+        result = super().execute_operation(serially)
+        if self.is_awaitable(result):
+            result = await result
+        assert isinstance(result, ExecutionResult)
+        return result
+
+
+def _shared(context: Any) -> SharedLoads | None:
+    services = getattr(context, "services", None)
+    loads = getattr(services, "shared_events", None)
+    return loads if isinstance(loads, SharedLoads) else None

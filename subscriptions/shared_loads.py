@@ -1,0 +1,66 @@
+"""One read per process for the same subscription work, however many subscribers need it.
+
+When an event reaches a room of N subscribers, each subscriber's generator asks
+for the same rows at about the same moment. `SharedLoads.load` runs the first
+request as its own task and lets every identical request (same key) await that
+task instead of querying again. A finished result stays for `retain` seconds
+(and at most `capacity` keys) so that subscribers woken a little later share it
+too. Keys must name the event, not only the row (see subscriptions.feed), so a
+row that changes later is read again for the event that changed it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Hashable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+DEFAULT_RETAIN_SECONDS = 1.0
+DEFAULT_CAPACITY = 1024
+
+
+class SharedLoads:
+    def __init__(
+        self, retain: float = DEFAULT_RETAIN_SECONDS, capacity: int = DEFAULT_CAPACITY
+    ) -> None:
+        self.retain = retain
+        self.capacity = capacity
+        self._entries: OrderedDict[Hashable, tuple[float, asyncio.Future[Any]]] = OrderedDict()
+        self.started = 0  # loads actually run (the rest were shared)
+
+    async def load(self, key: Hashable, fetch: Callable[[], Awaitable[T]]) -> T:
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        self._expire(now)
+        entry = self._entries.get(key)
+        if entry is None:
+            self.started += 1
+            task: asyncio.Future[Any] = asyncio.ensure_future(fetch())
+            # A failed load is not kept: the next subscriber tries again.
+            task.add_done_callback(lambda done: self._forget_failed(key, done))
+            self._entries[key] = (now, task)
+        else:
+            task = entry[1]
+        # One subscriber going away (cancelled) must not cancel the others' load.
+        result: T = await asyncio.shield(task)
+        return result
+
+    def _forget_failed(self, key: Hashable, done: asyncio.Future[Any]) -> None:
+        if done.cancelled() or done.exception() is not None:
+            entry = self._entries.get(key)
+            if entry is not None and entry[1] is done:
+                del self._entries[key]
+
+    def _expire(self, now: float) -> None:
+        entries = self._entries
+        while entries:
+            key, (started, task) = next(iter(entries.items()))
+            if len(entries) <= self.capacity and (now - started < self.retain or not task.done()):
+                return
+            del entries[key]
+
+    def __len__(self) -> int:
+        return len(self._entries)
