@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import AsyncGenerator, Collection
+from collections.abc import AsyncGenerator, Awaitable, Callable, Collection
+from contextlib import aclosing
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -63,11 +64,47 @@ class _Account:
     activity_until: datetime | None = None
 
 
+class PresenceWatchers:
+    """This process's subscribers to some accounts' presence, each with a bounded queue."""
+
+    def __init__(self) -> None:
+        self._watchers: set[tuple[frozenset[int], asyncio.Queue[PresenceState]]] = set()
+
+    def watched(self) -> set[int]:
+        return set().union(*(ids for ids, _ in self._watchers))
+
+    def watches(self, account_id: int) -> bool:
+        return any(account_id in ids for ids, _ in self._watchers)
+
+    def deliver(self, state: PresenceState) -> None:
+        """Queue `state` for every watcher of its account (a full queue skips it)."""
+        for ids, queue in list(self._watchers):
+            if state.account_id in ids and not queue.full():
+                queue.put_nowait(state)
+
+    async def stream(
+        self,
+        account_ids: Collection[int],
+        first: Callable[[int], Awaitable[PresenceState]],
+    ) -> AsyncGenerator[PresenceState, None]:
+        """Each account's current state (from `first`), then every change delivered."""
+        queue: asyncio.Queue[PresenceState] = asyncio.Queue(WATCH_QUEUE)
+        watcher = (frozenset(account_ids), queue)
+        self._watchers.add(watcher)
+        try:
+            for account_id in sorted(set(account_ids)):
+                yield await first(account_id)
+            while True:
+                yield await queue.get()
+        finally:
+            self._watchers.discard(watcher)
+
+
 class InProcessPresence:
     def __init__(self, activity_ttl: timedelta = timedelta(seconds=60)) -> None:
         self.activity_ttl = activity_ttl
         self._accounts: dict[int, _Account] = defaultdict(_Account)
-        self._watchers: set[tuple[frozenset[int], asyncio.Queue[PresenceState]]] = set()
+        self._watchers = PresenceWatchers()
 
     async def connected(self, account_id: int, now: datetime) -> None:
         account = self._accounts[account_id]
@@ -106,16 +143,10 @@ class InProcessPresence:
     async def watch(
         self, account_ids: Collection[int], now: datetime
     ) -> AsyncGenerator[PresenceState, None]:
-        queue: asyncio.Queue[PresenceState] = asyncio.Queue(WATCH_QUEUE)
-        watcher = (frozenset(account_ids), queue)
-        self._watchers.add(watcher)
-        try:
-            for account_id in sorted(set(account_ids)):
-                yield await self.state(account_id, now)
-            while True:
-                yield await queue.get()
-        finally:
-            self._watchers.discard(watcher)
+        states = self._watchers.stream(account_ids, lambda account_id: self.state(account_id, now))
+        async with aclosing(states):
+            async for state in states:
+                yield state
 
     @staticmethod
     def _activity(account: _Account, now: datetime) -> Activity:
@@ -129,6 +160,4 @@ class InProcessPresence:
         state = PresenceState(
             account_id, online, now if online else account.last_seen_at, account.activity
         )
-        for ids, queue in self._watchers:
-            if account_id in ids and not queue.full():
-                queue.put_nowait(state)
+        self._watchers.deliver(state)

@@ -28,13 +28,14 @@ import logging
 import uuid
 from collections import defaultdict
 from collections.abc import AsyncGenerator, Callable, Collection
+from contextlib import aclosing
 from datetime import datetime, timedelta
 from typing import Any
 
 from redis import asyncio as redis
 from redis.exceptions import RedisError
 
-from subscriptions.presence import WATCH_QUEUE, PresenceState
+from subscriptions.presence import PresenceState, PresenceWatchers
 from subscriptions.routing import Activity
 
 log = logging.getLogger("parley.presence")
@@ -141,7 +142,7 @@ class RedisPresence:
         self._state = self._redis.register_script(_STATE)
         self._reap = self._redis.register_script(_REAP)
         self._local: dict[int, int] = defaultdict(int)  # this process's connections
-        self._watchers: set[tuple[frozenset[int], asyncio.Queue[PresenceState]]] = set()
+        self._watchers = PresenceWatchers()
         self._tasks: list[asyncio.Task[None]] = []
         self._listening = asyncio.Event()
         self._stopped = False
@@ -240,16 +241,10 @@ class RedisPresence:
     async def watch(
         self, account_ids: Collection[int], now: datetime
     ) -> AsyncGenerator[PresenceState, None]:
-        queue: asyncio.Queue[PresenceState] = asyncio.Queue(WATCH_QUEUE)
-        watcher = (frozenset(account_ids), queue)
-        self._watchers.add(watcher)
-        try:
-            for account_id in sorted(set(account_ids)):
-                yield await self.state(account_id, now)
-            while True:
-                yield await queue.get()
-        finally:
-            self._watchers.discard(watcher)
+        states = self._watchers.stream(account_ids, lambda account_id: self.state(account_id, now))
+        async with aclosing(states):
+            async for state in states:
+                yield state
 
     # internals
 
@@ -351,17 +346,12 @@ class RedisPresence:
             delay = min(delay * 2, 5.0)
 
     async def _refresh_all(self) -> None:
-        watched = set().union(*(ids for ids, _ in self._watchers)) if self._watchers else set()
-        for account_id in sorted(watched):
+        for account_id in sorted(self._watchers.watched()):
             await self._push(account_id)
 
     async def _push(self, account_id: int) -> None:
-        if not any(account_id in ids for ids, _ in self._watchers):
-            return
-        state = await self.state(account_id, self._now())
-        for ids, queue in list(self._watchers):
-            if account_id in ids and not queue.full():
-                queue.put_nowait(state)
+        if self._watchers.watches(account_id):
+            self._watchers.deliver(await self.state(account_id, self._now()))
 
     def _stamp(self) -> str:
         return self._now().isoformat()

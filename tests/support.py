@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from typing import Any
 
 import strawberry
+from strawberry.types import ExecutionResult
 from websockets.asyncio.client import ClientConnection, connect
 
 from auth import Caller
@@ -37,6 +39,16 @@ class Executor:
         assert result.data is not None
         return result.data
 
+    async def subscribe(
+        self, document: str, variables: dict[str, Any] | None = None, *, as_: Caller | None
+    ) -> AsyncGenerator[Any, None]:
+        """An open `schema.subscribe` stream for the caller (results come from next_data)."""
+        stream = await self.schema.subscribe(
+            document, variable_values=variables, context_value=self.context(as_)
+        )
+        assert not isinstance(stream, ExecutionResult), stream
+        return stream  # type: ignore[return-value]
+
     async def errors(
         self, document: str, variables: dict[str, Any] | None = None, *, as_: Caller | None
     ) -> list[dict[str, Any]]:
@@ -45,6 +57,14 @@ class Executor:
         )
         assert result.errors, "expected errors"
         return [dict(error.formatted) for error in result.errors]
+
+
+async def next_data(stream: AsyncGenerator[Any, None]) -> dict[str, Any]:
+    """The next result's data from a subscription stream, failing on errors or a stall."""
+    result = await asyncio.wait_for(anext(stream), WAIT)
+    assert not result.errors, result.errors
+    data: dict[str, Any] = result.data
+    return data
 
 
 def account(account_id: int) -> Caller:

@@ -6,13 +6,11 @@ import asyncio
 from collections.abc import AsyncGenerator
 from typing import Any
 
-from strawberry.types import ExecutionResult
-
 from models.accounts import Account
 from models.clock import ManualClock
 from models.messaging import mark_read, send_message
 from schema.context import Services
-from tests.support import WAIT, Executor, account
+from tests.support import WAIT, Executor, account, next_data
 
 MESSAGES = "subscription($after: String) { messageReceived(after: $after) { cursor message { body isMine } } }"
 FEED = """
@@ -33,18 +31,10 @@ subscription($after: String) {
 async def _open(
     gql: Executor, document: str, variables: dict[str, Any], caller_id: int
 ) -> AsyncGenerator[Any, None]:
-    stream = await gql.schema.subscribe(
-        document, variable_values=variables, context_value=gql.context(account(caller_id))
-    )
-    assert not isinstance(stream, ExecutionResult), stream
-    return stream  # type: ignore[return-value]
+    return await gql.subscribe(document, variables, as_=account(caller_id))
 
 
-async def _next(stream: AsyncGenerator[Any, None]) -> dict[str, Any]:
-    result = await asyncio.wait_for(anext(stream), WAIT)
-    assert not result.errors, result.errors
-    data: dict[str, Any] = result.data
-    return data
+_next = next_data
 
 
 async def _started(

@@ -6,14 +6,12 @@ import asyncio
 from collections.abc import AsyncGenerator
 from typing import Any
 
-from strawberry.types import ExecutionResult
-
 from models.accounts import Account, AccountKind, create_account
 from models.clock import ManualClock
 from models.messaging import send_message
 from models.orders import create_order
 from schema.context import Services
-from tests.support import WAIT, Executor, account
+from tests.support import WAIT, Executor, account, next_data
 
 FEED = """
 subscription($id: ID!) {
@@ -26,17 +24,11 @@ ROOM = 5
 async def _open(
     gql: Executor, variables: dict[str, Any], caller_id: int
 ) -> AsyncGenerator[Any, None]:
-    stream = await gql.schema.subscribe(
-        FEED, variable_values=variables, context_value=gql.context(account(caller_id))
-    )
-    assert not isinstance(stream, ExecutionResult), stream
-    return stream  # type: ignore[return-value]
+    return await gql.subscribe(FEED, variables, as_=account(caller_id))
 
 
 async def _next(stream: AsyncGenerator[Any, None]) -> dict[str, Any]:
-    result = await asyncio.wait_for(anext(stream), WAIT)
-    assert not result.errors, result.errors
-    data: dict[str, Any] = result.data["feedUpdates"]
+    data: dict[str, Any] = (await next_data(stream))["feedUpdates"]
     return data
 
 
