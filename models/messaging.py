@@ -113,7 +113,8 @@ async def messaging_status(
     no_messaging_job_types: Collection[str] = DEFAULT_NO_MESSAGING_JOB_TYPES,
 ) -> MessagingBlocked | None:
     """What `send_message` would decide for the viewer now: the refusal, or None."""
-    attempt = await load_attempt(viewer_id, target, no_messaging_job_types, lock=False)
+    pair = await load_pair(viewer_id, target)
+    attempt = await load_attempt(pair, target, no_messaging_job_types, lock=False)
     return first_violation(attempt)
 
 
@@ -138,9 +139,10 @@ async def _send(
 ) -> SendResult:
     now = clock.now()
     async with in_transaction():
+        pair = await load_pair(sender_id, target)
         # Lock order: the pair's event logs first, then the rows the rules read.
-        await lock_event_logs(await _pair_ids(sender_id, target))
-        attempt = await load_attempt(sender_id, target, no_messaging_job_types, lock=True)
+        await lock_event_logs((pair.sender.id, pair.counterpart.id))
+        attempt = await load_attempt(pair, target, no_messaging_job_types, lock=True)
         refusal = first_violation(attempt)
         if refusal is not None:
             raise refusal
@@ -186,15 +188,11 @@ async def _send(
 
 
 async def load_attempt(
-    sender_id: int, target: Target, no_messaging_job_types: Collection[str], *, lock: bool
+    pair: Pair, target: Target, no_messaging_job_types: Collection[str], *, lock: bool
 ) -> SendAttempt:
     """Load what the rules need; with `lock`, lock the rows a concurrent send could change."""
-    if (target.conversation_id is None) == (target.counterpart_id is None):
-        raise InvalidInput("conversationId", "Give exactly one of conversationId or counterpartId.")
-    sender = await Account.get_or_none(id=sender_id)
-    if sender is None:
-        raise NotFound("The account")
-    conversation, counterpart = await _pair(sender, target)
+    sender, counterpart, conversation = pair.sender, pair.counterpart, pair.conversation
+    sender_id = sender.id
     client = sender if sender.kind == AccountKind.CLIENT else counterpart
     freelancer = counterpart if client is sender else sender
     sender_side = None
@@ -234,34 +232,40 @@ async def load_attempt(
     )
 
 
-async def _pair_ids(sender_id: int, target: Target) -> tuple[int, ...]:
-    """The accounts a send will write events for (unlocked read; validated later)."""
-    if target.counterpart_id is not None:
-        return (sender_id, target.counterpart_id)
-    pair = await Conversation.filter(id=target.conversation_id).values_list(
-        "client_id", "freelancer_id"
-    )
-    if pair and sender_id in pair[0]:
-        return tuple(pair[0])
-    return (sender_id,)
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """Who a message goes between, and their conversation if they have one yet."""
+
+    sender: Account
+    counterpart: Account
+    conversation: Conversation | None
 
 
-async def _pair(sender: Account, target: Target) -> tuple[Conversation | None, Account]:
-    """The conversation (None if the pair has none yet) and the counterpart."""
+async def load_pair(sender_id: int, target: Target) -> Pair:
+    """Resolve the target (unlocked reads: two queries); NotFound for anything not the sender's."""
+    if (target.conversation_id is None) == (target.counterpart_id is None):
+        raise InvalidInput("conversationId", "Give exactly one of conversationId or counterpartId.")
+    conversation = None
     if target.conversation_id is not None:
         conversation = await Conversation.get_or_none(id=target.conversation_id)
-        if conversation is None or sender.id not in conversation.participant_ids():
+        if conversation is None or sender_id not in conversation.participant_ids():
             raise NotFound("The conversation")
-        counterpart = await Account.get(id=conversation.counterpart_of(sender.id))
-        return conversation, counterpart
-    other = await Account.get_or_none(id=target.counterpart_id)
-    if other is None or other.kind == sender.kind:
-        raise NotFound("The account")
-    if sender.kind == AccountKind.CLIENT:
-        pair = {"client_id": sender.id, "freelancer_id": other.id}
+        other_id = conversation.counterpart_of(sender_id)
     else:
-        pair = {"client_id": other.id, "freelancer_id": sender.id}
-    return await Conversation.get_or_none(**pair), other
+        assert target.counterpart_id is not None
+        other_id = target.counterpart_id
+    accounts = {row.id: row for row in await Account.filter(id__in=[sender_id, other_id])}
+    sender, other = accounts.get(sender_id), accounts.get(other_id)
+    if sender is None or other is None or other.kind == sender.kind:
+        raise NotFound("The account")
+    if conversation is None:
+        client, freelancer = (
+            (sender, other) if sender.kind == AccountKind.CLIENT else (other, sender)
+        )
+        conversation = await Conversation.get_or_none(
+            client_id=client.id, freelancer_id=freelancer.id
+        )
+    return Pair(sender, other, conversation)
 
 
 async def mark_read(

@@ -23,14 +23,13 @@ from schema.notifications import (
     PushSubscriptionInput,
     RegisterPushResult,
 )
-from subscriptions.routing import Activity
 
 
 async def report_activity(info: Info, state: ActivityState) -> ActivityReport:
     account = info.context.account_id()
     services = info.context.services
     now = services.clock.now()
-    expires_at = await services.presence.report_activity(account, Activity(state.value), now)
+    expires_at = await services.presence.report_activity(account, state.to_activity(), now)
     if services.notifier is not None:
         services.notifier.wake()  # a live session may just have ended: release held ones
     return ActivityReport(state=state, expires_at=expires_at)

@@ -22,6 +22,9 @@ class ActivityState(Enum):
     IDLE = Activity.IDLE.value
     LIVE_SESSION = Activity.LIVE_SESSION.value
 
+    def to_activity(self) -> Activity:
+        return Activity(self.value)
+
 
 @strawberry.type(description="The caller's activity as Parley now holds it.")
 class ActivityReport:
