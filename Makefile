@@ -79,6 +79,7 @@ $(BENCH_STAMP): $(STAMP)
 ## issue's full size; BENCH_ARGS="--variants tuned,stock" compares within one run.
 bench: $(BENCH_STAMP)
 	command -v wrk || (apt-get update && apt-get install -y wrk)
+	cd bench/anchor && npm ci --no-audit --no-fund
 	$(PY) -m bench.dataset
 	$(PY) -m bench.run $(BENCH_ARGS)
 

@@ -9,6 +9,12 @@ a Markdown table and kept in bench/results/<time>.json with the conditions
     python -m bench.run                    # quick: 2,000 idle connections, 10 s phases
     python -m bench.run --full             # the issue's anchor: 10,000 connections, 30 s
     python -m bench.run --variants tuned,stock
+    python -m bench.run --no-anchor        # skip the Node anchor (bench/anchor/)
+
+The Node anchor is the issue's graphql-yoga + better-sqlite3 server rebuilt on
+Parley's dataset (bench/anchor/server.mjs): its feed page is measured in the
+same run, on the same core, so Parley is compared with Node on this machine
+rather than with figures taken on another.
 """
 
 from __future__ import annotations
@@ -29,6 +35,8 @@ from typing import Any
 from bench.dataset import SECRET, database_path, tokens_path
 
 PORT = 8765
+ANCHOR_PORT = 8766
+ANCHOR = Path(__file__).parent / "anchor"
 # Environment of each variant's server (on top of the common one).
 VARIANTS: dict[str, dict[str, str]] = {
     "tuned": {},
@@ -61,13 +69,13 @@ def _run(command: list[str], env: dict[str, str], timeout: float) -> dict[str, A
     return _json_line(done.stdout)
 
 
-def _wait_healthy(process: subprocess.Popen[bytes], seconds: float = 60) -> None:
+def _wait_healthy(process: subprocess.Popen[bytes], seconds: float = 60, port: int = PORT) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError("the server exited during start-up")
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/health", timeout=2) as reply:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as reply:
                 if reply.status == 200:
                     return
         except OSError:
@@ -236,6 +244,52 @@ def _variant(name: str, args: argparse.Namespace, work: Path) -> dict[str, Any]:
     return results
 
 
+def _calibration() -> float:
+    """Milliseconds for a fixed pure-Python loop (best of 5): this machine's speed today.
+
+    Machines of one type differ (this figure has varied ~2x between sessions), so runs are
+    compared through it, and within one run only.
+    """
+    best = float("inf")
+    for _ in range(5):
+        start = time.perf_counter()
+        total = 0
+        for i in range(2_000_000):
+            total += i
+        best = min(best, time.perf_counter() - start)
+    return round(best * 1000, 1)
+
+
+def _anchor(args: argparse.Namespace, work: Path) -> dict[str, Any]:
+    """The feed page from the Node anchor, on a fresh copy of the same dataset, same cores."""
+    source = database_path(args.data, args.conversations, args.messages)
+    dataset = json.loads(tokens_path(args.data, args.conversations, args.messages).read_text())
+    copy = _fresh_copy(source, work)
+    server = subprocess.Popen(
+        _pinned(
+            0,
+            "node",
+            str(ANCHOR / "server.mjs"),
+            *("--db", str(copy), "--port", str(ANCHOR_PORT), "--secret", SECRET),
+        ),
+        env={**os.environ, "NODE_ENV": "production"},
+    )
+    try:
+        _wait_healthy(server, port=ANCHOR_PORT)
+        conversation = dataset["conversations"][-1]
+        env = {
+            **os.environ,
+            "PARLEY_TOKEN": dataset["tokens"][str(conversation["client"])],
+            "PARLEY_CONVERSATION": str(conversation["id"]),
+        }
+        url = f"http://127.0.0.1:{ANCHOR_PORT}/graphql"
+        _run(_pinned(1, "wrk", "-t1", "-c4", "-d2s", "-s", "bench/feed.lua", url), env, 60)
+        wrk = ["wrk", "-t2", "-c32", f"-d{args.phase}s", "--latency", "-s", "bench/feed.lua", url]
+        return {"feed": _run(_pinned(1, *wrk), env, args.phase + 60)}
+    finally:
+        _stop(server)
+
+
 def _table(runs: dict[str, dict[str, Any]]) -> str:
     lines = [
         "| variant | feed req/s | feed p99 | room p50 / p99 / lost | pairs p50 / p99 / lost "
@@ -263,6 +317,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--phase", type=int, default=10, help="seconds per measured phase")
     parser.add_argument("--connections", type=int, default=2000, help="idle connections")
     parser.add_argument("--full", action="store_true", help="30 s phases, 10,000 connections")
+    parser.add_argument("--no-anchor", action="store_true", help="skip the Node anchor's feed page")
     parser.add_argument(
         "--depth", type=int, default=1_000_000, help="keyset page depth (0: skip that phase)"
     )
@@ -276,6 +331,7 @@ def main(argv: list[str] | None = None) -> int:
         ).stdout.strip(),
         "loadavg_before": os.getloadavg(),
         "cpus": os.cpu_count(),
+        "python_loop_2m_ms": _calibration(),
         "dataset": f"{args.conversations}x{args.messages}",
         "phase_seconds": args.phase,
     }
@@ -286,14 +342,21 @@ def main(argv: list[str] | None = None) -> int:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     runs: dict[str, dict[str, Any]] = {}
     depth: dict[str, Any] | None = None
+    anchor: dict[str, Any] | None = None
 
     def keep() -> None:
         (results_dir / f"{stamp}.json").write_text(
-            json.dumps({"conditions": conditions, "runs": runs, "depth": depth}, indent=1)
+            json.dumps(
+                {"conditions": conditions, "runs": runs, "anchor": anchor, "depth": depth},
+                indent=1,
+            )
         )
 
     for name in args.variants.split(","):
         runs[name] = _variant(name, args, work)
+        keep()
+    if not args.no_anchor:
+        anchor = _anchor(args, work)
         keep()
     if args.depth:
         depth = _run(
@@ -305,6 +368,12 @@ def main(argv: list[str] | None = None) -> int:
     keep()
     print(json.dumps(conditions))
     print(_table(runs))
+    if anchor is not None:
+        feed = anchor["feed"]
+        print(
+            f"Node anchor (graphql-yoga + better-sqlite3), same run: feed {feed['rps']:.0f} req/s, "
+            f"p99 {feed['p99_ms']:.1f} ms"
+        )
     if depth is not None:
         print(
             f"keyset page at depth {depth['depth']:,} of {depth['items']:,}: "
