@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from functools import partial
 from typing import Annotated
 
@@ -9,6 +10,8 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors, ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
+from strawberry.utils.logging import StrawberryLogger
 
 from resolvers import accounts, campaigns, conversations, feed, messaging, orders, support
 from schema.accounts import (
@@ -271,12 +274,32 @@ class Mutation(CallMutations, NotificationMutation):
         return await orders.change_order_status(info, id, status)
 
 
+client_errors = logging.getLogger("parley.graphql.client")
+
+
 def _expected(error: GraphQLError) -> bool:
     """Errors we raise on purpose carry a code; anything else is a bug and gets masked."""
     return bool(error.extensions and "code" in error.extensions) or error.original_error is None
 
 
-def build_schema(*, debug: bool, limits: QueryLimits | None = None) -> strawberry.Schema:
+class ParleySchema(strawberry.Schema):
+    """Logs the client's mistakes (bad documents, refusals with a code) at INFO, bugs at ERROR.
+
+    Strawberry logs every error at ERROR with its traceback, so any client could fill the
+    error log with syntax errors and hide the failures operators must see.
+    """
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        for error in errors:
+            if _expected(error):
+                client_errors.info("client error: %s", error.message)
+            else:
+                StrawberryLogger.error(error, execution_context)
+
+
+def build_schema(*, debug: bool, limits: QueryLimits | None = None) -> ParleySchema:
     # Extensions are given as factories: strawberry builds fresh ones per operation.
     limits = limits or QueryLimits()
     extensions: list[object] = [
@@ -286,7 +309,7 @@ def build_schema(*, debug: bool, limits: QueryLimits | None = None) -> strawberr
     ]
     if not debug:
         extensions.append(partial(MaskErrors, should_mask_error=lambda e: not _expected(e)))
-    return strawberry.Schema(
+    return ParleySchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+
+import pytest
 from tortoise.context import TortoiseContext
 
 from models.accounts import Account
@@ -27,3 +30,23 @@ async def test_unexpected_failures_are_masked_and_expected_ones_are_not(
     debugging = Executor(build_schema(debug=True), services)
     revealed = await debugging.errors("{ me { id } }", as_=account(client.id))
     assert revealed[0]["message"] != "Unexpected error."
+
+
+async def test_client_mistakes_stay_out_of_the_error_log_and_bugs_do_not(
+    services: Services, db: TortoiseContext, client: Account, caplog: pytest.LogCaptureFixture
+) -> None:
+    production = Executor(build_schema(debug=False), services)
+    with caplog.at_level(logging.INFO):
+        await production.errors("{ feed(", as_=account(client.id))  # a syntax error
+        await production.errors("{ noSuchField }", as_=account(client.id))
+        await production.errors(
+            "{ feed(conversationId: 424242) { edges { cursor } } }", as_=account(client.id)
+        )
+    assert [r.levelname for r in caplog.records if r.name.startswith("strawberry")] == []
+    assert len([r for r in caplog.records if r.name == "parley.graphql.client"]) == 3
+
+    caplog.clear()
+    await db.close_connections()  # the database goes away: a failure operators must see
+    with caplog.at_level(logging.INFO):
+        await production.errors("{ me { id } }", as_=account(client.id))
+    assert [r.levelname for r in caplog.records if r.name == "strawberry.execution"] == ["ERROR"]
