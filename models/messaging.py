@@ -125,10 +125,7 @@ async def messaging_status(
     """What `send_message` would decide for the viewer now: the refusal, or None."""
     target = _checked(target)
     attempt = await run_script(
-        lambda dialect: load_attempt(
-            dialect, viewer_id, target, no_messaging_job_types, lock=False
-        ),
-        write=False,
+        lambda dialect: load_attempt(dialect, viewer_id, target, no_messaging_job_types, lock=False)
     )
     return first_violation(attempt)
 
