@@ -74,9 +74,11 @@ async def _group_commit(client: SqliteClient, script: Script[T]) -> T:
     waiting = _waiting.get(client)
     if waiting is None:
         waiting = _waiting[client] = _Waiting()
-    future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[T] = loop.create_future()
     waiting.scripts.append((script, future))
-    if waiting.task is None:
+    task = waiting.task
+    if task is None or task.done() or task.get_loop() is not loop:
         waiting.task = asyncio.create_task(_commit_waiting(client, waiting))
     return await future
 
@@ -94,14 +96,14 @@ async def _commit_waiting(client: SqliteClient, waiting: _Waiting) -> None:
             batch = [(script, future) for script, future in batch if not future.done()]
             if not batch:
                 continue
-            # The connection's lock is the one tortoise's transactions and queries take.
-            async with client.acquire_connection() as connection:
-                try:
+            try:
+                # The connection's lock is the one tortoise's transactions and queries take.
+                async with client.acquire_connection() as connection:
                     outcomes = await connection._execute(
                         _transaction, connection._conn, [script for script, _ in batch]
                     )
-                except Exception as exc:  # BEGIN or COMMIT failed: none of them is stored
-                    outcomes = [(None, _translated(exc)) for _ in batch]
+            except Exception as exc:  # no connection, or BEGIN or COMMIT failed: none stored
+                outcomes = [(None, _translated(exc)) for _ in batch]
             for (_, future), (result, error) in zip(batch, outcomes, strict=True):
                 if future.done():
                     continue
@@ -110,11 +112,17 @@ async def _commit_waiting(client: SqliteClient, waiting: _Waiting) -> None:
                 else:
                     future.set_exception(error)
             batch = []
-    finally:
-        waiting.task = None
-        for _, future in batch + waiting.scripts:  # only when this task itself was cancelled
+    except asyncio.CancelledError:  # the loop is shutting down: so are the callers
+        for _, future in batch:  # their scripts may still be running on the thread
+            future.cancel()
+        for script, future in waiting.scripts:
+            script.close()
             future.cancel()
         waiting.scripts.clear()
+        raise
+    finally:
+        if waiting.task is asyncio.current_task():
+            waiting.task = None
 
 
 def _translated(exc: BaseException) -> BaseException:
