@@ -19,7 +19,7 @@ from tortoise import fields
 from tortoise.models import Model
 
 from models.accounts import Account
-from models.sql_script import Dialect, Script, placeholders
+from models.sql_script import Dialect, Row, Script, placeholders
 
 
 class EventKind(StrEnum):
@@ -149,20 +149,20 @@ async def lock_event_logs(account_ids: Iterable[int]) -> None:
 
 
 def lock_event_logs_script(
-    dialect: Dialect, account_ids: Iterable[int], *, lock: bool = True
-) -> Script[dict[int, Account]]:
-    """`lock_event_logs` in a script (models.sql_script), returning the accounts' rows.
+    dialect: Dialect, account_ids: Iterable[int], *, columns: str = '"id"', lock: bool = True
+) -> Script[list[Row]]:
+    """`lock_event_logs` in a script (models.sql_script), returning the accounts' `columns`.
 
-    Locking reads the rows too, so the rules see the accounts as they are locked.
+    Locking reads the rows too, so a caller sees the accounts as they are locked.
     """
     ids = sorted(set(account_ids))
     for_update = " FOR UPDATE" if lock and dialect == "postgres" else ""
     rows = yield (
-        f'SELECT * FROM "accounts" WHERE "id" IN ({placeholders(len(ids))}) '
+        f'SELECT {columns} FROM "accounts" WHERE "id" IN ({placeholders(len(ids))}) '
         f'ORDER BY "id"{for_update}',
         ids,
     )
-    return {int(row["id"]): Account._init_from_db(**row) for row in rows}
+    return rows
 
 
 def append_events_script(

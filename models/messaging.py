@@ -15,7 +15,7 @@ from datetime import datetime
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from models.accounts import AccountKind
+from models.accounts import Account, AccountKind
 from models.campaigns import CampaignMember, MembershipStatus
 from models.clock import Clock
 from models.conversations import Conversation, Participant, open_conversation_script
@@ -219,6 +219,10 @@ def _send(
     return SendResult(message, events)
 
 
+_ACCOUNT_COLUMNS = '"id", "kind", "status", "discoverable", "messaging_enabled"'
+_CONVERSATION_COLUMNS = '"id", "client_id", "freelancer_id", "negative_review_at"'
+
+
 def load_attempt(
     dialect: Dialect,
     sender_id: int,
@@ -229,11 +233,18 @@ def load_attempt(
 ) -> Script[SendAttempt]:
     """Resolve the target and load what the rules need (NotFound for anything not the
     sender's); with `lock`, the pair's event logs first, then the rows a concurrent send
-    could change."""
+    could change.
+
+    The accounts, conversation and sender's side are partial rows: only the columns the
+    rules and the send read (hydrating whole rows was a third of a send's SQLite work).
+    """
     for_update = " FOR UPDATE" if lock and dialect == "postgres" else ""
     conversation = None
     if target.conversation_id is not None:
-        rows = yield ('SELECT * FROM "conversations" WHERE "id" = ?', (target.conversation_id,))
+        rows = yield (
+            f'SELECT {_CONVERSATION_COLUMNS} FROM "conversations" WHERE "id" = ?',
+            (target.conversation_id,),
+        )
         conversation = Conversation._init_from_db(**rows[0]) if rows else None
         if conversation is None or sender_id not in conversation.participant_ids():
             raise NotFound("The conversation")
@@ -242,7 +253,10 @@ def load_attempt(
         assert target.counterpart_id is not None
         other_id = target.counterpart_id
     # Lock order: the pair's event logs first (their account rows, read as locked).
-    accounts = yield from lock_event_logs_script(dialect, (sender_id, other_id), lock=lock)
+    rows = yield from lock_event_logs_script(
+        dialect, (sender_id, other_id), columns=_ACCOUNT_COLUMNS, lock=lock
+    )
+    accounts = {int(row["id"]): Account._init_from_db(**row) for row in rows}
     sender, counterpart = accounts.get(sender_id), accounts.get(other_id)
     if sender is None or counterpart is None or counterpart.kind == sender.kind:
         raise NotFound("The account")
@@ -250,15 +264,16 @@ def load_attempt(
     freelancer = counterpart if client is sender else sender
     if conversation is None:
         rows = yield (
-            'SELECT * FROM "conversations" WHERE "client_id" = ? AND "freelancer_id" = ?',
+            f'SELECT {_CONVERSATION_COLUMNS} FROM "conversations" '
+            'WHERE "client_id" = ? AND "freelancer_id" = ?',
             (client.id, freelancer.id),
         )
         conversation = Conversation._init_from_db(**rows[0]) if rows else None
     sender_side = None
     if conversation is not None:
         rows = yield (
-            'SELECT * FROM "participants" WHERE "conversation_id" = ? AND "account_id" = ?'
-            + for_update,
+            'SELECT "id", "unanswered" FROM "participants" '
+            'WHERE "conversation_id" = ? AND "account_id" = ?' + for_update,
             (conversation.id, sender_id),
         )
         sender_side = Participant._init_from_db(**rows[0]) if rows else None
