@@ -19,8 +19,8 @@ result. `run_script` runs it in one transaction:
 
 So a script must not await, touch the ORM's queries or read context variables
 (on SQLite it runs on another thread); building model instances from its rows
-is fine. An exception raised by the script, or by a statement, rolls the whole
-transaction back and propagates to the caller.
+is fine. An exception raised by the script, or by one of its statements, rolls
+back everything the script did and propagates to its caller.
 """
 
 from __future__ import annotations
@@ -97,7 +97,8 @@ async def _commit_waiting(client: SqliteClient, waiting: _Waiting) -> None:
             if not batch:
                 continue
             try:
-                # The connection's lock is the one tortoise's transactions and queries take.
+                # The connection's lock is the one tortoise's transactions and queries take;
+                # aiosqlite's (private) _execute runs a function on its worker thread.
                 async with client.acquire_connection() as connection:
                     outcomes = await connection._execute(
                         _transaction, connection._conn, [script for script, _ in batch]
