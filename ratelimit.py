@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import time
 from collections import deque
+from collections.abc import Callable
 from typing import Any, Protocol
 
 import redis.asyncio as aioredis
@@ -49,7 +50,8 @@ class LocalMovingWindow:
 
     SWEEP_EVERY = 1000  # hits between sweeps of keys whose windows have emptied
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
+        self._clock = clock
         self._hits: dict[str, tuple[deque[float], int]] = {}
         self._until_sweep = self.SWEEP_EVERY
 
@@ -59,7 +61,7 @@ class LocalMovingWindow:
         if entry is None:
             entry = self._hits[key] = (deque(), item.get_expiry())
         hits = entry[0]
-        _expire(hits, entry[1], time.time())
+        _expire(hits, entry[1], self._clock())
         return hits
 
     async def hit(self, item: RateLimitItem, *identifiers: str) -> bool:
@@ -69,7 +71,7 @@ class LocalMovingWindow:
         hits = self._window(item, identifiers)
         if len(hits) >= item.amount:
             return False
-        hits.append(time.time())
+        hits.append(self._clock())
         return True
 
     async def test(self, item: RateLimitItem, *identifiers: str) -> bool:
@@ -77,12 +79,16 @@ class LocalMovingWindow:
 
     async def get_window_stats(self, item: RateLimitItem, *identifiers: str) -> WindowStats:
         hits = self._window(item, identifiers)
-        reset = (hits[0] if hits else time.time()) + item.get_expiry()
+        reset = (hits[0] if hits else self._clock()) + item.get_expiry()
         return WindowStats(reset, max(0, item.amount - len(hits)))
+
+    def __len__(self) -> int:
+        """How many keys it holds."""
+        return len(self._hits)
 
     def _sweep(self) -> None:
         self._until_sweep = self.SWEEP_EVERY
-        now = time.time()
+        now = self._clock()
         for key, (hits, expiry) in list(self._hits.items()):
             _expire(hits, expiry, now)
             if not hits:
