@@ -19,6 +19,7 @@ from tortoise.transactions import in_transaction
 
 from models.accounts import Account, AccountKind
 from models.errors import InvalidInput, NotFound
+from models.sql_script import Script, placeholders
 
 
 class Conversation(Model):
@@ -127,6 +128,38 @@ async def open_conversation(client_id: int, freelancer_id: int, now: datetime) -
             return conversation
     except IntegrityError:
         return await Conversation.get(client_id=client_id, freelancer_id=freelancer_id)
+
+
+def open_conversation_script(
+    client_id: int, freelancer_id: int, now: datetime
+) -> Script[Conversation]:
+    """`open_conversation` in a script (models.sql_script), for accounts already checked."""
+    pair = (client_id, freelancer_id)
+    rows = yield (
+        'INSERT INTO "conversations" ("client_id", "freelancer_id", "last_activity_at", '
+        '"created_at") VALUES (?, ?, ?, ?) '
+        'ON CONFLICT ("client_id", "freelancer_id") DO NOTHING RETURNING *',
+        (*pair, now, now),
+    )
+    if not rows:  # opened by a concurrent transaction since this one looked
+        rows = yield (
+            'SELECT * FROM "conversations" WHERE "client_id" = ? AND "freelancer_id" = ?',
+            pair,
+        )
+        return Conversation._init_from_db(**rows[0])
+    conversation = Conversation._init_from_db(**rows[0])
+    row = f"({placeholders(9)})"
+    yield (
+        'INSERT INTO "participants" ("conversation_id", "account_id", "counterpart_id", '
+        '"unread_count", "has_unread", "read_up_to", "last_activity_at", "unanswered", "muted") '
+        f"VALUES {row}, {row}",
+        [
+            value
+            for account_id, counterpart_id in (pair, pair[::-1])
+            for value in (conversation.id, account_id, counterpart_id, 0, False, 0, now, 0, False)
+        ],
+    )
+    return conversation
 
 
 async def participant_view(viewer_id: int, conversation_id: int) -> Participant:

@@ -19,6 +19,7 @@ from tortoise import fields
 from tortoise.models import Model
 
 from models.accounts import Account
+from models.sql_script import Dialect, Row, Script, placeholders
 
 
 class EventKind(StrEnum):
@@ -145,6 +146,59 @@ async def lock_event_logs(account_ids: Iterable[int]) -> None:
         'SELECT "id" FROM "accounts" WHERE "id" = ANY($1::bigint[]) ORDER BY "id" FOR UPDATE',
         [ids],
     )
+
+
+def lock_event_logs_script(
+    dialect: Dialect, account_ids: Iterable[int], *, columns: str = '"id"', lock: bool = True
+) -> Script[list[Row]]:
+    """`lock_event_logs` in a script (models.sql_script), returning the accounts' `columns`.
+
+    Locking reads the rows too, so a caller sees the accounts as they are locked.
+    """
+    ids = sorted(set(account_ids))
+    for_update = " FOR UPDATE" if lock and dialect == "postgres" else ""
+    rows = yield (
+        f'SELECT {columns} FROM "accounts" WHERE "id" IN ({placeholders(len(ids))}) '
+        f'ORDER BY "id"{for_update}',
+        ids,
+    )
+    return rows
+
+
+def append_events_script(
+    recipients: Iterable[int],
+    kind: EventKind,
+    *,
+    conversation_id: int,
+    now: datetime,
+    item_id: int | None = None,
+) -> Script[list[LoggedEvent]]:
+    """`append_events` (without data) in a script: both cursors in one statement, then the rows.
+
+    Call after `lock_event_logs_script` in the same script (the logs are then locked).
+    """
+    ids = sorted(set(recipients))
+    rows = yield (
+        f'UPDATE "accounts" SET "event_seq" = "event_seq" + 1 '
+        f'WHERE "id" IN ({placeholders(len(ids))}) RETURNING "id", "event_seq"',
+        ids,
+    )
+    seqs = {int(row["id"]): int(row["event_seq"]) for row in rows}
+    logged = [
+        LoggedEvent(account_id, seqs[account_id], kind, conversation_id, item_id, None, now)
+        for account_id in ids
+    ]
+    values = ", ".join(f"({placeholders(6)})" for _ in logged)
+    yield (
+        'INSERT INTO "events" ("account_id", "seq", "kind", "conversation_id", "item_id", '
+        f'"created_at") VALUES {values}',
+        [
+            value
+            for event in logged
+            for value in (event.account_id, event.seq, kind.value, conversation_id, item_id, now)
+        ],
+    )
+    return logged
 
 
 async def _next_seq(account_id: int) -> int:

@@ -20,6 +20,7 @@ from tortoise.models import Model
 
 from models.clock import Clock
 from models.errors import InvalidInput
+from models.sql_script import Statement
 
 EMAIL_MAX = 254
 REASON_MAX = 500
@@ -125,6 +126,17 @@ async def enqueue(account_id: int, conversation_id: int, item_id: int, now: date
     """Record that `item_id` should reach `account_id`; call inside the change's transaction."""
     await NotificationIntent.create(
         account_id=account_id, conversation_id=conversation_id, item_id=item_id, created_at=now
+    )
+
+
+def enqueue_statement(
+    account_id: int, conversation_id: int, item_id: int, now: datetime
+) -> Statement:
+    """`enqueue` as a statement of a script (models.sql_script)."""
+    return (
+        'INSERT INTO "notification_intents" ("account_id", "conversation_id", "item_id", '
+        '"created_at") VALUES (?, ?, ?, ?)',
+        (account_id, conversation_id, item_id, now),
     )
 
 

@@ -8,11 +8,12 @@ import uuid
 import httpx
 import pytest
 import redis.asyncio as aioredis
+from limits import parse
 from websockets.exceptions import ConnectionClosed
 
 from models.accounts import Account
 from models.feed import FeedItem, FeedItemKind
-from ratelimit import RateLimits, Throttled
+from ratelimit import LocalMovingWindow, RateLimits, Throttled
 from settings import Settings
 from tests.conftest import LiveServer, token
 from tests.support import Executor, GraphQLWSClient, account
@@ -126,3 +127,24 @@ async def test_an_address_that_keeps_failing_websocket_sign_in_is_refused_for_a_
     assert closed.value.rcvd is not None
     assert closed.value.rcvd.code == 1013
     assert "failed sign-ins" in closed.value.rcvd.reason
+
+
+async def test_the_in_memory_window_moves_and_forgets_idle_keys() -> None:
+    now = [1000.0]
+    window = LocalMovingWindow(clock=lambda: now[0])
+    two = parse("2/minute")
+    assert await window.hit(two, "sends", "1")
+    now[0] += 30
+    assert await window.hit(two, "sends", "1")
+    assert not await window.hit(two, "sends", "1"), "a third hit within the minute"
+    assert not await window.test(two, "sends", "1")
+    assert (await window.get_window_stats(two, "sends", "1")).reset_time == 1060.0
+    assert await window.hit(two, "sends", "2"), "another key has its own window"
+    now[0] += 30.5
+    assert await window.hit(two, "sends", "1"), "the first hit left the window"
+    assert not await window.hit(two, "sends", "1")
+    now[0] += 120
+    for _ in range(LocalMovingWindow.SWEEP_EVERY):
+        await window.hit(two, "other", "3")
+        now[0] += 60
+    assert len(window) == 1, "keys whose windows emptied are swept"

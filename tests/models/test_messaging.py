@@ -14,6 +14,7 @@ from models.errors import IdempotencyKeyReused, InvalidInput, NotFound
 from models.events import EventKind, events_after
 from models.feed import FeedItem, FeedItemKind
 from models.messaging import mark_read, send_message
+from models.rules import MessagingBlocked
 
 
 async def _state() -> tuple[int, int, int]:
@@ -167,3 +168,34 @@ async def test_event_cursors_are_gap_free_per_account(
     for account in (client.id, freelancer.id):
         seqs = [event.seq for event in await events_after(account, 0)]
         assert seqs == list(range(1, len(seqs) + 1))
+
+
+async def test_concurrent_sends_refused_by_a_rule_store_nothing_and_the_others_all_land(
+    clock: ManualClock, client: Account, freelancer: Account, conversation_with_order: int
+) -> None:
+    # Sent together (on SQLite: likely one group commit), a reused key and the sixth
+    # unanswered message are refused alone; every other send is stored with its events.
+    await send_message(
+        clock, client.id, conversation_id=conversation_with_order, body="Hi", idempotency_key="k"
+    )
+    sends = [
+        send_message(clock, freelancer.id, conversation_id=conversation_with_order, body=str(i))
+        for i in range(8)
+    ]
+    reused = send_message(
+        clock, client.id, conversation_id=conversation_with_order, body="Bye", idempotency_key="k"
+    )
+    results = await asyncio.gather(*sends[:4], reused, *sends[4:], return_exceptions=True)
+
+    assert isinstance(results[4], IdempotencyKeyReused)
+    blocked = [r for r in results if isinstance(r, MessagingBlocked)]
+    assert [r.code for r in blocked] == ["UNANSWERED_LIMIT"] * 3
+    assert sum(isinstance(r, Exception) for r in results) == 4
+    stored = await FeedItem.filter(author_id=freelancer.id, kind=FeedItemKind.MESSAGE).count()
+    assert stored == 5
+    theirs = await Participant.get(account_id=client.id, conversation_id=conversation_with_order)
+    assert theirs.unread_count == 5
+    for account in (client.id, freelancer.id):
+        events = await events_after(account, 0)
+        assert [event.seq for event in events] == list(range(1, len(events) + 1))
+        assert sum(event.kind == EventKind.MESSAGE for event in events) == 6
