@@ -7,7 +7,9 @@ process behind a load balancer counts together. Each check answers None
 
 In memory the window is our own `LocalMovingWindow`, not limits' memory storage:
 that storage sweeps expired hits after every hit with one `asyncio.to_thread`
-per key, ~0.8 ms of CPU per sendMessage with 64 senders (bench/sends.lua).
+per key, ~0.8 ms of CPU per sendMessage with 64 senders (bench/sends.lua). It
+runs on the service's clock, so tests move time instead of waiting; limits'
+Redis storage keeps Redis's own (wall) time.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
 from limits.util import WindowStats
 
+from models.clock import Clock
 from settings import Settings
 
 KEY_PREFIX = "parley-ratelimit"
@@ -101,10 +104,15 @@ def _expire(hits: deque[float], expiry: int, now: float) -> None:
 
 
 class RateLimits:
-    def __init__(self, settings: Settings, *, key_prefix: str = KEY_PREFIX) -> None:
+    def __init__(
+        self, settings: Settings, *, key_prefix: str = KEY_PREFIX, clock: Clock | None = None
+    ) -> None:
         url = settings.rate_limit_storage_url
         self._pool: aioredis.ConnectionPool | None = None
-        self._limiter: Limiter = LocalMovingWindow()
+        self._now: Callable[[], float] = time.time
+        if clock is not None and url == "memory://":
+            self._now = lambda: clock.now().timestamp()
+        self._limiter: Limiter = LocalMovingWindow(self._now)
         if url.startswith(("redis://", "rediss://")):
             self._pool = aioredis.ConnectionPool.from_url(url)
             options: dict[str, Any] = {
@@ -130,14 +138,14 @@ class RateLimits:
         if await self._limiter.hit(item, *key):
             return None
         stats = await self._limiter.get_window_stats(item, *key)
-        return max(1, math.ceil(stats.reset_time - time.time()))
+        return max(1, math.ceil(stats.reset_time - self._now()))
 
     async def over(self, item: RateLimitItem, *key: str) -> int | None:
         """Without counting a hit: None when another hit would pass, else seconds to wait."""
         if await self._limiter.test(item, *key):
             return None
         stats = await self._limiter.get_window_stats(item, *key)
-        return max(1, math.ceil(stats.reset_time - time.time()))
+        return max(1, math.ceil(stats.reset_time - self._now()))
 
     async def check(self, item: RateLimitItem, what: str, *key: str) -> None:
         """Count one hit, or raise Throttled."""

@@ -48,7 +48,7 @@ class Services:
     shared_events: SharedLoads = field(default_factory=SharedLoads)
 
     def __post_init__(self) -> None:
-        self.rate_limits = RateLimits(self.settings)
+        self.rate_limits = RateLimits(self.settings, clock=self.clock)
 
 
 @dataclass

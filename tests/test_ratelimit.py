@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import uuid
+from datetime import timedelta
+from typing import Any
 
 import httpx
 import pytest
@@ -12,6 +14,7 @@ from limits import parse
 from websockets.exceptions import ConnectionClosed
 
 from models.accounts import Account
+from models.clock import ManualClock
 from models.feed import FeedItem, FeedItemKind
 from ratelimit import LocalMovingWindow, RateLimits, Throttled
 from settings import Settings
@@ -57,6 +60,29 @@ async def test_a_flood_of_sends_is_held_at_the_limit_and_others_are_unaffected(
         conversation_id=conversation_with_order, kind=FeedItemKind.MESSAGE
     ).count()
     assert stored == 6, "nothing past the limit was stored"
+
+
+async def test_the_limit_lifts_when_the_window_has_passed_on_the_services_clock(
+    gql: Executor, client: Account, conversation_with_order: int, clock: ManualClock
+) -> None:
+    sent = {"input": {"conversationId": str(conversation_with_order), "body": "hello"}}
+
+    async def send() -> dict[str, Any]:
+        result: dict[str, Any] = (await gql.execute(SEND, sent, as_=account(client.id)))[
+            "sendMessage"
+        ]
+        return result
+
+    for _ in range(5):
+        assert (await send())["__typename"] == "Message"
+    clock.advance(timedelta(seconds=20))
+    refused = await send()
+    assert refused["__typename"] == "RateLimited"
+    assert refused["retryAfter"] == 40, "the first send leaves the window 60 s after it"
+    clock.advance(timedelta(seconds=39))
+    assert (await send())["__typename"] == "RateLimited"
+    clock.advance(timedelta(seconds=1))
+    assert (await send())["__typename"] == "Message"
 
 
 async def test_requests_without_a_token_are_limited_per_address(live_server: LiveServer) -> None:
