@@ -33,6 +33,7 @@ from schema.conversations import (
     MarkReadResult,
     UnreadSummary,
 )
+from schema.executor import FastLeafExecutor, executor_for
 from schema.feed import FeedConnection, FeedFilter
 from schema.limits import QueryLimits
 from schema.live import Subscription
@@ -45,7 +46,6 @@ from schema.messaging import (
 )
 from schema.notifications_api import NotificationMutation, NotificationQuery
 from schema.orders import CreateOrderInput, Order, OrderResult, OrderStatus
-from schema.shared_events import SharedEventExecutor
 from schema.support import OpenSupportRequestInput, SupportRequestResult
 
 
@@ -286,12 +286,15 @@ def build_schema(*, debug: bool, limits: QueryLimits | None = None) -> strawberr
     ]
     if not debug:
         extensions.append(partial(MaskErrors, should_mask_error=lambda e: not _expected(e)))
-    return strawberry.Schema(
+    schema = strawberry.Schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         types=[Client, Freelancer],
         extensions=extensions,  # type: ignore[arg-type]
-        execution_context_class=SharedEventExecutor,
+        execution_context_class=FastLeafExecutor,
         config=StrawberryConfig(disable_field_suggestions=not limits.suggestions),
     )
+    # Which fields the executor may answer directly is known once the schema is built.
+    schema.execution_context_class = executor_for(schema._schema)
+    return schema

@@ -1,0 +1,128 @@
+"""The schema's executor: graphql-core's, with a short path for plain leaf fields.
+
+graphql-core resolves every field the same way: it looks the field up, builds a
+resolve-info record (fourteen values), calls strawberry's resolver wrapper,
+which reads the attribute, then walks `complete_value` to the scalar's output
+coercion. Most fields of a page are plain attributes of scalar type (`id`,
+`body`, `createdAt`, `cursor`, ...): a feed page of 20 items has ~150 of them.
+`FastLeafExecutor` answers those directly: the attribute, coerced by the
+field's own type. Anything out of the ordinary (null for a non-null field, an
+attribute missing, a coercion failing, field middleware) takes graphql-core's
+own path, so results and errors are exactly those of the full path.
+
+Which fields qualify is decided once per schema (`leaf_plans`): strawberry
+fields without a resolver (strawberry's own "basic field" resolver, which reads
+the attribute with `getattr` and ignores `info`) whose type is a scalar or enum.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import (
+    GraphQLLeafType,
+    GraphQLObjectType,
+    GraphQLSchema,
+    Undefined,
+    is_leaf_type,
+    is_non_null_type,
+    is_object_type,
+)
+from graphql.execution.collect_fields import FieldDetailsList
+from graphql.pyutils import AwaitableOrValue, Path
+from strawberry.types.field import StrawberryField
+
+from schema.shared_events import SharedEventExecutor
+
+_MISSING = object()
+
+
+@dataclass(frozen=True, slots=True)
+class LeafPlan:
+    """A plain attribute of scalar or enum type, and how its values are output."""
+
+    attribute: str
+    coerce: Callable[[Any], Any]
+    non_null: bool
+
+
+def leaf_plans(schema: GraphQLSchema) -> dict[tuple[str, str], LeafPlan]:
+    """(type name, field name) -> plan, for the fields the short path may answer."""
+    plans: dict[tuple[str, str], LeafPlan] = {}
+    for type_name, named in schema.type_map.items():
+        if type_name.startswith("__") or not is_object_type(named):
+            continue
+        assert isinstance(named, GraphQLObjectType)
+        for field_name, field in named.fields.items():
+            field_type = field.type
+            non_null = is_non_null_type(field_type)
+            leaf = field_type.of_type if non_null else field_type
+            strawberry_field = _basic_field(field.resolve)
+            if strawberry_field is None or field.args or not is_leaf_type(leaf):
+                continue
+            assert isinstance(leaf, GraphQLLeafType)
+            plans[type_name, field_name] = LeafPlan(
+                strawberry_field.python_name, leaf.coerce_output_value, non_null
+            )
+    return plans
+
+
+def _basic_field(resolve: Callable[..., Any] | None) -> StrawberryField | None:
+    """The strawberry field behind strawberry's attribute-reading resolver, if it is one."""
+    if getattr(resolve, "__name__", None) != "_get_basic_result":
+        return None
+    for cell in getattr(resolve, "__closure__", None) or ():
+        field = cell.cell_contents
+        if (
+            isinstance(field, StrawberryField)
+            and field.is_basic_field
+            and field.default_resolver is getattr
+        ):
+            return field
+    return None
+
+
+class FastLeafExecutor(SharedEventExecutor):
+    """graphql-core's executor, answering plain leaf fields without the per-field machinery."""
+
+    plans: dict[tuple[str, str], LeafPlan] = {}
+
+    def execute_field(
+        self,
+        parent_type: GraphQLObjectType,
+        source: Any,
+        field_details_list: FieldDetailsList,
+        path: Path,
+        position_context: Any,
+    ) -> AwaitableOrValue[Any]:
+        manager = self.middleware_manager  # strawberry passes one, usually empty
+        if manager is not None and manager.middlewares:  # middleware sees every field
+            return super().execute_field(
+                parent_type, source, field_details_list, path, position_context
+            )
+        name = field_details_list[0].node.name.value
+        if name == "__typename":
+            return parent_type.name
+        plan = self.plans.get((parent_type.name, name))
+        if plan is not None:
+            value = getattr(source, plan.attribute, _MISSING)
+            if value is None:
+                if not plan.non_null:
+                    return None
+            elif value is not _MISSING and not isinstance(value, Exception):
+                try:
+                    coerced = plan.coerce(value)
+                except Exception:  # the full path raises it again, as a located field error
+                    coerced = None
+                if coerced is not None and coerced is not Undefined:
+                    return coerced
+        return super().execute_field(
+            parent_type, source, field_details_list, path, position_context
+        )
+
+
+def executor_for(schema: GraphQLSchema) -> type[FastLeafExecutor]:
+    """The executor class for one schema, with that schema's plans."""
+    return type("FastLeafExecutor", (FastLeafExecutor,), {"plans": leaf_plans(schema)})

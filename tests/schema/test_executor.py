@@ -1,0 +1,80 @@
+"""The executor's short path for plain leaf fields answers exactly as graphql-core's full path."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+import strawberry
+
+from schema.executor import FastLeafExecutor, executor_for
+from schema.root import build_schema
+
+
+@strawberry.enum
+class Colour(Enum):
+    RED = "red"
+
+
+@strawberry.type
+class Item:
+    name: str
+    nickname: str | None
+    colour: Colour
+    count: int
+
+
+class Broken:
+    """Not what the schema says an Item is: nulls, a wrong enum value, a missing attribute."""
+
+    name = None
+    nickname = None
+    colour = "purple"
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    def good(self) -> Item:
+        return Item(name="a", nickname=None, colour=Colour.RED, count=3)
+
+    @strawberry.field
+    def bad(self) -> Item | None:
+        return Broken()  # type: ignore[return-value]
+
+
+DOCUMENT = "{ good { __typename name nickname colour count } bad { name } }"
+EACH_ERROR = ["{ bad { name } }", "{ bad { nickname colour } }", "{ bad { count } }"]
+
+
+def _schemas() -> tuple[strawberry.Schema, strawberry.Schema]:
+    full = strawberry.Schema(query=Query)
+    fast = strawberry.Schema(query=Query, execution_context_class=FastLeafExecutor)
+    fast.execution_context_class = executor_for(fast._schema)
+    return full, fast
+
+
+def _answer(schema: strawberry.Schema, document: str) -> tuple[Any, list[Any]]:
+    result = schema.execute_sync(document)
+    return result.data, [error.formatted for error in result.errors or []]
+
+
+def test_results_and_errors_match_the_full_path() -> None:
+    full, fast = _schemas()
+    for document in [DOCUMENT, *EACH_ERROR]:
+        assert _answer(fast, document) == _answer(full, document), document
+    data, errors = _answer(fast, DOCUMENT)
+    assert data["good"] == {
+        "__typename": "Item",
+        "name": "a",
+        "nickname": None,
+        "colour": "RED",
+        "count": 3,
+    }
+    assert errors
+
+
+def test_the_feed_types_plain_fields_take_the_short_path() -> None:
+    plans = build_schema(debug=False).execution_context_class.plans  # type: ignore[attr-defined]
+    assert {("Message", "body"), ("Message", "createdAt"), ("FeedEdge", "cursor")} <= set(plans)
+    assert ("Message", "isMine") not in plans  # a resolver: the full path
