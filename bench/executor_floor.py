@@ -2,7 +2,8 @@
 
 Runs bench/feed.lua's document through `schema.execute` (the production schema,
 extensions and all; no HTTP) N times and prints CPU milliseconds per page
-(`time.process_time`, which counts every thread, aiosqlite's included):
+(`time.process_time`, which counts every thread, aiosqlite's included), with the
+server's garbage-collector tuning:
 
 - `floor`: the feed resolver returns a page built once, and the sender and order
   loaders are primed before each execution, so nothing is read: what
@@ -39,6 +40,7 @@ from schema.context import Context, Services
 from schema.feed import FeedConnection
 from schema.limits import QueryLimits
 from schema.root import build_schema
+from server import _tune_gc
 from settings import Settings, tortoise_config
 from subscriptions.bus import EventBus
 from subscriptions.hub import Hub
@@ -91,6 +93,7 @@ async def measure(pages: int, data: Path) -> dict[str, float]:
                 return result.data
 
             expected = await page()
+            _tune_gc()  # as the server does once it is serving (PARLEY_GC_TUNING)
             results["db"] = await _timed(pages, page)
 
             # Capture one page and the loaders' rows, then serve them from memory.

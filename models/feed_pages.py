@@ -15,9 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, TypeVar
+from datetime import datetime, tzinfo
+from functools import cache
+from typing import Any
 
+from tortoise.fields import DatetimeField
 from tortoise.models import Model
 from tortoise.timezone import get_default_timezone
 
@@ -26,8 +28,6 @@ from models.conversations import require_participant
 from models.errors import InvalidInput
 from models.feed import CallEventType, FeedItem, FeedItemKind, OrderEventType
 from models.orders import Order
-
-M = TypeVar("M", bound=Model)
 
 # The feed item columns a page shows, in FeedEntry's order.
 _ITEM_COLUMNS = (
@@ -47,7 +47,7 @@ _ITEM_COLUMNS = (
 )
 
 
-@dataclass(slots=True, frozen=True)
+@dataclass(slots=True)
 class FeedEntry:
     """A feed item as a page shows it (the columns of `FeedItem` that the API reads)."""
 
@@ -77,29 +77,68 @@ class FeedPage:
     orders: dict[int, Order]
 
 
-def _columns(model: type[Model]) -> tuple[str, ...]:
-    return tuple(model._meta.fields_db_projection.values())
+@dataclass(frozen=True, slots=True)
+class _Joined:
+    """A joined model's columns, and which of them hold dates."""
+
+    model: type[Model]
+    columns: tuple[str, ...]
+    dates: tuple[int, ...]
+
+    @classmethod
+    def of(cls, model: type[Model]) -> _Joined:
+        fields = model._meta.fields_map
+        projection = model._meta.fields_db_projection
+        columns = tuple(projection.values())
+        dates = tuple(
+            at for at, name in enumerate(projection) if isinstance(fields[name], DatetimeField)
+        )
+        return cls(model, columns, dates)
 
 
-class _Statement:
-    """Parameter placeholders in the connection's style (`?` for SQLite, `$n` for asyncpg)."""
-
-    def __init__(self, dialect: str) -> None:
-        self.numbered = dialect == "postgres"
-        self.values: list[Any] = []
-
-    def __call__(self, value: Any) -> str:
-        self.values.append(value)
-        return f"${len(self.values)}" if self.numbered else "?"
+@cache
+def _joined() -> tuple[_Joined, _Joined]:
+    return _Joined.of(Account), _Joined.of(Order)
 
 
-def _when(value: Any) -> datetime:
-    """A stored date as tortoise gives it: aware, in the configured zone."""
-    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-    zone = get_default_timezone()
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=zone)
-    return moment.astimezone(zone)
+@cache
+def _statement(
+    dialect: str, kinds: int | None, retention: bool, forward: bool, cursor: bool
+) -> str:
+    """The page's SQL for one shape of question; parameters in `read_page`'s order."""
+    numbered = dialect == "postgres"
+    count = 0
+
+    def p() -> str:
+        nonlocal count
+        count += 1
+        return f"${count}" if numbered else "?"
+
+    accounts, orders = _joined()
+    select = ", ".join(
+        [f'f."{c}"' for c in _ITEM_COLUMNS]
+        + [f'a."{c}"' for c in accounts.columns]
+        + [f'o."{c}"' for c in orders.columns]
+    )
+    where = [
+        f'f."conversation_id" = {p()}',
+        f'EXISTS (SELECT 1 FROM "participants" m WHERE m."account_id" = {p()} '
+        f'AND m."conversation_id" = {p()})',
+    ]
+    if kinds is not None:  # (an empty filter admits nothing)
+        where.append(f'f."kind" IN ({", ".join(p() for _ in range(kinds))})' if kinds else "1 = 0")
+    if retention:
+        # Messages past the retention period are gone even before the purge runs.
+        where.append(f'(f."kind" <> {p()} OR f."created_at" >= {p()})')
+    if cursor:
+        where.append(f'f."id" {">" if forward else "<"} {p()}')
+    return (
+        f'SELECT {select} FROM "feed_items" f '
+        'LEFT JOIN "accounts" a ON a."id" = f."author_id" '
+        'LEFT JOIN "orders" o ON o."id" = f."order_id" '
+        f"WHERE {' AND '.join(where)} "
+        f'ORDER BY f."id" {"ASC" if forward else "DESC"} LIMIT {p()}'
+    )
 
 
 async def read_page(
@@ -121,90 +160,84 @@ async def read_page(
         raise InvalidInput("first", "Use either first/after or last/before, not both.")
     forward = first is not None
     size = first if first is not None else (20 if last is None else last)
-    connection = FeedItem._meta.db
-    p = _Statement(connection.capabilities.dialect)
-    account_columns, order_columns = _columns(Account), _columns(Order)
-    select = ", ".join(
-        [f'f."{c}"' for c in _ITEM_COLUMNS]
-        + [f'a."{c}"' for c in account_columns]
-        + [f'o."{c}"' for c in order_columns]
-    )
-    where = [
-        f'f."conversation_id" = {p(conversation_id)}',
-        'EXISTS (SELECT 1 FROM "participants" m WHERE '
-        f'm."account_id" = {p(viewer_id)} AND m."conversation_id" = {p(conversation_id)})',
-    ]
+    cursor = after if forward else before
+    values: list[Any] = [conversation_id, viewer_id, conversation_id]
     if kinds is not None:
-        where.append(f'f."kind" IN ({", ".join(p(str(kind)) for kind in kinds) or "NULL"})')
+        values += [str(kind) for kind in kinds]
     if visible_since is not None:
-        # Messages past the retention period are gone even before the purge runs.
-        where.append(
-            f'(f."kind" <> {p(str(FeedItemKind.MESSAGE))} OR f."created_at" >= {p(visible_since)})'
-        )
-    if forward and after is not None:
-        where.append(f'f."id" > {p(after)}')
-    if not forward and before is not None:
-        where.append(f'f."id" < {p(before)}')
-    sql = (
-        f'SELECT {select} FROM "feed_items" f '
-        f'LEFT JOIN "accounts" a ON a."id" = f."author_id" '
-        f'LEFT JOIN "orders" o ON o."id" = f."order_id" '
-        f"WHERE {' AND '.join(where)} "
-        f'ORDER BY f."id" {"ASC" if forward else "DESC"} LIMIT {p(size + 1)}'
+        values += [str(FeedItemKind.MESSAGE), visible_since]
+    if cursor is not None:
+        values.append(cursor)
+    values.append(size + 1)
+    connection = FeedItem._meta.db
+    sql = _statement(
+        connection.capabilities.dialect,
+        None if kinds is None else len(kinds),
+        visible_since is not None,
+        forward,
+        cursor is not None,
     )
-    _, rows = await connection.execute_query(sql, p.values)
+    _, rows = await connection.execute_query(sql, values)
     if not rows:
         # Nothing to show, or not the viewer's conversation: tell the two apart.
         await require_participant(viewer_id, conversation_id)
     page = rows[:size]
     if not forward:
         page = page[::-1]
+    zone = get_default_timezone()
+    accounts, orders = _joined()
+    n_items = len(_ITEM_COLUMNS)
+    n_accounts = n_items + len(accounts.columns)
+    order_id_at = n_accounts + orders.columns.index("id")
     authors: dict[int, Account] = {}
-    orders: dict[int, Order] = {}
+    read_orders: dict[int, Order] = {}
     items: list[FeedEntry] = []
-    n_items, n_accounts = len(_ITEM_COLUMNS), len(account_columns)
-    order_id_at = order_columns.index("id")
     for row in page:
-        values = tuple(row)
-        item = _entry(values[:n_items])
-        items.append(item)
-        author_id, order_id = item.author_id, item.order_id
-        if author_id is not None and author_id not in authors:
-            authors[author_id] = _hydrate(
-                Account, account_columns, values[n_items : n_items + n_accounts]
+        columns = tuple(row)
+        (id_, conv, kind, author_id, order_id, body, event, status, previous, invite, call) = (
+            columns[: n_items - 2]
+        )
+        read_at, created_at = columns[n_items - 2 : n_items]
+        items.append(
+            FeedEntry(
+                id_,
+                conv,
+                FeedItemKind(kind),
+                author_id,
+                order_id,
+                body,
+                None if event is None else OrderEventType(event),
+                status,
+                previous,
+                invite,
+                None if call is None else CallEventType(call),
+                None if read_at is None else _when(read_at, zone),
+                _when(created_at, zone),
             )
-        if order_id is not None and order_id not in orders:
-            order = values[n_items + n_accounts :]
-            if order[order_id_at] is not None:  # no order row: shown as no order
-                orders[order_id] = _hydrate(Order, order_columns, order)
+        )
+        if author_id is not None and author_id not in authors:
+            authors[author_id] = _hydrate(accounts, columns[n_items:n_accounts], zone)
+        if order_id is not None and order_id not in read_orders and columns[order_id_at]:
+            # (an order id without an order row is shown as no order)
+            read_orders[order_id] = _hydrate(orders, columns[n_accounts:], zone)
     has_more = len(rows) > size
     if forward:
-        return FeedPage(items, after is not None, has_more, authors, orders)
-    return FeedPage(items, has_more, before is not None, authors, orders)
+        return FeedPage(items, after is not None, has_more, authors, read_orders)
+    return FeedPage(items, has_more, before is not None, authors, read_orders)
 
 
-def _entry(values: Sequence[Any]) -> FeedEntry:
-    (id_, conversation, kind, author, order, body, event, status, previous, invite, call) = values[
-        :-2
-    ]
-    read_at, created_at = values[-2:]
-    return FeedEntry(
-        id=id_,
-        conversation_id=conversation,
-        kind=FeedItemKind(kind),
-        author_id=author,
-        order_id=order,
-        body=body,
-        event=OrderEventType(event) if event is not None else None,
-        order_status=status,
-        previous_status=previous,
-        call_invite_id=invite,
-        call_event=CallEventType(call) if call is not None else None,
-        read_at=_when(read_at) if read_at is not None else None,
-        created_at=_when(created_at),
-    )
+def _when(value: Any, zone: tzinfo) -> datetime:
+    """A stored date as tortoise gives it: aware, in the configured zone."""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=zone)
+    return moment.astimezone(zone)
 
 
-def _hydrate(model: type[M], columns: Sequence[str], values: Sequence[Any]) -> M:
+def _hydrate(joined: _Joined, values: Sequence[Any], zone: tzinfo) -> Any:
     """One model instance from its joined columns, as a query through the ORM would build it."""
-    return model._init_from_db(**dict(zip(columns, values, strict=True)))
+    row = list(values)
+    for at in joined.dates:
+        if row[at] is not None:
+            row[at] = _when(row[at], zone)
+    return joined.model._init_from_db(**dict(zip(joined.columns, row, strict=True)))
