@@ -30,13 +30,11 @@ from graphql import (
     is_non_null_type,
     is_object_type,
 )
-from graphql.execution.collect_fields import FieldDetailsList
-from graphql.pyutils import AwaitableOrValue, Path
+from graphql.execution.collect_fields import GroupedFieldSet
+from graphql.pyutils import AwaitableOrValue, Path, gather_with_cancel
 from strawberry.types.field import StrawberryField
 
 from schema.shared_events import SharedEventExecutor
-
-_MISSING = object()
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,9 +46,9 @@ class LeafPlan:
     non_null: bool
 
 
-def leaf_plans(schema: GraphQLSchema) -> dict[tuple[str, str], LeafPlan]:
-    """(type name, field name) -> plan, for the fields the short path may answer."""
-    plans: dict[tuple[str, str], LeafPlan] = {}
+def leaf_plans(schema: GraphQLSchema) -> dict[str, dict[str, LeafPlan]]:
+    """type name -> field name -> plan, for the fields the short path may answer."""
+    plans: dict[str, dict[str, LeafPlan]] = {}
     for type_name, named in schema.type_map.items():
         if type_name.startswith("__") or not is_object_type(named):
             continue
@@ -63,7 +61,7 @@ def leaf_plans(schema: GraphQLSchema) -> dict[tuple[str, str], LeafPlan]:
             if strawberry_field is None or field.args or not is_leaf_type(leaf):
                 continue
             assert isinstance(leaf, GraphQLLeafType)
-            plans[type_name, field_name] = LeafPlan(
+            plans.setdefault(type_name, {})[field_name] = LeafPlan(
                 strawberry_field.python_name, leaf.coerce_output_value, non_null
             )
     return plans
@@ -87,40 +85,88 @@ def _basic_field(resolve: Callable[..., Any] | None) -> StrawberryField | None:
 class FastLeafExecutor(SharedEventExecutor):
     """graphql-core's executor, answering plain leaf fields without the per-field machinery."""
 
-    plans: dict[tuple[str, str], LeafPlan] = {}
+    plans: dict[str, dict[str, LeafPlan]] = {}
 
-    def execute_field(
+    def execute_fields(
         self,
         parent_type: GraphQLObjectType,
-        source: Any,
-        field_details_list: FieldDetailsList,
-        path: Path,
+        source_value: Any,
+        path: Path | None,
+        grouped_field_set: GroupedFieldSet,
         position_context: Any,
-    ) -> AwaitableOrValue[Any]:
+    ) -> AwaitableOrValue[dict[str, Any]]:
+        """graphql-core's `execute_fields`, with the short path for the type's plain leaves."""
         manager = self.middleware_manager  # strawberry passes one, usually empty
         if manager is not None and manager.middlewares:  # middleware sees every field
-            return super().execute_field(
-                parent_type, source, field_details_list, path, position_context
+            return super().execute_fields(
+                parent_type, source_value, path, grouped_field_set, position_context
             )
-        name = field_details_list[0].node.name.value
-        if name == "__typename":
-            return parent_type.name
-        plan = self.plans.get((parent_type.name, name))
-        if plan is not None:
-            value = getattr(source, plan.attribute, _MISSING)
-            if value is None:
-                if not plan.non_null:
-                    return None
-            elif value is not _MISSING and not isinstance(value, Exception):
-                try:
-                    coerced = plan.coerce(value)
-                except Exception:  # the full path raises it again, as a located field error
-                    coerced = None
-                if coerced is not None and coerced is not Undefined:
-                    return coerced
-        return super().execute_field(
-            parent_type, source, field_details_list, path, position_context
-        )
+        type_name = parent_type.name
+        plans = self.plans.get(type_name, _NO_PLANS)
+        results: dict[str, Any] = {}
+        is_awaitable = self.is_awaitable
+        awaitable_fields: list[str] = []
+        try:
+            for response_name, field_details_list in grouped_field_set.items():
+                name = field_details_list[0].node.name.value
+                if name == "__typename":
+                    results[response_name] = type_name
+                    continue
+                plan = plans.get(name)
+                if plan is not None:
+                    value = _answer(plan, source_value)
+                    if value is not _FULL_PATH:
+                        results[response_name] = value
+                        continue
+                result = self.execute_field(
+                    parent_type,
+                    source_value,
+                    field_details_list,
+                    Path(path, response_name, type_name),
+                    position_context,
+                )
+                if result is not Undefined:
+                    results[response_name] = result
+                    if is_awaitable(result):
+                        awaitable_fields.append(response_name)
+        except Exception:
+            if awaitable_fields:
+                # As graphql-core: settle what other fields started, they may fail too.
+                self.settle_in_background([results[field] for field in awaitable_fields])
+            raise
+        if not awaitable_fields:
+            return results
+
+        async def get_results() -> dict[str, Any]:
+            if len(awaitable_fields) == 1:
+                field = awaitable_fields[0]
+                results[field] = await results[field]
+            else:
+                awaited = await gather_with_cancel(*(results[f] for f in awaitable_fields))
+                results.update(zip(awaitable_fields, awaited, strict=True))
+            return results
+
+        return get_results()
+
+
+_NO_PLANS: dict[str, LeafPlan] = {}
+_FULL_PATH = object()
+
+
+def _answer(plan: LeafPlan, source: Any) -> Any:
+    """The field's output value, or _FULL_PATH when graphql-core's path must answer."""
+    value = getattr(source, plan.attribute, _FULL_PATH)
+    if value is None:
+        return _FULL_PATH if plan.non_null else None
+    if value is _FULL_PATH or isinstance(value, Exception):
+        return _FULL_PATH
+    try:
+        coerced = plan.coerce(value)
+    except Exception:  # the full path raises it again, as a located field error
+        return _FULL_PATH
+    if coerced is None or coerced is Undefined:
+        return _FULL_PATH
+    return coerced
 
 
 def executor_for(schema: GraphQLSchema) -> type[FastLeafExecutor]:
