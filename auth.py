@@ -18,6 +18,7 @@ from typing import Any
 
 import jwt
 
+from models.clock import Clock, SystemClock
 from settings import Settings
 
 log = logging.getLogger("parley.auth")
@@ -66,12 +67,39 @@ def _development_secret(data_dir: Path) -> str:
 
 
 class TokenVerifier:
-    def __init__(self, keys: Keys, settings: Settings) -> None:
+    """Verifies bearer tokens, remembering up to `cache_size` good ones.
+
+    A client sends the same token with every request, and checking its signature
+    each time cost about as much as a feed page's SQL. A token is fully checked
+    by PyJWT the first time it is seen (signature, claims, expiry: the errors are
+    PyJWT's); every use, the first included, also checks its `exp` against
+    `clock`, so a remembered token is refused once it has expired, as before.
+    """
+
+    def __init__(
+        self, keys: Keys, settings: Settings, clock: Clock | None = None, cache_size: int = 4096
+    ) -> None:
         self._keys = keys
         self._audience = settings.jwt_audience
         self._issuer = settings.jwt_issuer
+        self._clock = clock or SystemClock()
+        self._cache_size = cache_size
+        # token -> (caller, exp as a POSIX timestamp or None), oldest first.
+        self._verified: dict[str, tuple[Caller, int | None]] = {}
 
     def verify(self, token: str) -> Caller:
+        known = self._verified.get(token)
+        if known is None:
+            known = self._decode(token)
+            if len(self._verified) >= self._cache_size:
+                del self._verified[next(iter(self._verified))]
+            self._verified[token] = known
+        caller, expires = known
+        if expires is not None and expires <= self._clock.now().timestamp():
+            raise TokenError("The token has expired.")
+        return caller
+
+    def _decode(self, token: str) -> tuple[Caller, int | None]:
         try:
             claims: dict[str, Any] = jwt.decode(
                 token,
@@ -85,13 +113,14 @@ class TokenVerifier:
             raise TokenError("The token has expired.") from exc
         except jwt.PyJWTError as exc:
             raise TokenError("The token is not valid.") from exc
+        expires = int(claims["exp"]) if "exp" in claims else None  # PyJWT checked it is one
         if claims.get("role") == SERVICE_ROLE:
-            return Caller(account_id=None, is_service=True)
+            return Caller(account_id=None, is_service=True), expires
         try:
             account_id = int(claims["sub"])
         except (TypeError, ValueError) as exc:
             raise TokenError("The token's subject is not an account id.") from exc
-        return Caller(account_id=account_id)
+        return Caller(account_id=account_id), expires
 
     def verify_header(self, value: str | None) -> Caller | None:
         """None for no credentials; a Caller for a good bearer token; TokenError otherwise."""
