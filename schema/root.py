@@ -46,6 +46,7 @@ from schema.messaging import (
 )
 from schema.notifications_api import NotificationMutation, NotificationQuery
 from schema.orders import CreateOrderInput, Order, OrderResult, OrderStatus
+from schema.short_resolvers import shorten_resolvers
 from schema.support import OpenSupportRequestInput, SupportRequestResult
 
 
@@ -297,4 +298,5 @@ def build_schema(*, debug: bool, limits: QueryLimits | None = None) -> strawberr
     )
     # Which fields the executor may answer directly is known once the schema is built.
     schema.execution_context_class = executor_for(schema._schema)
+    shorten_resolvers(schema)
     return schema
