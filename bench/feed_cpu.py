@@ -39,7 +39,7 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / TICKS
 
 
-def _wait_healthy(process: subprocess.Popen[bytes], port: int) -> None:
+def wait_healthy(process: subprocess.Popen[bytes], port: int) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     rounds: list[dict[str, Any]] = []
     try:
-        _wait_healthy(server, args.port)
+        wait_healthy(server, args.port)
         warm = _pinned(1, "wrk", "-t1", "-c4", "-d3s", "-s", script, url)
         subprocess.run(warm, env=wrk_env, capture_output=True, check=True)
         load = _pinned(
