@@ -25,12 +25,19 @@ from graphql import (
     GraphQLLeafType,
     GraphQLObjectType,
     GraphQLSchema,
+    OperationDefinitionNode,
     Undefined,
     is_leaf_type,
     is_non_null_type,
     is_object_type,
+    print_ast,
 )
-from graphql.execution.collect_fields import GroupedFieldSet
+from graphql.execution.collect_fields import (
+    CollectedFields,
+    FieldDetailsList,
+    FragmentDetails,
+    GroupedFieldSet,
+)
 from graphql.pyutils import AwaitableOrValue, Path, gather_with_cancel
 from strawberry.types.field import StrawberryField
 
@@ -86,6 +93,34 @@ class FastLeafExecutor(SharedEventExecutor):
     """graphql-core's executor, answering plain leaf fields without the per-field machinery."""
 
     plans: dict[str, dict[str, LeafPlan]] = {}
+    # Sub-selections collected for earlier operations of the same document (see below).
+    shared_subfields: SharedSubfields = None  # type: ignore[assignment]
+
+    def collect_subfields(
+        self, return_type: GraphQLObjectType, field_details_list: FieldDetailsList
+    ) -> CollectedFields:
+        """graphql-core memoizes these per operation; the same document asks the same again.
+
+        What a selection collects depends on the document, the type and, through
+        @skip/@include/@defer, the variables. For documents without directives it
+        is the same every time, so it is kept across operations (keyed by the
+        parsed nodes, which the parser cache shares between requests).
+        """
+        memo = self._relevant_sub_fields  # graphql-core's, for this operation
+        cached = memo.get((return_type, id(field_details_list)))
+        if cached is not None:
+            return cached[1]
+        shared = self.shared_subfields
+        key = shared.key(self.operation, self.fragments, return_type, field_details_list)
+        if key is None:
+            return super().collect_subfields(return_type, field_details_list)
+        collected = shared.get(key)
+        if collected is None:
+            collected = super().collect_subfields(return_type, field_details_list)
+            shared.put(key, collected, self.operation)
+        else:
+            memo[return_type, id(field_details_list)] = (field_details_list, collected)
+        return collected
 
     def execute_fields(
         self,
@@ -169,6 +204,67 @@ def _answer(plan: LeafPlan, source: Any) -> Any:
     return coerced
 
 
+class SharedSubfields:
+    """Collected sub-selections of directive-free documents, kept across operations.
+
+    Keys hold node identities; each entry keeps its operation alive, so an id is
+    never reused while its entries exist. Bounded: past `size` entries it starts over.
+    """
+
+    def __init__(self, size: int = 4096) -> None:
+        self.size = size
+        self._collected: dict[tuple[Any, ...], tuple[OperationDefinitionNode, CollectedFields]] = {}
+        self._plain: dict[int, tuple[OperationDefinitionNode, bool]] = {}
+
+    def key(
+        self,
+        operation: OperationDefinitionNode,
+        fragments: dict[str, FragmentDetails],
+        return_type: GraphQLObjectType,
+        field_details_list: FieldDetailsList,
+    ) -> tuple[Any, ...] | None:
+        if not self._is_plain(operation, fragments):
+            return None
+        nodes: list[int] = []
+        for details in field_details_list:
+            if details.defer_usage is not None or details.fragment_variable_values is not None:
+                return None
+            nodes.append(id(details.node))
+        return (id(operation), return_type.name, *nodes)
+
+    def get(self, key: tuple[Any, ...]) -> CollectedFields | None:
+        entry = self._collected.get(key)
+        return entry[1] if entry is not None else None
+
+    def put(
+        self, key: tuple[Any, ...], collected: CollectedFields, operation: OperationDefinitionNode
+    ) -> None:
+        if len(self._collected) >= self.size:
+            self._collected.clear()
+            self._plain.clear()
+        self._collected[key] = (operation, collected)
+
+    def _is_plain(
+        self, operation: OperationDefinitionNode, fragments: dict[str, FragmentDetails]
+    ) -> bool:
+        known = self._plain.get(id(operation))
+        if known is not None and known[0] is operation:
+            return known[1]
+        plain = not any(
+            "@" in print_ast(node)
+            for node in (operation, *(fragment.definition for fragment in fragments.values()))
+        )
+        if len(self._plain) >= self.size:
+            self._collected.clear()
+            self._plain.clear()
+        self._plain[id(operation)] = (operation, plain)
+        return plain
+
+
 def executor_for(schema: GraphQLSchema) -> type[FastLeafExecutor]:
-    """The executor class for one schema, with that schema's plans."""
-    return type("FastLeafExecutor", (FastLeafExecutor,), {"plans": leaf_plans(schema)})
+    """The executor class for one schema, with that schema's plans and collected selections."""
+    return type(
+        "FastLeafExecutor",
+        (FastLeafExecutor,),
+        {"plans": leaf_plans(schema), "shared_subfields": SharedSubfields()},
+    )

@@ -99,3 +99,20 @@ def test_the_feed_types_plain_fields_take_the_short_path() -> None:
     assert {"body", "createdAt"} <= set(plans["Message"])
     assert "cursor" in plans["FeedEdge"]
     assert "isMine" not in plans["Message"]  # a resolver: the full path
+
+
+async def test_selections_that_depend_on_variables_are_collected_per_operation() -> None:
+    full, fast = _schemas()
+    document = "query($x: Boolean!) { good { name count @include(if: $x) } later { name } }"
+    for x in (True, False, True):
+        expected = await full.execute(document, variable_values={"x": x})
+        result = await fast.execute(document, variable_values={"x": x})
+        assert result.data == expected.data
+        assert ("count" in result.data["good"]) is x  # type: ignore[index]
+
+
+async def test_a_repeated_document_answers_the_same_each_time() -> None:
+    full, fast = _schemas()
+    expected = await _answer(full, DOCUMENT)
+    for _ in range(3):
+        assert await _answer(fast, DOCUMENT) == expected
