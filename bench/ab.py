@@ -3,10 +3,11 @@
 Exports each commit's tree with `git archive` into a scratch directory, starts
 `bench.serve` from each (core 0, one at a time, on its own copy of the
 dataset), and runs `--rounds` alternating wrk rounds (core 1) of the feed page
-against A and B, so both see the same machine. Prints req/s and p99 per round
-and the medians.
+against A and B, so both see the same machine. Prints req/s, p99 and the
+server's CPU time per request (utime + stime from /proc: steadier than req/s on
+a shared machine) per round, and the medians.
 
-    python -m bench.ab --a HEAD~1 --b HEAD --rounds 3 --seconds 8
+    python -m bench.ab --a HEAD~1 --b HEAD --rounds 3 --seconds 8 --port 18672
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from bench.dataset import SECRET, database_path, tokens_path
-from bench.run import PORT, _json_line, _pinned, _wait_healthy
+from bench.feed_cpu import cpu_seconds, wait_healthy
+from bench.run import PORT, _json_line, _pinned
 
 
 def _export(commit: str, into: Path) -> None:
@@ -33,7 +35,9 @@ def _export(commit: str, into: Path) -> None:
     subprocess.run(["tar", "-x", "-C", str(into)], input=archive.stdout, check=True)
 
 
-def _round(tree: Path, data: Path, seconds: int, wrk_env: dict[str, str]) -> dict[str, Any]:
+def _round(
+    tree: Path, data: Path, seconds: int, wrk_env: dict[str, str], port: int
+) -> dict[str, Any]:
     database = tree / "bench.sqlite3"
     shutil.copy(database_path(data, 200, 2000), database)
     env = {
@@ -43,17 +47,21 @@ def _round(tree: Path, data: Path, seconds: int, wrk_env: dict[str, str]) -> dic
         "PARLEY_JWT_SECRET": SECRET,
     }
     server = subprocess.Popen(
-        _pinned(0, sys.executable, "-m", "bench.serve", "--port", str(PORT)), cwd=tree, env=env
+        _pinned(0, sys.executable, "-m", "bench.serve", "--port", str(port)), cwd=tree, env=env
     )
-    url = f"http://127.0.0.1:{PORT}/graphql"
+    url = f"http://127.0.0.1:{port}/graphql"
     script = str(Path("bench/feed.lua").resolve())
     try:
-        _wait_healthy(server)
+        wait_healthy(server, port)
         warm = _pinned(1, "wrk", "-t1", "-c4", "-d2s", "-s", script, url)
         subprocess.run(warm, env=wrk_env, capture_output=True, check=True)
         command = _pinned(1, "wrk", "-t2", "-c32", f"-d{seconds}s", "--latency", "-s", script, url)
+        before = cpu_seconds(server.pid)
         done = subprocess.run(command, env=wrk_env, capture_output=True, text=True, check=True)
-        return _json_line(done.stdout)
+        spent = cpu_seconds(server.pid) - before
+        result = _json_line(done.stdout)
+        result["cpu_ms_per_request"] = round(1000 * spent / max(1, result["requests"]), 3)
+        return result
     finally:
         server.send_signal(signal.SIGINT)
         server.wait(30)
@@ -68,6 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=int, default=8)
     parser.add_argument("--data", type=Path, default=Path("bench/data"))
+    parser.add_argument("--port", type=int, default=PORT)
     args = parser.parse_args(argv)
     data = args.data.resolve()
     dataset = json.loads(tokens_path(data, 200, 2000).read_text())
@@ -85,9 +94,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for number in range(args.rounds):
             for side in ("a", "b") if number % 2 == 0 else ("b", "a"):
-                result = _round(trees[side], data, args.seconds, wrk_env)
+                result = _round(trees[side], data, args.seconds, wrk_env, args.port)
                 results[side].append(result)
-                print(f"round {number} {side}: {result['rps']:.0f} req/s p99 {result['p99_ms']} ms")
+                print(
+                    f"round {number} {side}: {result['rps']:.0f} req/s p99 {result['p99_ms']} ms "
+                    f"cpu {result['cpu_ms_per_request']} ms/request",
+                    flush=True,
+                )
     finally:
         shutil.rmtree(scratch)
     summary = {
@@ -95,6 +108,9 @@ def main(argv: list[str] | None = None) -> int:
             "commit": getattr(args, side),
             "median_rps": round(statistics.median(r["rps"] for r in runs), 1),
             "median_p99_ms": round(statistics.median(r["p99_ms"] for r in runs), 2),
+            "median_cpu_ms_per_request": round(
+                statistics.median(r["cpu_ms_per_request"] for r in runs), 3
+            ),
             "loadavg": os.getloadavg(),
         }
         for side, runs in results.items()

@@ -6,11 +6,14 @@ import strawberry
 
 from models.conversations import require_participant
 from models.errors import InvalidInput, ParleyError
-from models.feed import feed_page
+from models.feed import FeedItemKind
+from models.feed_pages import FeedPage, read_page
 from models.retention import visible_since
 from resolvers.inputs import decode_int_cursor, encode_cursor, page_size, parse_id, query_error
+from schema.accounts import Account
 from schema.context import Info
 from schema.feed import FeedConnection, FeedEdge, FeedFilter, PageInfo, feed_item_from_model
+from schema.orders import Order, ReadWithPage
 
 CURSOR = "feed"
 DEFAULT_PAGE = 20
@@ -34,29 +37,58 @@ async def feed(
     try:
         if (first is not None or after is not None) and (last is not None or before is not None):
             raise InvalidInput("first", "Page with first/after or with last/before, not both.")
-        await require_participant(viewer, parse_id(conversation_id, "The conversation"))
+        conversation = parse_id(conversation_id, "The conversation")
         forward = first is not None or after is not None
-        items, has_older, has_newer = await feed_page(
-            int(conversation_id),
+        try:
+            size_last = None if forward else page_size(last, "last", DEFAULT_PAGE, cap)
+            before_id = decode_int_cursor(before, CURSOR, "before")
+            size_first = page_size(first, "first", DEFAULT_PAGE, cap) if forward else None
+            after_id = decode_int_cursor(after, CURSOR, "after")
+        except InvalidInput:
+            # Someone else's conversation is unknown, whatever the other arguments say.
+            await require_participant(viewer, conversation)
+            raise
+        page = await read_page(
+            viewer,
+            conversation,
             filter.kinds(),
-            last=None if forward else page_size(last, "last", DEFAULT_PAGE, cap),
-            before=decode_int_cursor(before, CURSOR, "before"),
-            first=page_size(first, "first", DEFAULT_PAGE, cap) if forward else None,
-            after=decode_int_cursor(after, CURSOR, "after"),
+            last=size_last,
+            before=before_id,
+            first=size_first,
+            after=after_id,
             visible_since=visible_since(
                 info.context.services.clock, info.context.services.settings.retention_days
             ),
         )
     except ParleyError as exc:
         raise query_error(exc) from exc
+    return _connection(info, page)
+
+
+def _connection(info: Info, page: FeedPage) -> FeedConnection:
+    senders = {key: Account.from_model(row) for key, row in page.authors.items()}
+    orders = {key: Order.from_model(row) for key, row in page.orders.items()}
+    if any(item.kind == FeedItemKind.CALL_EVENT for item in page.items):
+        # Call events resolve their actor (and the viewer's zone) through the loader.
+        info.context.loaders.account_by_id.prime_many(page.authors)
     edges = [
-        FeedEdge(cursor=feed_cursor(item.id), node=feed_item_from_model(item)) for item in items
+        FeedEdge(
+            cursor=feed_cursor(item.id),
+            node=feed_item_from_model(
+                item,
+                ReadWithPage(
+                    sender=senders.get(item.author_id) if item.author_id is not None else None,
+                    order=orders.get(item.order_id) if item.order_id is not None else None,
+                ),
+            ),
+        )
+        for item in page.items
     ]
     return FeedConnection(
         edges=edges,
         page_info=PageInfo(
-            has_previous_page=has_older,
-            has_next_page=has_newer,
+            has_previous_page=page.has_older,
+            has_next_page=page.has_newer,
             start_cursor=edges[0].cursor if edges else None,
             end_cursor=edges[-1].cursor if edges else None,
         ),

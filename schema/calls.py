@@ -9,6 +9,7 @@ import strawberry
 
 from models import calls as m
 from models import feed as feed_m
+from models.feed_pages import FeedEntry
 from schema.accounts import Account
 from schema.context import Info
 from schema.errors import (
@@ -212,7 +213,7 @@ async def viewer_zone(info: Info) -> str:
     "(sent, accepted, declined, cancelled, expired, no-show reported)."
 )
 class CallInviteEvent:
-    _row: strawberry.Private[feed_m.FeedItem]
+    _row: strawberry.Private[feed_m.FeedItem | FeedEntry]
     id: strawberry.ID = strawberry.field(description="The feed item's id.")
     event: CallEventType = strawberry.field(description="What happened.")
     created_at: datetime = strawberry.field(description="When it happened.")
@@ -238,7 +239,7 @@ class CallInviteEvent:
         )
 
     @classmethod
-    def from_model(cls, row: feed_m.FeedItem) -> CallInviteEvent:
+    def from_model(cls, row: feed_m.FeedItem | FeedEntry) -> CallInviteEvent:
         return cls(
             _row=row,
             id=strawberry.ID(str(row.id)),

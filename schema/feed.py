@@ -8,9 +8,10 @@ from typing import Annotated
 import strawberry
 
 from models import feed as feed_m
+from models.feed_pages import FeedEntry
 from schema.calls import CallInviteEvent
 from schema.messaging import Message
-from schema.orders import OrderEvent
+from schema.orders import OrderEvent, ReadWithPage
 
 FeedItem = Annotated[
     Message | OrderEvent | CallInviteEvent,
@@ -43,12 +44,15 @@ class FeedFilter(Enum):
         return kinds is None or kind in kinds
 
 
-def feed_item_from_model(row: feed_m.FeedItem) -> Message | OrderEvent | CallInviteEvent:
+def feed_item_from_model(
+    row: feed_m.FeedItem | FeedEntry, read: ReadWithPage | None = None
+) -> Message | OrderEvent | CallInviteEvent:
+    """The API's item for a row; `read`: its author and order, when read with the page."""
     if row.kind == feed_m.FeedItemKind.MESSAGE:
-        return Message.from_model(row)
+        return Message.from_model(row, read)
     if row.kind == feed_m.FeedItemKind.CALL_EVENT:
         return CallInviteEvent.from_model(row)
-    return OrderEvent.from_model(row)
+    return OrderEvent.from_model(row, read)
 
 
 @strawberry.type(description="Where a page sits in the whole list.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import datetime
 from enum import Enum
 from typing import Annotated
@@ -9,6 +10,7 @@ from typing import Annotated
 import strawberry
 
 from models import feed as feed_m
+from models.feed_pages import FeedEntry
 from schema.accounts import Account
 from schema.context import Info
 from schema.errors import (
@@ -19,12 +21,13 @@ from schema.errors import (
     PermissionDeniedError,
     RateLimitedError,
 )
-from schema.orders import Order
+from schema.orders import Order, ReadWithPage, load_order
 
 
 @strawberry.type(description="A message in a conversation, optionally about one order.")
 class Message:
-    _row: strawberry.Private[feed_m.FeedItem]
+    _row: strawberry.Private[feed_m.FeedItem | FeedEntry]
+    _read: strawberry.Private[ReadWithPage | None] = None
     id: strawberry.ID = strawberry.field(description="The message's id (also its feed item id).")
     conversation_id: strawberry.ID = strawberry.field(
         description="The conversation it was sent in."
@@ -35,8 +38,13 @@ class Message:
         description="When the recipient read it (read receipt); null while unread."
     )
 
-    @strawberry.field(description="Who sent it.")
-    async def sender(self, info: Info) -> Account:
+    @strawberry.field(description="Who sent it.", graphql_type=Account)
+    def sender(self, info: Info) -> Account | Awaitable[Account]:
+        if self._read is not None and self._read.sender is not None:
+            return self._read.sender
+        return self._load_sender(info)
+
+    async def _load_sender(self, info: Info) -> Account:
         assert self._row.author_id is not None
         row = await info.context.loaders.account_by_id.load(self._row.author_id)
         assert row is not None
@@ -47,17 +55,21 @@ class Message:
         caller = info.context.caller
         return caller is not None and caller.account_id == self._row.author_id
 
-    @strawberry.field(description="The order the message is about, if any.")
-    async def order(self, info: Info) -> Order | None:
-        if self._row.order_id is None:
-            return None
-        row = await info.context.loaders.order_by_id.load(self._row.order_id)
-        return Order.from_model(row) if row is not None else None
+    @strawberry.field(
+        description="The order the message is about, if any.", graphql_type=Order | None
+    )
+    def order(self, info: Info) -> Order | Awaitable[Order | None] | None:
+        if self._read is not None:
+            return self._read.order
+        return load_order(info, self._row.order_id)
 
     @classmethod
-    def from_model(cls, row: feed_m.FeedItem) -> Message:
+    def from_model(
+        cls, row: feed_m.FeedItem | FeedEntry, read: ReadWithPage | None = None
+    ) -> Message:
         return cls(
             _row=row,
+            _read=read,
             id=strawberry.ID(str(row.id)),
             conversation_id=strawberry.ID(str(row.conversation_id)),
             body=row.body or "",

@@ -36,6 +36,7 @@ from schema.conversations import (
     MarkReadResult,
     UnreadSummary,
 )
+from schema.executor import FastLeafExecutor, executor_for
 from schema.feed import FeedConnection, FeedFilter
 from schema.limits import QueryLimits
 from schema.live import Subscription
@@ -48,7 +49,7 @@ from schema.messaging import (
 )
 from schema.notifications_api import NotificationMutation, NotificationQuery
 from schema.orders import CreateOrderInput, Order, OrderResult, OrderStatus
-from schema.shared_events import SharedEventExecutor
+from schema.short_resolvers import shorten_resolvers
 from schema.support import OpenSupportRequestInput, SupportRequestResult
 
 
@@ -309,12 +310,16 @@ def build_schema(*, debug: bool, limits: QueryLimits | None = None) -> ParleySch
     ]
     if not debug:
         extensions.append(partial(MaskErrors, should_mask_error=lambda e: not _expected(e)))
-    return ParleySchema(
+    schema = ParleySchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         types=[Client, Freelancer],
         extensions=extensions,  # type: ignore[arg-type]
-        execution_context_class=SharedEventExecutor,
+        execution_context_class=FastLeafExecutor,
         config=StrawberryConfig(disable_field_suggestions=not limits.suggestions),
     )
+    # Which fields the executor may answer directly is known once the schema is built.
+    schema.execution_context_class = executor_for(schema._schema)
+    shorten_resolvers(schema)
+    return schema

@@ -10,6 +10,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from auth import SERVICE_ROLE, Caller, Keys, TokenError, TokenVerifier, issue_token, load_keys
+from models.clock import ManualClock
 from settings import Settings
 from tests.support import Executor, account
 
@@ -74,3 +75,32 @@ def test_no_header_is_anonymous() -> None:
 async def test_a_token_for_an_unknown_account_is_unauthenticated(gql: Executor) -> None:
     errors = await gql.errors("{ me { id } }", as_=account(999))
     assert errors[0]["extensions"] == {"code": "UNAUTHENTICATED"}
+
+
+def test_a_remembered_token_is_refused_once_it_expires() -> None:
+    keys = Keys("HS256", "s" * 40, "s" * 40)
+    now = datetime.now(UTC)
+    clock = ManualClock(now)
+    verifier = TokenVerifier(keys, Settings(), clock=clock)
+    token = issue_token(keys, "42", ttl=timedelta(minutes=5), now=now)
+    assert verifier.verify(token) == Caller(42)
+    clock.advance(timedelta(minutes=4, seconds=59))
+    assert verifier.verify(token) == Caller(42)  # remembered, still valid
+    clock.advance(timedelta(seconds=1))
+    with pytest.raises(TokenError, match="expired"):
+        verifier.verify(token)
+    with pytest.raises(TokenError, match="expired"):
+        verifier.verify(token)  # and stays refused
+
+
+def test_only_good_tokens_are_remembered_and_the_memory_is_bounded() -> None:
+    keys = Keys("HS256", "s" * 40, "s" * 40)
+    verifier = TokenVerifier(keys, Settings(), cache_size=2)
+    now = datetime.now(UTC)
+    tokens = [issue_token(keys, str(i), ttl=timedelta(minutes=5), now=now) for i in (1, 2, 3)]
+    assert [verifier.verify(t) for t in tokens] == [Caller(1), Caller(2), Caller(3)]
+    assert [verifier.verify(t) for t in tokens] == [Caller(1), Caller(2), Caller(3)]
+    forged = jwt.encode({"sub": "1"}, "other" * 10, algorithm="HS256")
+    for _ in range(2):
+        with pytest.raises(TokenError, match="not valid"):
+            verifier.verify(forged)

@@ -118,8 +118,44 @@ async def test_a_deep_page_is_a_keyset_scan_with_a_bounded_number_of_queries(
     assert len(data["feed"]["edges"]) == 50
     assert log.statements, "the query log captured nothing"
     assert not any("OFFSET" in sql.upper() for sql in log.statements), log.statements
-    # membership check, the page, its senders, its orders: no query per item.
-    assert len(log.selects) <= 4, log.selects
+    # membership, the page, its senders and its orders: one statement, no query per item.
+    assert len(log.selects) == 1, log.selects
+
+
+async def test_senders_and_orders_come_with_the_page(
+    gql: Executor, client: Account, freelancer: Account, conversation_with_60_items: int
+) -> None:
+    data = await gql.execute(
+        FEED, {"id": conversation_with_60_items, "last": 4}, as_=account(freelancer.id)
+    )
+    nodes = [edge["node"] for edge in data["feed"]["edges"]]
+    # The freelancer sends every third message (57); the client the others.
+    assert [(n["body"], n["sender"]["name"], n["isMine"]) for n in nodes[:3]] == [
+        ("message 55", "Acme", False),
+        ("message 56", "Acme", False),
+        ("message 57", "Maya", True),
+    ]
+    assert {n["order"]["id"] for n in nodes} == {"1"}
+    assert nodes[3]["order"]["status"] == "IN_PROGRESS"
+
+
+async def test_a_page_before_the_first_item_is_empty_not_unknown(
+    gql: Executor, client: Account, conversation_with_60_items: int
+) -> None:
+    first = await gql.execute(
+        FEED, {"id": conversation_with_60_items, "first": 1}, as_=account(client.id)
+    )
+    cursor = first["feed"]["pageInfo"]["startCursor"]
+    data = await gql.execute(
+        FEED, {"id": conversation_with_60_items, "before": cursor}, as_=account(client.id)
+    )
+    assert data["feed"]["edges"] == []
+    assert data["feed"]["pageInfo"] == {
+        "hasPreviousPage": False,
+        "hasNextPage": True,
+        "startCursor": None,
+        "endCursor": None,
+    }
 
 
 async def test_page_sizes_over_the_cap_and_bad_cursors_are_typed_errors(
@@ -152,6 +188,23 @@ async def test_unknown_and_foreign_conversations_answer_alike_as_not_found(
     foreign = await gql.errors(FEED, {"id": conversation_with_order}, as_=account(stranger.id))
     assert unknown[0]["message"] == foreign[0]["message"] == "The conversation was not found."
     assert unknown[0]["extensions"] == foreign[0]["extensions"] == {"code": "NOT_FOUND"}
+
+
+@pytest.mark.parametrize(
+    "arguments", [{"before": "bm9wZQ"}, {"last": 101}, {"first": -1}, {"after": "bm9wZQ"}]
+)
+async def test_bad_arguments_on_a_foreign_conversation_still_answer_not_found(
+    gql: Executor, clock: ManualClock, conversation_with_order: int, arguments: dict[str, object]
+) -> None:
+    from models.accounts import AccountKind, create_account
+
+    stranger = await create_account(clock, kind=AccountKind.CLIENT, name="Eve")
+    unknown = await gql.errors(FEED, {"id": "999999", **arguments}, as_=account(stranger.id))
+    foreign = await gql.errors(
+        FEED, {"id": conversation_with_order, **arguments}, as_=account(stranger.id)
+    )
+    assert unknown == foreign
+    assert foreign[0]["extensions"] == {"code": "NOT_FOUND"}
 
 
 async def test_anonymous_callers_are_told_to_sign_in(
