@@ -38,7 +38,7 @@ from schema.context import Context, Services
 from schema.limits import QueryLimits
 from schema.root import build_schema
 from server_http import GraphQLOverHTTP, HTTPError
-from server_ws import ParleyTransportWSHandler, frame_limited_adapter
+from server_ws import GraphQLTransportWS, frame_limited_adapter
 from settings import Settings, tortoise_config
 from subscriptions.bus import EventBus
 from subscriptions.call_expiry import CallExpirySweep
@@ -63,7 +63,8 @@ GC_THRESHOLDS = (10_000, 20, 100)
 class ParleyGraphQL(GraphQLOverHTTP):
     """Strawberry's ASGI view with Parley's context and token checks."""
 
-    graphql_transport_ws_handler_class = ParleyTransportWSHandler
+    # Parley's own graphql-transport-ws handler (server_ws), built with strawberry's arguments.
+    graphql_transport_ws_handler_class = GraphQLTransportWS  # type: ignore[assignment]
 
     def __init__(self, services: Services, **kwargs: Any) -> None:
         settings = services.settings
@@ -71,6 +72,7 @@ class ParleyGraphQL(GraphQLOverHTTP):
         super().__init__(schema, **kwargs)
         self.services = services
         self.max_body_bytes = settings.http_max_body_bytes
+        self.max_message_bytes = settings.ws_max_message_bytes
         self.websocket_adapter_class = frame_limited_adapter(settings.ws_max_message_bytes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

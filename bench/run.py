@@ -28,7 +28,8 @@ from typing import Any
 
 from bench.dataset import SECRET, database_path, tokens_path
 
-PORT = 8765
+# Other worktrees on this machine bench too: PARLEY_BENCH_PORT keeps runs apart.
+PORT = int(os.environ.get("PARLEY_BENCH_PORT", "8765"))
 # Environment of each variant's server (on top of the common one).
 VARIANTS: dict[str, dict[str, str]] = {
     "tuned": {},
@@ -61,7 +62,7 @@ def _run(command: list[str], env: dict[str, str], timeout: float) -> dict[str, A
     return _json_line(done.stdout)
 
 
-def _wait_healthy(process: subprocess.Popen[bytes], seconds: float = 60) -> None:
+def _wait_healthy(process: subprocess.Popen[bytes], seconds: float = 180) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:

@@ -271,9 +271,28 @@ class Mutation(CallMutations, NotificationMutation):
         return await orders.change_order_status(info, id, status)
 
 
+MASKED_MESSAGE = "Unexpected error."
+
+
 def _expected(error: GraphQLError) -> bool:
     """Errors we raise on purpose carry a code; anything else is a bug and gets masked."""
     return bool(error.extensions and "code" in error.extensions) or error.original_error is None
+
+
+def mask_unexpected(errors: list[GraphQLError]) -> list[GraphQLError]:
+    """What the schema's MaskErrors does in production, for results outside its pipeline."""
+    return [
+        error
+        if _expected(error)
+        else GraphQLError(
+            MASKED_MESSAGE,
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+        )
+        for error in errors
+    ]
 
 
 def build_schema(*, debug: bool, limits: QueryLimits | None = None) -> strawberry.Schema:
@@ -285,7 +304,13 @@ def build_schema(*, debug: bool, limits: QueryLimits | None = None) -> strawberr
         partial(ValidationCache, maxsize=512),
     ]
     if not debug:
-        extensions.append(partial(MaskErrors, should_mask_error=lambda e: not _expected(e)))
+        extensions.append(
+            partial(
+                MaskErrors,
+                should_mask_error=lambda e: not _expected(e),
+                error_message=MASKED_MESSAGE,
+            )
+        )
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,

@@ -15,14 +15,24 @@ document over the same event for a handful of viewers. `SharedEventExecutor`
 
 and the first subscriber's execution serves every subscriber with the same key
 (through `subscriptions.shared_loads.SharedLoads` on the process's `Services`).
+A shared result is a `SharedResult`: its `encoded` slot lets the WebSocket
+handler (server_ws) serialize it once for all of them too.
 Payloads without an event cursor, and anonymous callers, are executed as before.
 Delivery (cursor replay, dedupe, gap fill, bounded queues) happens before this
 point, in each subscriber's own generator, and is unchanged.
+
+`claim_source_streams` lets a transport take over a subscription once strawberry
+has parsed, validated and resolved it: the executor and the resolver's source
+stream go to the claimer, and strawberry's own result stream ends empty (its
+extensions are done with the operation). The claimer then executes each event
+with `executor.build_per_event_executor(payload)`, without a per-subscription
+stack of strawberry's generators and extension hooks.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Hashable
+from contextvars import ContextVar, Token
 from typing import Any
 
 from graphql import ExecutionResult
@@ -30,6 +40,32 @@ from graphql.pyutils import AwaitableOrValue
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from subscriptions.shared_loads import SharedLoads
+
+Claimer = Callable[["SharedEventExecutor", AsyncIterable[Any]], None]
+_claimer: ContextVar[Claimer | None] = ContextVar("parley_claim_source_stream", default=None)
+
+
+def claim_source_streams(claimer: Claimer) -> Token[Claimer | None]:
+    """Hand the source streams of subscriptions started in this task to `claimer`."""
+    return _claimer.set(claimer)
+
+
+class SharedResult(ExecutionResult):
+    """An execution result shared by every subscriber of one key, and its encoding once made."""
+
+    __slots__ = ("encoded",)
+
+    def __init__(self, result: ExecutionResult) -> None:
+        super().__init__(result.data, result.errors, result.extensions)
+        self.encoded: str | None = None
+
+
+class _Empty:
+    def __aiter__(self) -> AsyncIterator[Any]:
+        return self
+
+    async def __anext__(self) -> Any:
+        raise StopAsyncIteration
 
 
 class SharedEventExecutor(StrawberryGraphQLCoreExecutionContext):
@@ -58,6 +94,13 @@ class SharedEventExecutor(StrawberryGraphQLCoreExecutionContext):
             cursor,
         )
 
+    def cancellable_iterable(self, iterable: AsyncIterable[Any]) -> AsyncIterable[Any]:
+        claimer = _claimer.get()
+        if claimer is None:
+            return super().cancellable_iterable(iterable)
+        claimer(self, iterable)
+        return _Empty()
+
     def execute_operation(self, serially: bool | None = None) -> AwaitableOrValue[Any]:
         key = self.share_key
         shared = _shared(self.context_value)
@@ -65,12 +108,12 @@ class SharedEventExecutor(StrawberryGraphQLCoreExecutionContext):
             return super().execute_operation(serially)
         return shared.load(key, lambda: self._execute(serially))
 
-    async def _execute(self, serially: bool | None) -> ExecutionResult:
+    async def _execute(self, serially: bool | None) -> SharedResult:
         result = super().execute_operation(serially)
         if self.is_awaitable(result):
             result = await result
         assert isinstance(result, ExecutionResult)
-        return result
+        return SharedResult(result)
 
 
 def _shared(context: Any) -> SharedLoads | None:
