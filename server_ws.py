@@ -50,6 +50,7 @@ from schema.context import Context
 from schema.root import mask_unexpected
 from schema.shared_events import SharedEventExecutor, SharedResult, claim_source_streams
 from subscriptions.connections import current_connection
+from subscriptions.live_stream import LiveStream
 
 if TYPE_CHECKING:
     import strawberry
@@ -72,13 +73,31 @@ _GONE = (WebSocketDisconnect, RuntimeError, OSError)
 
 
 class _Operation:
-    """One operation of a connection: its id and the task running it."""
+    """One operation of a connection: its id, the task starting or running it, and once live
+    (a `LiveStream`) the stream and executor its events are pushed through (the `Sink`)."""
 
-    __slots__ = ("id", "task")
+    __slots__ = ("executor", "handler", "id", "stream", "task")
 
-    def __init__(self, id: str) -> None:
+    def __init__(self, handler: GraphQLTransportWS, id: str) -> None:
+        self.handler = handler
         self.id = id
         self.task: asyncio.Task[None] | None = None
+        self.stream: LiveStream[Any] | None = None
+        self.executor: SharedEventExecutor | None = None
+
+    def stop(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+        if self.stream is not None:
+            self.stream.stop()
+
+    async def deliver(self, item: object) -> None:
+        assert self.executor is not None
+        await self.handler.send_event(self, self.executor, item)
+
+    async def fail(self, error: Exception) -> None:
+        with contextlib.suppress(*_GONE):
+            await self.handler.send_failure(self, error)
 
 
 class _Claim:
@@ -168,10 +187,11 @@ class GraphQLTransportWS:
         await self.ws.send({"type": "websocket.send", "text": text})
 
     async def _shutdown(self) -> None:
-        tasks = [op.task for op in self.operations.values() if op.task is not None]
+        operations = list(self.operations.values())
         self.operations.clear()
-        for task in tasks:
-            task.cancel()
+        tasks = [op.task for op in operations if op.task is not None]
+        for operation in operations:
+            operation.stop()
         for task in tasks:
             with contextlib.suppress(Exception, asyncio.CancelledError):
                 await task
@@ -249,7 +269,7 @@ class GraphQLTransportWS:
         if refusal is not None:
             await self._send_errors(id, [refusal])
             return
-        operation = _Operation(id)
+        operation = _Operation(self, id)
         self.operations[id] = operation
         operation.task = asyncio.create_task(
             self._run(operation, query, variables, operation_name), name=f"parley-ws-op-{id}"
@@ -273,8 +293,8 @@ class GraphQLTransportWS:
 
     def _complete(self, message: dict[str, Any]) -> None:
         operation = self.operations.pop(str(message.get("id")), None)
-        if operation is not None and operation.task is not None:
-            operation.task.cancel()
+        if operation is not None:
+            operation.stop()
 
     async def _run(
         self,
@@ -298,8 +318,20 @@ class GraphQLTransportWS:
                     if not await self._send_result(operation, result, first):
                         return
                     first = False
-            if claim.executor is not None and claim.source is not None:
-                await self._stream_events(operation, claim.executor, claim.source)
+            source = claim.source
+            if claim.executor is not None and isinstance(source, LiveStream):
+                operation.executor = claim.executor
+                operation.stream = source
+                try:
+                    await source.start(operation)
+                except Exception as exc:
+                    if isinstance(exc, _GONE):
+                        raise
+                    await self.send_failure(operation, exc)
+                operation.task = None  # live: the hub wakes it; no task while idle
+                return
+            if claim.executor is not None and source is not None:
+                await self._stream_events(operation, claim.executor, source)
             await self._finish(operation, complete=True)
         except asyncio.CancelledError:
             raise
@@ -331,27 +363,39 @@ class GraphQLTransportWS:
     async def _stream_events(
         self, operation: _Operation, executor: SharedEventExecutor, source: AsyncIterable[Any]
     ) -> None:
-        """Each event of the source stream, executed (shared) and sent, until it ends."""
+        """Each event of a pulled source stream, executed (shared) and sent, until it ends."""
         stream = aiter(source)
         try:
             async for payload in stream:
-                result = executor.build_per_event_executor(payload).execute_operation(False)
-                if executor.is_awaitable(result):
-                    result = await result
-                assert isinstance(result, GraphQLExecutionResult)
-                await self.send(_next(operation.id, self._payload(result)))
+                await self.send_event(operation, executor, payload)
         except Exception as exc:  # the source failed (StreamClosed and the like): tell and end
             if isinstance(exc, _GONE):
                 raise
-            error = (
-                exc if isinstance(exc, GraphQLError) else GraphQLError(str(exc), original_error=exc)
-            )
-            result = GraphQLExecutionResult(None, [error])
-            await self.send(_next(operation.id, self._payload(result)))
+            await self._send_next_error(operation, exc)
         finally:
             aclose = getattr(stream, "aclose", None)
             if aclose is not None:
                 await aclose()
+
+    async def send_event(
+        self, operation: _Operation, executor: SharedEventExecutor, payload: object
+    ) -> None:
+        result = executor.build_per_event_executor(payload).execute_operation(False)
+        if executor.is_awaitable(result):
+            result = await result
+        assert isinstance(result, GraphQLExecutionResult)
+        await self.send(_next(operation.id, self._payload(result)))
+
+    async def send_failure(self, operation: _Operation, error: Exception) -> None:
+        """A live subscription failed (closed stream, refused opening): `next` with it, then end."""
+        if self.operations.get(operation.id) is operation:
+            await self._send_next_error(operation, error)
+            await self._finish(operation, complete=True)
+
+    async def _send_next_error(self, operation: _Operation, exc: Exception) -> None:
+        error = exc if isinstance(exc, GraphQLError) else GraphQLError(str(exc), original_error=exc)
+        result = GraphQLExecutionResult(None, [error])
+        await self.send(_next(operation.id, self._payload(result)))
 
     def _payload(self, result: GraphQLExecutionResult) -> str:
         if isinstance(result, SharedResult):
