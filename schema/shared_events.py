@@ -36,7 +36,7 @@ from contextvars import ContextVar, Token
 from typing import Any
 
 from graphql import ExecutionResult
-from graphql.pyutils import AwaitableOrValue
+from graphql.pyutils import AwaitableOrValue, RefMap
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from subscriptions.shared_loads import SharedLoads
@@ -60,6 +60,9 @@ class SharedResult(ExecutionResult):
         self.encoded: str | None = None
 
 
+_NO_PLANS: RefMap[Any, Any] = RefMap()
+
+
 class _Empty:
     def __aiter__(self) -> AsyncIterator[Any]:
         return self
@@ -75,6 +78,9 @@ class SharedEventExecutor(StrawberryGraphQLCoreExecutionContext):
         executor = super().build_per_event_executor(payload)
         assert isinstance(executor, SharedEventExecutor)
         executor.share_key = self._key_for(payload)
+        if self._initial_execution_plans is _NO_PLANS:
+            executor._initial_execution_plans = RefMap()
+            executor._deferred_execution_plans = RefMap()
         return executor
 
     def _key_for(self, payload: Any) -> Hashable | None:
@@ -99,6 +105,9 @@ class SharedEventExecutor(StrawberryGraphQLCoreExecutionContext):
         if claimer is None:
             return super().cancellable_iterable(iterable)
         claimer(self, iterable)
+        # A claimed subscription's executor only makes per-event copies: those get their
+        # own plan memos, so each idle subscription does not hold two (~2 KB).
+        self._initial_execution_plans = self._deferred_execution_plans = _NO_PLANS
         return _Empty()
 
     def execute_operation(self, serially: bool | None = None) -> AwaitableOrValue[Any]:
