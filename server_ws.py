@@ -380,11 +380,12 @@ class GraphQLTransportWS:
     async def send_event(
         self, operation: _Operation, executor: SharedEventExecutor, payload: object
     ) -> None:
-        result = executor.ready_result(payload)  # shared and done: no executor copy, no await
+        # Another subscriber's execution of the same key: no executor copy of our own.
+        result = executor.shared_result(payload)
         if result is None:
             result = executor.build_per_event_executor(payload).execute_operation(False)
-            if executor.is_awaitable(result):
-                result = await result
+        if executor.is_awaitable(result):
+            result = await result
         assert isinstance(result, GraphQLExecutionResult)
         await self.send(_next(operation.id, self._payload(result)))
 

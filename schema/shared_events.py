@@ -31,6 +31,7 @@ stack of strawberry's generators and extension hooks.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Hashable
 from contextvars import ContextVar, Token
 from typing import Any
@@ -128,14 +129,20 @@ class SharedEventExecutor(StrawberryGraphQLCoreExecutionContext):
             )
         return (operation, type(payload).__qualname__, cursor)
 
-    def ready_result(self, payload: Any) -> ExecutionResult | None:
-        """The shared result for `payload` if another subscriber's execution already made it."""
+    def shared_result(self, payload: Any) -> AwaitableOrValue[ExecutionResult] | None:
+        """Another subscriber's execution for `payload`: its result, or an awaitable while
+        it runs; None when there is none (then execute a per-event copy)."""
         key = self._key_for(payload)
         shared = _shared(self.context_value)
         if key is None or shared is None:
             return None
-        result: ExecutionResult | None = shared.ready(key)
-        return result
+        task = shared.running(key)
+        if task is None or (task.done() and (task.cancelled() or task.exception() is not None)):
+            return None
+        if task.done():
+            result: ExecutionResult = task.result()
+            return result
+        return asyncio.shield(task)
 
     def cancellable_iterable(self, iterable: AsyncIterable[Any]) -> AsyncIterable[Any]:
         claimer = _claimer.get()

@@ -34,13 +34,15 @@ class SharedLoads:
 
     def ready(self, key: Hashable) -> Any:
         """The finished result for `key`, or None while it is unknown, running or failed."""
-        entry = self._entries.get(key)
-        if entry is None:
-            return None
-        task = entry[1]
-        if not task.done() or task.cancelled() or task.exception() is not None:
+        task = self.running(key)
+        if task is None or not task.done() or task.cancelled() or task.exception() is not None:
             return None
         return task.result()
+
+    def running(self, key: Hashable) -> asyncio.Future[Any] | None:
+        """The load under way (or done) for `key`, if any: await it shielded."""
+        entry = self._entries.get(key)
+        return None if entry is None else entry[1]
 
     async def load(self, key: Hashable, fetch: Callable[[], Awaitable[T]]) -> T:
         if (done := self.ready(key)) is not None:
