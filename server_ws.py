@@ -117,6 +117,20 @@ class _Claim:
 class GraphQLTransportWS:
     """One graphql-transport-ws connection (built by strawberry's view for that subprotocol)."""
 
+    __slots__ = (
+        "_timer",
+        "acknowledged",
+        "closed",
+        "context",
+        "init_received",
+        "init_timeout",
+        "max_operations",
+        "operations",
+        "schema",
+        "view",
+        "ws",
+    )
+
     def __init__(
         self,
         view: ParleyGraphQL,

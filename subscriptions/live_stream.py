@@ -63,7 +63,17 @@ class Sink(Protocol[T_contra]):
 
 
 class LiveStream(Generic[T]):
-    __slots__ = ("_closed", "_hub", "_last", "_listener", "_live", "_open", "_pump", "_select")
+    __slots__ = (
+        "_closed",
+        "_hub",
+        "_last",
+        "_listener",
+        "_live",
+        "_open",
+        "_pump",
+        "_select",
+        "_sink",
+    )
 
     def __init__(
         self,
@@ -72,10 +82,11 @@ class LiveStream(Generic[T]):
         closed: Callable[[StreamClosed], Exception],
     ) -> None:
         self._hub = hub
-        self._open = opening
+        self._open: Callable[[], Awaitable[Opening[T]]] | None = opening
         self._closed = closed
         self._listener: Listener | None = None
         self._select: Select[T] | None = None
+        self._sink: Sink[T] | None = None
         self._last = 0
         self._live = False
         self._pump: asyncio.Task[None] | None = None
@@ -83,8 +94,13 @@ class LiveStream(Generic[T]):
     def __aiter__(self) -> AsyncIterator[T]:
         return self._pull()
 
+    async def _opening(self) -> Opening[T]:
+        assert self._open is not None, "a LiveStream is consumed once"
+        opening, self._open = self._open, None  # what it closed over is needed no longer
+        return await opening()
+
     async def _pull(self) -> AsyncGenerator[T, None]:
-        opening = await self._open()
+        opening = await self._opening()
         batches = account_events(self._hub, opening.account_id, opening.after)
         try:
             async with aclosing(batches):
@@ -96,14 +112,13 @@ class LiveStream(Generic[T]):
 
     async def start(self, sink: Sink[T]) -> None:
         """Open, replay into `sink`, and go live: later events are pushed until `stop`."""
-        opening = await self._open()
+        opening = await self._opening()
         self._select = opening.select
+        self._sink = sink
         account = opening.account_id
         # "From now" is read before registering, as in account_events.
         self._last = await latest_seq(account) if opening.after is None else opening.after
-        listener = Listener(
-            account, self._hub.queue_capacity, current_connection.get(), lambda: self._wake(sink)
-        )
+        listener = Listener(account, self._hub.queue_capacity, current_connection.get(), self._wake)
         self._listener = listener
         self._hub.add(listener)
         try:
@@ -112,7 +127,7 @@ class LiveStream(Generic[T]):
             self.stop()
             raise
         self._live = True
-        self._wake(sink)  # whatever arrived during the replay
+        self._wake()  # whatever arrived during the replay
 
     def stop(self) -> None:
         """Unregister; a running delivery is cancelled. Safe to call more than once."""
@@ -124,9 +139,12 @@ class LiveStream(Generic[T]):
         if pump is not None and pump is not asyncio.current_task():
             pump.cancel()
 
-    def _wake(self, sink: Sink[T]) -> None:
+    def _wake(self) -> None:
         if self._live and self._pump is None and self._listener is not None:
-            self._pump = asyncio.get_running_loop().create_task(self._deliver(self._listener, sink))
+            assert self._sink is not None
+            self._pump = asyncio.get_running_loop().create_task(
+                self._deliver(self._listener, self._sink)
+            )
 
     async def _deliver(self, listener: Listener, sink: Sink[T]) -> None:
         """Deliver what is pending, then end: the next offer starts a new one."""
