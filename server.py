@@ -63,9 +63,6 @@ GC_THRESHOLDS = (10_000, 20, 100)
 class ParleyGraphQL(GraphQLOverHTTP):
     """Strawberry's ASGI view with Parley's context and token checks."""
 
-    # Parley's own graphql-transport-ws handler (server_ws), built with strawberry's arguments.
-    graphql_transport_ws_handler_class = GraphQLTransportWS  # type: ignore[assignment]
-
     def __init__(self, services: Services, **kwargs: Any) -> None:
         settings = services.settings
         schema = build_schema(debug=settings.debug, limits=QueryLimits.from_settings(settings))
@@ -78,12 +75,36 @@ class ParleyGraphQL(GraphQLOverHTTP):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Strawberry has no disconnect hook: a WebSocket ends (closed or dropped) here."""
         try:
-            await super().__call__(scope, receive, send)
+            if scope["type"] == "websocket":
+                await self._websocket(WebSocket(scope, receive=receive, send=send))
+            else:
+                await super().__call__(scope, receive, send)
         finally:
             account_id = scope.get(PRESENCE_ACCOUNT)
             if account_id is not None:
                 services = self.services
                 await services.presence.disconnected(account_id, services.clock.now())
+
+    async def _websocket(self, websocket: WebSocket) -> None:
+        """graphql-transport-ws goes to Parley's handler (server_ws) without strawberry's view
+        in between for the socket's life; the legacy subprotocol and refusals go through it."""
+        if (
+            not self._check_websocket_origin(websocket)
+            or await self.pick_websocket_subprotocol(websocket) != GRAPHQL_TRANSPORT_WS_PROTOCOL
+        ):
+            await self.run(websocket)  # refused (403), legacy graphql-ws, or 4406
+            return
+        await self.create_websocket_response(websocket, GRAPHQL_TRANSPORT_WS_PROTOCOL)
+        context = await self.get_context(websocket, response=websocket)
+        handler = GraphQLTransportWS(
+            self,
+            websocket,
+            context,
+            self.schema,
+            self.connection_init_wait_timeout,
+            self.max_subscriptions_per_connection,
+        )
+        await handler.handle()
 
     def encode_json(self, data: object) -> str:
         # orjson: responses and subscription frames; text, as graphql-transport-ws needs.

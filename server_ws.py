@@ -53,7 +53,7 @@ from subscriptions.connections import current_connection
 from subscriptions.live_stream import LiveStream
 
 if TYPE_CHECKING:
-    import strawberry
+    from strawberry.schema import BaseSchema
 
     from server import ParleyGraphQL
 
@@ -115,7 +115,7 @@ class _Claim:
 
 
 class GraphQLTransportWS:
-    """One graphql-transport-ws connection (built by strawberry's view for that subprotocol)."""
+    """One graphql-transport-ws connection, accepted by the view (server.ParleyGraphQL)."""
 
     __slots__ = (
         "_timer",
@@ -134,15 +134,14 @@ class GraphQLTransportWS:
     def __init__(
         self,
         view: ParleyGraphQL,
-        websocket: ASGIWebSocketAdapter,
+        websocket: WebSocket,
         context: Context,
-        root_value: object,
-        schema: strawberry.Schema,
+        schema: BaseSchema,
         connection_init_wait_timeout: timedelta,
         max_subscriptions_per_connection: int | None = None,
     ) -> None:
         self.view = view
-        self.ws: WebSocket = websocket.ws
+        self.ws = websocket
         self.context = context
         self.schema = schema
         self.init_timeout = connection_init_wait_timeout.total_seconds()
