@@ -252,6 +252,9 @@ class GraphQLTransportWS:
         except Throttled as exc:
             await self.close(TRY_AGAIN_LATER, str(exc))
             return
+        finally:
+            # Read once, by on_ws_connect: the token is not kept for the connection's life.
+            self.context.connection_params = None
         if not self.closed:
             await self.send('{"type":"connection_ack"}')
             self.acknowledged = True
@@ -400,6 +403,8 @@ class GraphQLTransportWS:
         if executor.is_awaitable(result):
             result = await result
         assert isinstance(result, GraphQLExecutionResult)
+        # The loaders' caches (rows) are the event's, not the idle connection's to keep.
+        self.context.fresh_loaders()
         await self.send(_next(operation.id, self._payload(result)))
 
     async def send_failure(self, operation: _Operation, error: Exception) -> None:

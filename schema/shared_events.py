@@ -37,6 +37,7 @@ from contextvars import ContextVar, Token
 from typing import Any
 
 from graphql import ExecutionResult
+from graphql.execution.executor import CollectedErrors
 from graphql.pyutils import AwaitableOrValue, RefMap
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
@@ -61,7 +62,20 @@ class SharedResult(ExecutionResult):
         self.encoded: str | None = None
 
 
-_NO_PLANS: RefMap[Any, Any] = RefMap()
+# graphql-core's per-execution state (built by the executor's __init__): a claimed
+# subscription's executor keeps none of it, each per-event copy gets its own.
+_PER_EXECUTION: dict[str, Callable[[], object]] = {
+    "_initial_execution_plans": RefMap,
+    "_deferred_execution_plans": RefMap,
+    "_stream_usages": RefMap,
+    "_relevant_sub_fields": dict,
+    "background_futures": set,
+    "pending_incremental_futures": set,
+    "collected_errors": CollectedErrors,
+    "groups": list,
+    "streams": list,
+    "tasks": list,
+}
 
 
 class _Empty:
@@ -103,14 +117,28 @@ class _OperationKey:
 class SharedEventExecutor(StrawberryGraphQLCoreExecutionContext):
     share_key: Hashable | None = None
     _operation_key: _OperationKey | None = None
+    _claimed = False
+    # Read by graphql-core; None unless set on the instance (a claimed executor drops Nones).
+    abort_signal = None
+    async_work_finished_hook_task = None
+    defer_usage_set = None
+    hooks = None
+    operation_extensions = None
+    root_value = None
 
     def build_per_event_executor(self, payload: Any) -> SharedEventExecutor:
-        executor = super().build_per_event_executor(payload)
-        assert isinstance(executor, SharedEventExecutor)
+        if self._claimed:
+            executor = object.__new__(type(self))
+            state = executor.__dict__
+            state.update(self.__dict__)
+            for name, fresh in _PER_EXECUTION.items():
+                state[name] = fresh()
+            executor.root_value = payload
+        else:
+            built = super().build_per_event_executor(payload)
+            assert isinstance(built, SharedEventExecutor)
+            executor = built
         executor.share_key = self._key_for(payload)
-        if self._initial_execution_plans is _NO_PLANS:
-            executor._initial_execution_plans = RefMap()
-            executor._deferred_execution_plans = RefMap()
         return executor
 
     def _key_for(self, payload: Any) -> Hashable | None:
@@ -149,9 +177,16 @@ class SharedEventExecutor(StrawberryGraphQLCoreExecutionContext):
         if claimer is None:
             return super().cancellable_iterable(iterable)
         claimer(self, iterable)
-        # A claimed subscription's executor only makes per-event copies: those get their
-        # own plan memos, so each idle subscription does not hold two (~2 KB).
-        self._initial_execution_plans = self._deferred_execution_plans = _NO_PLANS
+        # A claimed subscription's executor only makes per-event copies: it keeps its
+        # arguments, not graphql-core's per-execution state (~2 KB per idle subscription;
+        # its 32 attributes also outgrew a small dict).
+        self._operation_key = None  # computed on first use, with what it needs kept
+        self.__dict__ = {
+            name: value
+            for name, value in self.__dict__.items()
+            if name not in _PER_EXECUTION and value is not None
+        }
+        self._claimed = True
         return _Empty()
 
     def execute_operation(self, serially: bool | None = None) -> AwaitableOrValue[Any]:
