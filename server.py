@@ -38,7 +38,9 @@ from schema.context import Context, Services
 from schema.limits import QueryLimits
 from schema.root import build_schema
 from server_http import GraphQLOverHTTP, HTTPError
-from server_ws import GraphQLTransportWS, frame_limited_adapter
+from server_ws import GraphQLTransportWS
+from server_ws_frames import Payloads
+from server_ws_legacy import frame_limited_adapter
 from settings import Settings, tortoise_config
 from subscriptions.bus import EventBus
 from subscriptions.call_expiry import CallExpirySweep
@@ -71,6 +73,7 @@ class ParleyGraphQL(GraphQLOverHTTP):
         self.max_body_bytes = settings.http_max_body_bytes
         self.max_message_bytes = settings.ws_max_message_bytes
         self.websocket_adapter_class = frame_limited_adapter(settings.ws_max_message_bytes)
+        self.payloads = Payloads(self.schema, mask=not settings.debug)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Strawberry has no disconnect hook: a WebSocket ends (closed or dropped) here."""

@@ -20,8 +20,8 @@ that stream, and each event is executed once per shared key and serialized once
 payload. Strawberry's extension hooks stay with the operation's start, not with
 every idle subscription.
 
-The legacy `graphql-ws` subprotocol (off by default) keeps strawberry's handler,
-with `frame_limited_adapter` for the frame limit.
+Frames are built as text in server_ws_frames. The legacy `graphql-ws`
+subprotocol (off by default) keeps strawberry's handler (server_ws_legacy).
 """
 
 from __future__ import annotations
@@ -29,26 +29,31 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncGenerator, AsyncIterable
+from collections.abc import AsyncIterable
 from datetime import timedelta
-from json import JSONDecodeError
 from typing import TYPE_CHECKING, Any
 
 import orjson
 from graphql import ExecutionResult as GraphQLExecutionResult
-from graphql import GraphQLError, GraphQLSyntaxError
-from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
-from strawberry.asgi import ASGIWebSocketAdapter
+from graphql import GraphQLError
+from starlette.websockets import WebSocket, WebSocketDisconnect
 from strawberry.exceptions import ConnectionRejectionError
-from strawberry.http.exceptions import NonJsonMessageReceived, NonTextMessageReceived
-from strawberry.schema.exceptions import CannotGetOperationTypeError
 from strawberry.types.execution import ExecutionResult, PreExecutionError
 from strawberry.utils.aio import aclosing
 
 from ratelimit import Throttled
 from schema.context import Context
-from schema.root import mask_unexpected
-from schema.shared_events import SharedEventExecutor, SharedResult, claim_source_streams
+from schema.shared_events import SharedEventExecutor, claim_source_streams
+from server_ws_frames import (
+    CONNECTION_ACK,
+    PONG,
+    Payloads,
+    close_reason,
+    complete_frame,
+    encode_result,
+    error_frame,
+    next_frame,
+)
 from subscriptions.connections import current_connection
 from subscriptions.live_stream import LiveStream
 
@@ -126,6 +131,7 @@ class GraphQLTransportWS:
         "init_timeout",
         "max_operations",
         "operations",
+        "payloads",
         "schema",
         "view",
         "ws",
@@ -151,6 +157,7 @@ class GraphQLTransportWS:
         self.closed = False
         self.operations: dict[str, _Operation] = {}
         self._timer: asyncio.TimerHandle | None = None
+        self.payloads: Payloads = view.payloads
 
     async def handle(self) -> None:
         loop = asyncio.get_running_loop()
@@ -221,7 +228,7 @@ class GraphQLTransportWS:
         elif kind == "complete":
             self._complete(message)
         elif kind == "ping":
-            await self.send('{"type":"pong"}')
+            await self.send(PONG)
         elif kind == "pong":
             pass
         elif kind == "connection_init":
@@ -256,7 +263,7 @@ class GraphQLTransportWS:
             # Read once, by on_ws_connect: the token is not kept for the connection's life.
             self.context.connection_params = None
         if not self.closed:
-            await self.send('{"type":"connection_ack"}')
+            await self.send(CONNECTION_ACK)
             self.acknowledged = True
 
     async def _subscribe(self, message: dict[str, Any]) -> None:
@@ -283,7 +290,7 @@ class GraphQLTransportWS:
             return
         refusal = await self._refusal()
         if refusal is not None:
-            await self._send_errors(id, [refusal])
+            await self.send(error_frame(id, [refusal]))
             return
         operation = _Operation(self, id)
         self.operations[id] = operation
@@ -362,7 +369,7 @@ class GraphQLTransportWS:
         """Send one of strawberry's results; False once the operation ended with it."""
         if first and isinstance(result, PreExecutionError):
             assert result.errors
-            reason = _close_reason(result.errors[0])
+            reason = close_reason(result.errors[0])
             if reason is not None:
                 self.operations.pop(operation.id, None)
                 await self.close(BAD_MESSAGE, reason)
@@ -373,7 +380,7 @@ class GraphQLTransportWS:
             error = GraphQLError("Incremental delivery is not supported over graphql-transport-ws")
             await self._finish(operation, errors=[error])
             return False
-        await self.send(_next(operation.id, _encode(result)))
+        await self.send(next_frame(operation.id, encode_result(result)))
         return True
 
     async def _stream_events(
@@ -405,7 +412,7 @@ class GraphQLTransportWS:
         assert isinstance(result, GraphQLExecutionResult)
         # The loaders' caches (rows) are the event's, not the idle connection's to keep.
         self.context.fresh_loaders()
-        await self.send(_next(operation.id, self._payload(result)))
+        await self.send(next_frame(operation.id, self.payloads.of(result)))
 
     async def send_failure(self, operation: _Operation, error: Exception) -> None:
         """A live subscription failed (closed stream, refused opening): `next` with it, then end."""
@@ -416,26 +423,7 @@ class GraphQLTransportWS:
     async def _send_next_error(self, operation: _Operation, exc: Exception) -> None:
         error = exc if isinstance(exc, GraphQLError) else GraphQLError(str(exc), original_error=exc)
         result = GraphQLExecutionResult(None, [error])
-        await self.send(_next(operation.id, self._payload(result)))
-
-    def _payload(self, result: GraphQLExecutionResult) -> str:
-        if isinstance(result, SharedResult):
-            if result.encoded is None:
-                self._mask(result)
-                result.encoded = _encode(result)
-            return result.encoded
-        self._mask(result)
-        return _encode(result)
-
-    def _mask(self, result: GraphQLExecutionResult) -> None:
-        if result.errors:
-            self.schema.process_errors(result.errors)
-            if not self.view.services.settings.debug:
-                result.errors = mask_unexpected(result.errors)
-
-    async def _send_errors(self, id: str, errors: list[GraphQLError]) -> None:
-        payload = orjson.dumps([error.formatted for error in errors]).decode()
-        await self.send('{"id":' + _id(id) + ',"type":"error","payload":' + payload + "}")
+        await self.send(next_frame(operation.id, self.payloads.of(result)))
 
     async def _finish(
         self,
@@ -449,59 +437,6 @@ class GraphQLTransportWS:
             return  # completed by the client, or the connection is gone
         del self.operations[operation.id]
         if errors is not None:
-            await self._send_errors(operation.id, errors)
+            await self.send(error_frame(operation.id, errors))
         elif complete:
-            await self.send('{"id":' + _id(operation.id) + ',"type":"complete"}')
-
-
-def _id(id: str) -> str:
-    return orjson.dumps(id).decode()
-
-
-def _next(id: str, payload: str) -> str:
-    return '{"id":' + _id(id) + ',"type":"next","payload":' + payload + "}"
-
-
-def _encode(result: GraphQLExecutionResult | ExecutionResult) -> str:
-    payload: dict[str, object] = {"data": result.data}
-    if result.errors:
-        payload["errors"] = [error.formatted for error in result.errors]
-    if result.extensions:
-        payload["extensions"] = result.extensions
-    return orjson.dumps(payload).decode()
-
-
-def _close_reason(error: GraphQLError) -> str | None:
-    """Strawberry's rule: a document that does not parse, or names no operation, closes 4400."""
-    if isinstance(error, GraphQLSyntaxError):
-        return error.message
-    if isinstance(error.original_error, CannotGetOperationTypeError):
-        return error.original_error.as_http_error_reason()
-    return None
-
-
-def frame_limited_adapter(max_message_bytes: int) -> type[ASGIWebSocketAdapter]:
-    """Strawberry's WebSocket adapter (legacy graphql-ws), closing with 1009 over the limit."""
-
-    class FrameLimitedAdapter(ASGIWebSocketAdapter):
-        async def iter_json(
-            self, *, ignore_parsing_errors: bool = False
-        ) -> AsyncGenerator[object, None]:
-            try:
-                while self.ws.application_state != WebSocketState.DISCONNECTED:
-                    text = await self.ws.receive_text()
-                    if len(text.encode()) > max_message_bytes:
-                        reason = f"Message larger than {max_message_bytes} bytes"
-                        await self.ws.close(code=MESSAGE_TOO_BIG, reason=reason)
-                        return
-                    try:
-                        yield self.view.decode_json(text)
-                    except JSONDecodeError as exc:
-                        if not ignore_parsing_errors:
-                            raise NonJsonMessageReceived from exc
-            except KeyError as exc:
-                raise NonTextMessageReceived from exc
-            except WebSocketDisconnect:
-                return
-
-    return FrameLimitedAdapter
+            await self.send(complete_frame(operation.id))
