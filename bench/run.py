@@ -34,8 +34,9 @@ from typing import Any
 
 from bench.dataset import SECRET, database_path, tokens_path
 
-PORT = 8765
-ANCHOR_PORT = 8766
+# Other worktrees on this machine bench too: PARLEY_BENCH_PORT keeps runs apart.
+PORT = int(os.environ.get("PARLEY_BENCH_PORT", "8765"))
+ANCHOR_PORT = PORT + 1
 ANCHOR = Path(__file__).parent / "anchor"
 # Environment of each variant's server (on top of the common one).
 VARIANTS: dict[str, dict[str, str]] = {
@@ -69,7 +70,7 @@ def _run(command: list[str], env: dict[str, str], timeout: float) -> dict[str, A
     return _json_line(done.stdout)
 
 
-def _wait_healthy(process: subprocess.Popen[bytes], seconds: float = 60, port: int = PORT) -> None:
+def _wait_healthy(process: subprocess.Popen[bytes], seconds: float = 180, port: int = PORT) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:

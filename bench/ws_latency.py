@@ -7,6 +7,16 @@ it receives. Latency is receipt minus send start (so it includes the commit
 and the mutation's own time: a conservative figure); `ack` is the mutation's
 round trip. A frame a subscriber never gets within the drain time is lost.
 
+`commit_*` is the issue's own definition, "commit of sendMessage -> every
+subscriber has the frame": receipt (wall clock) minus the message's stored
+`createdAt`. Server and client read the same clock on one machine. createdAt
+has microsecond precision (`datetime.now(UTC)`, stored and returned with its
+microseconds) and is read by `send_message` just before its transaction opens,
+so this figure over-states commit -> frame by the transaction's own time
+(including any wait for SQLite's single writer); it under-states nothing.
+With `--server-pid`, the server's CPU time (utime+stime from /proc) over the
+timed phase is divided by the frames delivered and by the messages sent.
+
     room:  one conversation, N subscribers (half as each participant), R msg/s
     pairs: C conversations, both participants subscribed, R msg/s spread over them
 
@@ -19,10 +29,12 @@ import argparse
 import asyncio
 import itertools
 import json
+import os
 import resource
 import statistics
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +65,8 @@ class Subscriber:
     conversation: int
     connection: ClientConnection
     received: dict[int, float] = field(default_factory=dict)
+    # Message number -> seconds from its stored createdAt to receipt (wall clock).
+    since_commit: dict[int, float] = field(default_factory=dict)
     warm: asyncio.Event = field(default_factory=asyncio.Event)
     errors: int = 0
 
@@ -92,6 +106,7 @@ async def receive(subscriber: Subscriber) -> None:
     """Record the arrival of every message frame, by the number in its body."""
     async for raw in subscriber.connection:
         now = time.perf_counter()
+        wall = time.time()
         frame = orjson.loads(raw)
         if frame.get("type") == "ping":
             await subscriber.connection.send('{"type":"pong"}')
@@ -109,6 +124,8 @@ async def receive(subscriber: Subscriber) -> None:
             subscriber.warm.set()
         else:
             subscriber.received[number] = now
+            created = datetime.fromisoformat(item["createdAt"]).timestamp()
+            subscriber.since_commit[number] = wall - created
 
 
 @dataclass
@@ -183,6 +200,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             )
             await asyncio.sleep(0.5)
         cold = sum(1 for s in subscribers if not s.warm.is_set())
+        cpu_before = server_cpu_seconds(args.server_pid)
         total = int(args.rate * args.duration)
         sent: dict[int, Sent] = {}
         tasks: list[asyncio.Task[None]] = []
@@ -207,7 +225,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         if all(len(s.received) >= len(expected[s.conversation]) for s in subscribers):
             break
         await asyncio.sleep(0.05)
+    cpu_after = server_cpu_seconds(args.server_pid)
     latencies: list[float] = []
+    since_commit: list[float] = []
     lost = 0
     for subscriber in subscribers:
         for number in expected[subscriber.conversation]:
@@ -216,10 +236,19 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 lost += 1
             else:
                 latencies.append((arrived - sent[number].started) * 1000)
+                since_commit.append(subscriber.since_commit[number] * 1000)
     acks = [(s.acked - s.started) * 1000 for s in sent.values() if s.acked is not None]
     for task in receivers:
         task.cancel()
     await asyncio.gather(*(s.connection.close() for s in subscribers), return_exceptions=True)
+    cpu = {}
+    if cpu_before is not None and cpu_after is not None:
+        used = cpu_after - cpu_before
+        cpu = {
+            "server_cpu_s": round(used, 3),
+            "server_cpu_us_per_frame": round(used / max(1, len(latencies)) * 1e6, 1),
+            "server_cpu_ms_per_message": round(used / max(1, total) * 1e3, 3),
+        }
     return {
         "scenario": args.scenario,
         "subscribers": len(subscribers),
@@ -238,7 +267,19 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "mean_ms": round(statistics.fmean(latencies), 2) if latencies else None,
         "ack_p50_ms": round(percentile(acks, 0.50), 2),
         "ack_p99_ms": round(percentile(acks, 0.99), 2),
+        "commit_p50_ms": round(percentile(since_commit, 0.50), 2),
+        "commit_p99_ms": round(percentile(since_commit, 0.99), 2),
+        "commit_max_ms": round(max(since_commit, default=float("nan")), 2),
+        **cpu,
     }
+
+
+def server_cpu_seconds(pid: int | None) -> float | None:
+    """utime + stime of `pid` in seconds (None without a pid)."""
+    if pid is None:
+        return None
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -252,6 +293,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=10.0, help="seconds of sending")
     parser.add_argument("--drain", type=float, default=5.0, help="seconds to wait for stragglers")
     parser.add_argument("--connect-concurrency", type=int, default=50)
+    parser.add_argument("--server-pid", type=int, help="report the server's CPU per frame")
     args = parser.parse_args(argv)
     args.dataset = json.loads(Path(args.tokens).read_text())
     result = asyncio.run(run(args))

@@ -6,8 +6,7 @@ reconnect and the server replays exactly what you missed before going live.
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
-from contextlib import aclosing
+from collections.abc import AsyncIterable
 from datetime import datetime
 from enum import Enum
 from typing import Annotated
@@ -24,9 +23,10 @@ from schema.conversations import Conversation, UnreadSummary
 from schema.feed import FeedFilter, FeedItem, feed_item_from_model
 from schema.messaging import Message
 from schema.notifications_api import NotificationSubscription
-from subscriptions.feed import FeedChange, feed_changes, new_messages
+from subscriptions.feed import FeedChange, feed_select, message_select
+from subscriptions.live_stream import LiveStream, Opening, mapped
 from subscriptions.streams import StreamClosed
-from subscriptions.unread import unread_changes
+from subscriptions.unread import UnreadChange, unread_select
 
 CURSOR = "ev"
 
@@ -38,7 +38,7 @@ def _after(value: str | None) -> int | None:
         raise query_error(exc) from exc
 
 
-def _closed(exc: StreamClosed) -> GraphQLError:
+def _closed(exc: StreamClosed) -> Exception:
     return GraphQLError(
         f"The stream was closed by the server ({exc}); resubscribe with your last cursor.",
         extensions={"code": "STREAM_CLOSED"},
@@ -116,33 +116,35 @@ class Subscription(NotificationSubscription):
     @strawberry.subscription(
         description="Every new message in any of the caller's conversations, sent or received."
     )
-    async def message_received(
+    def message_received(
         self,
         info: Info,
         after: Annotated[
             str | None,
             strawberry.argument(description="Resume after this cursor (replays what was missed)."),
         ] = None,
-    ) -> AsyncGenerator[MessageEvent, None]:
-        account = info.context.account_id()
-        services = info.context.services
-        stream = new_messages(services.bus.hub, account, _after(after))
-        try:
-            async with aclosing(stream):
-                async for change in stream:
-                    assert change.item is not None
-                    info.context.fresh_loaders()
-                    yield MessageEvent(
-                        cursor=encode_cursor(CURSOR, change.event.seq),
-                        message=Message.from_model(change.item),
-                    )
-        except StreamClosed as exc:
-            raise _closed(exc) from exc
+    ) -> AsyncIterable[MessageEvent]:
+        context = info.context
+        hub = context.services.bus.hub
+
+        def event(change: FeedChange) -> MessageEvent:
+            assert change.item is not None
+            context.fresh_loaders()
+            return MessageEvent(
+                cursor=encode_cursor(CURSOR, change.event.seq),
+                message=Message.from_model(change.item),
+            )
+
+        async def opening() -> Opening[MessageEvent]:
+            account = context.account_id()
+            return Opening(account, _after(after), mapped(message_select(hub), event))
+
+        return LiveStream(hub, opening, _closed)
 
     @strawberry.subscription(
         description="New feed items and read receipts of one conversation, for both participants."
     )
-    async def feed_updates(
+    def feed_updates(
         self,
         info: Info,
         conversation_id: Annotated[
@@ -155,46 +157,48 @@ class Subscription(NotificationSubscription):
             str | None,
             strawberry.argument(description="Resume after this cursor (replays what was missed)."),
         ] = None,
-    ) -> AsyncGenerator[FeedUpdate, None]:
-        account = info.context.account_id()
-        services = info.context.services
-        try:
-            conversation = parse_id(conversation_id, "The conversation")
-            await participant_view(account, conversation)
-        except ParleyError as exc:
-            raise query_error(exc) from exc
-        stream = feed_changes(
-            services.bus.hub, account, conversation, filter.kinds(), _after(after)
-        )
-        try:
-            async with aclosing(stream):
-                async for change in stream:
-                    info.context.fresh_loaders()
-                    yield FeedUpdate.from_change(change)
-        except StreamClosed as exc:
-            raise _closed(exc) from exc
+    ) -> AsyncIterable[FeedUpdate]:
+        context = info.context
+        hub = context.services.bus.hub
+
+        def update(change: FeedChange) -> FeedUpdate:
+            context.fresh_loaders()
+            return FeedUpdate.from_change(change)
+
+        async def opening() -> Opening[FeedUpdate]:
+            account = context.account_id()
+            try:
+                conversation = parse_id(conversation_id, "The conversation")
+                await participant_view(account, conversation)
+            except ParleyError as exc:
+                raise query_error(exc) from exc
+            select = feed_select(hub, conversation, filter.kinds())
+            return Opening(account, _after(after), mapped(select, update))
+
+        return LiveStream(hub, opening, _closed)
 
     @strawberry.subscription(
         description="The caller's unread indicators: each changed conversation and the totals."
     )
-    async def unread_indicators(
+    def unread_indicators(
         self,
         info: Info,
         after: Annotated[
             str | None, strawberry.argument(description="Resume after this cursor.")
         ] = None,
-    ) -> AsyncGenerator[UnreadIndicator, None]:
-        account = info.context.account_id()
-        services = info.context.services
-        changes = unread_changes(services.bus.hub, account, _after(after))
-        try:
-            async with aclosing(changes):
-                async for change in changes:
-                    info.context.fresh_loaders()
-                    yield UnreadIndicator(
-                        cursor=encode_cursor(CURSOR, change.event.seq),
-                        conversation=Conversation.from_model(change.participant),
-                        summary=UnreadSummary.from_model(change.summary),
-                    )
-        except StreamClosed as exc:
-            raise _closed(exc) from exc
+    ) -> AsyncIterable[UnreadIndicator]:
+        context = info.context
+
+        def indicator(change: UnreadChange) -> UnreadIndicator:
+            context.fresh_loaders()
+            return UnreadIndicator(
+                cursor=encode_cursor(CURSOR, change.event.seq),
+                conversation=Conversation.from_model(change.participant),
+                summary=UnreadSummary.from_model(change.summary),
+            )
+
+        async def opening() -> Opening[UnreadIndicator]:
+            account = context.account_id()
+            return Opening(account, _after(after), mapped(unread_select(account), indicator))
+
+        return LiveStream(context.services.bus.hub, opening, _closed)

@@ -276,6 +276,7 @@ class Mutation(CallMutations, NotificationMutation):
 
 
 client_errors = logging.getLogger("parley.graphql.client")
+MASKED_MESSAGE = "Unexpected error."
 
 
 def _expected(error: GraphQLError) -> bool:
@@ -300,6 +301,22 @@ class ParleySchema(strawberry.Schema):
                 StrawberryLogger.error(error, execution_context)
 
 
+def mask_unexpected(errors: list[GraphQLError]) -> list[GraphQLError]:
+    """What the schema's MaskErrors does in production, for results outside its pipeline."""
+    return [
+        error
+        if _expected(error)
+        else GraphQLError(
+            MASKED_MESSAGE,
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+        )
+        for error in errors
+    ]
+
+
 def build_schema(*, debug: bool, limits: QueryLimits | None = None) -> ParleySchema:
     # Extensions are given as factories: strawberry builds fresh ones per operation.
     limits = limits or QueryLimits()
@@ -309,7 +326,13 @@ def build_schema(*, debug: bool, limits: QueryLimits | None = None) -> ParleySch
         partial(ValidationCache, maxsize=512),
     ]
     if not debug:
-        extensions.append(partial(MaskErrors, should_mask_error=lambda e: not _expected(e)))
+        extensions.append(
+            partial(
+                MaskErrors,
+                should_mask_error=lambda e: not _expected(e),
+                error_message=MASKED_MESSAGE,
+            )
+        )
     schema = ParleySchema(
         query=Query,
         mutation=Mutation,

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from models.events import EventKind, LoggedEvent
 from models.feed import FeedItem, FeedItemKind
 from subscriptions.hub import Hub
+from subscriptions.live_stream import Select
 from subscriptions.streams import account_events
 
 
@@ -37,16 +38,25 @@ async def _with_items(hub: Hub, events: list[LoggedEvent]) -> list[FeedChange]:
     return [FeedChange(event, rows.get(event.item_id or 0)) for event in events]
 
 
+def message_select(hub: Hub) -> Select[FeedChange]:
+    """A batch's new messages, with their items (read once per process)."""
+
+    async def select(batch: list[LoggedEvent]) -> list[FeedChange]:
+        wanted = [event for event in batch if event.kind == EventKind.MESSAGE]
+        return [change for change in await _with_items(hub, wanted) if change.item is not None]
+
+    return select
+
+
 async def new_messages(
     hub: Hub, account_id: int, after: int | None
 ) -> AsyncGenerator[FeedChange, None]:
     """Every new message in any of the account's conversations (sent or received)."""
+    select = message_select(hub)
     async with aclosing(account_events(hub, account_id, after)) as batches:
         async for batch in batches:
-            wanted = [event for event in batch if event.kind == EventKind.MESSAGE]
-            for change in await _with_items(hub, wanted):
-                if change.item is not None:
-                    yield change
+            for change in await select(batch):
+                yield change
 
 
 def _kinds_for(event: LoggedEvent) -> FeedItemKind:
@@ -57,6 +67,27 @@ def _kinds_for(event: LoggedEvent) -> FeedItemKind:
     return FeedItemKind.MESSAGE  # messages and read receipts
 
 
+def feed_select(
+    hub: Hub, conversation_id: int, kinds: Collection[FeedItemKind] | None
+) -> Select[FeedChange]:
+    """A batch's new items and read receipts of one conversation."""
+
+    async def select(batch: list[LoggedEvent]) -> list[FeedChange]:
+        wanted = [
+            event
+            for event in batch
+            if event.conversation_id == conversation_id
+            and (kinds is None or _kinds_for(event) in kinds)
+        ]
+        return [
+            change
+            for change in await _with_items(hub, wanted)
+            if change.item is not None or change.event.kind == EventKind.READ
+        ]
+
+    return select
+
+
 async def feed_changes(
     hub: Hub,
     account_id: int,
@@ -65,14 +96,8 @@ async def feed_changes(
     after: int | None,
 ) -> AsyncGenerator[FeedChange, None]:
     """New items and read receipts of one conversation, as one participant sees them."""
+    select = feed_select(hub, conversation_id, kinds)
     async with aclosing(account_events(hub, account_id, after)) as batches:
         async for batch in batches:
-            wanted = [
-                event
-                for event in batch
-                if event.conversation_id == conversation_id
-                and (kinds is None or _kinds_for(event) in kinds)
-            ]
-            for change in await _with_items(hub, wanted):
-                if change.item is not None or change.event.kind == EventKind.READ:
-                    yield change
+            for change in await select(batch):
+                yield change

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 
 from models.events import LoggedEvent
@@ -25,51 +25,80 @@ from subscriptions.shared_loads import SharedLoads
 
 
 class Listener:
-    """One subscription's inbox for one account's events."""
+    """One subscription's inbox for one account's events.
+
+    A list and a future made only while someone waits: an idle subscription holds
+    no asyncio.Queue or Event (each ~1.5-4 KB of deques), for 10,000s of sockets.
+    `on_wake`, when given, is called (synchronously) on every offer and close:
+    subscriptions.live_stream reacts to it instead of waiting.
+    """
+
+    __slots__ = (
+        "_events",
+        "_waiter",
+        "account_id",
+        "capacity",
+        "closed_reason",
+        "connection",
+        "on_wake",
+        "overflowed",
+    )
 
     def __init__(
-        self, account_id: int, capacity: int, connection: Connection | None = None
+        self,
+        account_id: int,
+        capacity: int,
+        connection: Connection | None = None,
+        on_wake: Callable[[], None] | None = None,
     ) -> None:
         self.account_id = account_id
         self.connection = connection
         self.capacity = capacity
-        self._queue: asyncio.Queue[LoggedEvent] = asyncio.Queue(maxsize=capacity)
+        self.on_wake = on_wake
+        self._events: list[LoggedEvent] = []
         self.overflowed = False
         self.closed_reason: str | None = None
-        self._wakeup = asyncio.Event()
+        self._waiter: asyncio.Future[None] | None = None
 
     def offer(self, event: LoggedEvent) -> None:
         if self.overflowed:
             return
-        try:
-            self._queue.put_nowait(event)
-        except asyncio.QueueFull:
+        if len(self._events) >= self.capacity:
             self.overflowed = True
             if self.connection is not None:
                 self.connection.close(
                     TOO_SLOW,
                     f"subscriber too slow: over {self.capacity} events queued; resume with cursor",
                 )
-            while not self._queue.empty():
-                self._queue.get_nowait()
-        self._wakeup.set()
+            self._events = []
+        else:
+            self._events.append(event)
+        self._wake()
 
     def close(self, reason: str, code: int = SERVER_RESTART) -> None:
         self.closed_reason = reason
         if self.connection is not None:
             self.connection.close(code, reason)
-        self._wakeup.set()
+        self._wake()
+
+    def _wake(self) -> None:
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+        if self.on_wake is not None:
+            self.on_wake()
 
     async def wait(self) -> None:
         """Wait until an event, an overflow or a close is pending."""
-        while self._queue.empty() and not self.overflowed and self.closed_reason is None:
-            self._wakeup.clear()
-            await self._wakeup.wait()
+        while not self._events and not self.overflowed and self.closed_reason is None:
+            self._waiter = asyncio.get_running_loop().create_future()
+            try:
+                await self._waiter
+            finally:
+                self._waiter = None
 
     def drain(self) -> list[LoggedEvent]:
-        events: list[LoggedEvent] = []
-        while not self._queue.empty():
-            events.append(self._queue.get_nowait())
+        events, self._events = self._events, []
         return events
 
     def reset_overflow(self) -> None:
@@ -80,7 +109,7 @@ class Hub:
     def __init__(self, queue_capacity: int) -> None:
         self.queue_capacity = queue_capacity
         self._listeners: dict[int, set[Listener]] = defaultdict(set)
-        self._changed = asyncio.Condition()
+        self._changed: asyncio.Future[None] | None = None
         self._suspended: tuple[str, int] | None = None
         # Reads that every local subscriber of an event needs, done once (subscriptions.feed).
         self.loads = SharedLoads()
@@ -88,32 +117,45 @@ class Hub:
     @asynccontextmanager
     async def listen(self, account_id: int) -> AsyncIterator[Listener]:
         listener = Listener(account_id, self.queue_capacity, current_connection.get())
-        if self._suspended is not None:
-            listener.close(*self._suspended)
-        self._listeners[account_id].add(listener)
-        await self._notify()
+        self.add(listener)
         try:
             yield listener
         finally:
-            listeners = self._listeners.get(account_id)
-            if listeners is not None:
-                listeners.discard(listener)
-                if not listeners:
-                    del self._listeners[account_id]
-            await self._notify()
+            self.remove(listener)
 
-    async def _notify(self) -> None:
-        async with self._changed:
-            self._changed.notify_all()
+    def add(self, listener: Listener) -> None:
+        """Register `listener` for its account's events (closed at once while suspended)."""
+        if self._suspended is not None:
+            listener.close(*self._suspended)
+        self._listeners[listener.account_id].add(listener)
+        self._notify()
+
+    def remove(self, listener: Listener) -> None:
+        listeners = self._listeners.get(listener.account_id)
+        if listeners is not None:
+            listeners.discard(listener)
+            if not listeners:
+                del self._listeners[listener.account_id]
+        self._notify()
+
+    def _notify(self) -> None:
+        changed, self._changed = self._changed, None
+        if changed is not None and not changed.done():
+            changed.set_result(None)
+
+    async def _wait_until(self, ready: Callable[[], bool]) -> None:
+        while not ready():
+            if self._changed is None:
+                self._changed = asyncio.get_running_loop().create_future()
+            # Shielded: one waiter giving up must not cancel the others' future.
+            await asyncio.shield(self._changed)
 
     async def wait_for_listeners(self, account_id: int, count: int) -> None:
         """Wait until `account_id` has at least `count` local listeners."""
-        async with self._changed:
-            await self._changed.wait_for(lambda: len(self._listeners.get(account_id, ())) >= count)
+        await self._wait_until(lambda: len(self._listeners.get(account_id, ())) >= count)
 
     async def wait_for_no_listeners(self, account_id: int) -> None:
-        async with self._changed:
-            await self._changed.wait_for(lambda: not self._listeners.get(account_id))
+        await self._wait_until(lambda: not self._listeners.get(account_id))
 
     def listeners_of(self, account_id: int) -> frozenset[Listener]:
         return frozenset(self._listeners.get(account_id, ()))

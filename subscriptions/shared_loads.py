@@ -5,8 +5,9 @@ for the same rows at about the same moment. `SharedLoads.load` runs the first
 request as its own task and lets every identical request (same key) await that
 task instead of querying again. A finished result stays for `retain` seconds
 (and at most `capacity` keys) so that subscribers woken a little later share it
-too. Keys must name the event, not only the row (see subscriptions.feed), so a
-row that changes later is read again for the event that changed it.
+too, and is handed to them directly (`ready`), without a shield or an await.
+Keys must name the event, not only the row (see subscriptions.feed), so a row
+that changes later is read again for the event that changed it.
 """
 
 from __future__ import annotations
@@ -31,7 +32,22 @@ class SharedLoads:
         self._entries: OrderedDict[Hashable, tuple[float, asyncio.Future[Any]]] = OrderedDict()
         self.started = 0  # loads actually run (the rest were shared)
 
+    def ready(self, key: Hashable) -> Any:
+        """The finished result for `key`, or None while it is unknown, running or failed."""
+        task = self.running(key)
+        if task is None or not task.done() or task.cancelled() or task.exception() is not None:
+            return None
+        return task.result()
+
+    def running(self, key: Hashable) -> asyncio.Future[Any] | None:
+        """The load under way (or done) for `key`, if any: await it shielded."""
+        entry = self._entries.get(key)
+        return None if entry is None else entry[1]
+
     async def load(self, key: Hashable, fetch: Callable[[], Awaitable[T]]) -> T:
+        if (done := self.ready(key)) is not None:
+            result: T = done
+            return result
         loop = asyncio.get_running_loop()
         now = loop.time()
         self._expire(now)
@@ -45,8 +61,8 @@ class SharedLoads:
         else:
             task = entry[1]
         # One subscriber going away (cancelled) must not cancel the others' load.
-        result: T = await asyncio.shield(task)
-        return result
+        loaded: T = await asyncio.shield(task)
+        return loaded
 
     def _forget_failed(self, key: Hashable, done: asyncio.Future[Any]) -> None:
         if done.cancelled() or done.exception() is not None:

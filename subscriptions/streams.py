@@ -31,8 +31,8 @@ async def account_events(
     start = await latest_seq(account_id) if after is None else after
     async with hub.listen(account_id) as listener:
         last = start
-        async with aclosing(_replay(account_id, last)) as replay:
-            async for batch in replay:
+        async with aclosing(replay(account_id, last)) as replayed:
+            async for batch in replayed:
                 yield batch
                 last = batch[-1].seq
         while True:
@@ -41,20 +41,20 @@ async def account_events(
                 raise StreamClosed(listener.closed_reason)
             if listener.overflowed:
                 listener.reset_overflow()
-                async with aclosing(_replay(account_id, last)) as replay:
-                    async for batch in replay:
+                async with aclosing(replay(account_id, last)) as replayed:
+                    async for batch in replayed:
                         yield batch
                         last = batch[-1].seq
                 continue
             fresh = [event for event in _drain(listener) if event.seq > last]
             if not fresh:
                 continue
-            if _contiguous(last, fresh):
+            if contiguous(last, fresh):
                 yield fresh
                 last = fresh[-1].seq
                 continue
-            async with aclosing(_replay(account_id, last)) as replay:
-                async for batch in replay:
+            async with aclosing(replay(account_id, last)) as replayed:
+                async for batch in replayed:
                     yield batch
                     last = batch[-1].seq
 
@@ -63,7 +63,7 @@ def _drain(listener: Listener) -> list[LoggedEvent]:
     return sorted(listener.drain(), key=lambda event: event.seq)
 
 
-def _contiguous(last: int, events: list[LoggedEvent]) -> bool:
+def contiguous(last: int, events: list[LoggedEvent]) -> bool:
     expected = last + 1
     for event in events:
         if event.seq != expected:
@@ -72,7 +72,7 @@ def _contiguous(last: int, events: list[LoggedEvent]) -> bool:
     return True
 
 
-async def _replay(account_id: int, after: int) -> AsyncGenerator[list[LoggedEvent], None]:
+async def replay(account_id: int, after: int) -> AsyncGenerator[list[LoggedEvent], None]:
     while True:
         batch = await events_after(account_id, after, REPLAY_BATCH)
         if not batch:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from models.conversations import Participant, UnreadSummary, unread_summary
 from models.events import EventKind, LoggedEvent
 from subscriptions.hub import Hub
+from subscriptions.live_stream import Select
 from subscriptions.streams import account_events
 
 _CHANGES_UNREAD = frozenset({EventKind.MESSAGE, EventKind.READ})
@@ -21,28 +22,41 @@ class UnreadChange:
     summary: UnreadSummary
 
 
-async def unread_changes(
-    hub: Hub, account_id: int, after: int | None
-) -> AsyncGenerator[UnreadChange, None]:
+def unread_select(account_id: int) -> Select[UnreadChange]:
     """The current indicator of each conversation whose unread state may have changed.
 
     Indicators are state, not history: a batch of events for one conversation
-    yields one change carrying the state as it is now.
+    gives one change carrying the state as it is now.
     """
+
+    async def select(batch: list[LoggedEvent]) -> list[UnreadChange]:
+        latest: dict[int, LoggedEvent] = {}
+        for event in batch:
+            if event.kind in _CHANGES_UNREAD:
+                latest[event.conversation_id] = event
+        if not latest:
+            return []
+        rows = await Participant.filter(
+            account_id=account_id, conversation_id__in=list(latest)
+        ).select_related("conversation")
+        summary = await unread_summary(account_id)
+        by_conversation = {row.conversation_id: row for row in rows}
+        changes = []
+        for conversation_id, event in sorted(latest.items(), key=lambda pair: pair[1].seq):
+            row = by_conversation.get(conversation_id)
+            if row is not None:
+                changes.append(UnreadChange(event, row, summary))
+        return changes
+
+    return select
+
+
+async def unread_changes(
+    hub: Hub, account_id: int, after: int | None
+) -> AsyncGenerator[UnreadChange, None]:
+    """Each batch's `unread_select`, as a stream."""
+    select = unread_select(account_id)
     async with aclosing(account_events(hub, account_id, after)) as batches:
         async for batch in batches:
-            latest: dict[int, LoggedEvent] = {}
-            for event in batch:
-                if event.kind in _CHANGES_UNREAD:
-                    latest[event.conversation_id] = event
-            if not latest:
-                continue
-            rows = await Participant.filter(
-                account_id=account_id, conversation_id__in=list(latest)
-            ).select_related("conversation")
-            summary = await unread_summary(account_id)
-            by_conversation = {row.conversation_id: row for row in rows}
-            for conversation_id, event in sorted(latest.items(), key=lambda pair: pair[1].seq):
-                row = by_conversation.get(conversation_id)
-                if row is not None:
-                    yield UnreadChange(event, row, summary)
+            for change in await select(batch):
+                yield change
