@@ -293,7 +293,8 @@ def _anchor(args: argparse.Namespace, work: Path) -> dict[str, Any]:
 
 def _table(runs: dict[str, dict[str, Any]]) -> str:
     lines = [
-        "| variant | feed req/s | feed p99 | room p50 / p99 / lost | pairs p50 / p99 / lost "
+        "| variant | feed req/s | feed p99 | room p50 / p99 / lost (p99 from createdAt) "
+        "| pairs p50 / p99 / lost (p99 from createdAt) "
         "| sends/s (failed) | KiB per idle conn (N, receiving) |",
         "| --- | --- | --- | --- | --- | --- | --- |",
     ]
@@ -302,7 +303,9 @@ def _table(runs: dict[str, dict[str, Any]]) -> str:
         lines.append(
             f"| {name} | {feed['rps']:.0f} | {feed['p99_ms']:.1f} ms "
             f"| {room['p50_ms']} / {room['p99_ms']} ms / {room['lost']} "
+            f"({room.get('commit_p99_ms')} ms) "
             f"| {pairs['p50_ms']} / {pairs['p99_ms']} ms / {pairs['lost']} "
+            f"({pairs.get('commit_p99_ms')} ms) "
             f"| {sends['sends_per_s']:.0f} ({sends['failed']}) "
             f"| {idle['kib_per_connection']} ({idle['connections']}, {idle['receiving']}) |"
         )
