@@ -1,14 +1,17 @@
 """Run many short deliveries in one task: each runs at once, and only one that waits gets a task.
 
 When the hub dispatches an event to a room of N live subscriptions, each one's
-delivery (select, shared execution, socket write) usually finishes without
-ever waiting: the shared rows and result are ready, the socket is writable.
-Creating N tasks for that is most of the cost. `Deliveries` collects the
+delivery (select, shared execution, socket write) needs what the first one
+loads (the event's rows, its execution per viewer: subscriptions.shared_loads)
+and, once that is ready, finishes without waiting. Creating N tasks, each
+waiting on the same load, was most of the cost. `Deliveries` collects the
 subscriptions woken by one dispatch and runs them one after the other in a
-single task, each step started eagerly (`start_eagerly`): a delivery that
-completes synchronously costs no task; one that does wait (a load still
-running, a paused socket, a replay from the log) is handed, where it stopped,
-to a task of its own, so a slow socket never holds up the others.
+single task, each started eagerly (`start_eagerly`): a delivery that completes
+synchronously costs no task; one that does wait (a paused socket, a replay
+from the log) is handed, where it stopped, to a task of its own, so a slow
+socket never holds up the others. When a delivery has started a shared load,
+the group waits for that load once before starting the next delivery, which
+then finds it ready.
 
 This is Python 3.12's eager task factory, for one call site, on 3.11.
 """
@@ -18,8 +21,11 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import types
+from collections import deque
 from collections.abc import Callable, Coroutine, Generator
 from typing import Any
+
+from subscriptions.shared_loads import SharedLoads
 
 
 def start_eagerly(
@@ -57,28 +63,40 @@ def _continue(coroutine: Coroutine[Any, Any, None], waiting_on: Any) -> Generato
 
 
 class Deliveries:
-    """The subscriptions woken since the last run, run together in one task."""
+    """The subscriptions woken since the group last ran, run together in one task."""
 
-    __slots__ = ("_pending", "_scheduled")
+    __slots__ = ("_loads", "_pending", "_scheduled")
 
-    def __init__(self) -> None:
-        self._pending: list[Callable[[], None]] = []
+    def __init__(self, *loads: SharedLoads) -> None:
+        self._loads = list(loads)
+        self._pending: deque[Callable[[], None]] = deque()
         self._scheduled = False
+
+    def share(self, loads: SharedLoads) -> None:
+        """Also wait once for `loads`' loads (the schema's shared executions)."""
+        if loads not in self._loads:
+            self._loads.append(loads)
 
     def add(self, start: Callable[[], None]) -> None:
         """Call `start` soon, with the rest woken by the same dispatch."""
         self._pending.append(start)
         if not self._scheduled:
             self._scheduled = True
-            asyncio.get_running_loop().call_soon(self._run)
+            asyncio.get_running_loop().create_task(self._run())
 
-    def _run(self) -> None:
-        self._scheduled = False
-        pending, self._pending = self._pending, []
-        for start in pending:
-            try:
-                start()
-            except Exception as exc:  # one delivery's bug must not strand the others
-                asyncio.get_running_loop().call_exception_handler(
-                    {"message": "live delivery failed", "exception": exc}
-                )
+    async def _run(self) -> None:
+        pending = self._pending
+        try:
+            while pending:
+                start = pending.popleft()
+                try:
+                    start()
+                except Exception as exc:  # one delivery's bug must not strand the others
+                    asyncio.get_running_loop().call_exception_handler(
+                        {"message": "live delivery failed", "exception": exc}
+                    )
+                if pending and (loading := [f for loads in self._loads for f in loads.in_flight]):
+                    # What the rest of the room needs too: wait once, not once each.
+                    await asyncio.wait(loading)
+        finally:
+            self._scheduled = False

@@ -115,7 +115,7 @@ class Hub:
         # Reads that every local subscriber of an event needs, done once (subscriptions.feed).
         self.loads = SharedLoads()
         # The live streams woken by a dispatch, delivered together (subscriptions.live_stream).
-        self.deliveries = Deliveries()
+        self.deliveries = Deliveries(self.loads)
 
     @asynccontextmanager
     async def listen(self, account_id: int) -> AsyncIterator[Listener]:
