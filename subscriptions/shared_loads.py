@@ -42,6 +42,15 @@ class SharedLoads:
             return None
         return task.result()
 
+    def remember(self, key: Hashable, value: object) -> None:
+        """Keep `value` as the finished result for `key` (work done synchronously, once)."""
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        self._expire(now)
+        done: asyncio.Future[Any] = loop.create_future()
+        done.set_result(value)
+        self._entries[key] = (now, done)
+
     def running(self, key: Hashable) -> asyncio.Future[Any] | None:
         """The load under way (or done) for `key`, if any: await it shielded."""
         entry = self._entries.get(key)
