@@ -69,7 +69,7 @@ class Deliveries:
 
     def __init__(self, *loads: SharedLoads) -> None:
         self._loads = list(loads)
-        self._pending: deque[Callable[[], None]] = deque()
+        self._pending: deque[Callable[[], object]] = deque()
         self._scheduled = False
 
     def share(self, loads: SharedLoads) -> None:
@@ -77,7 +77,7 @@ class Deliveries:
         if loads not in self._loads:
             self._loads.append(loads)
 
-    def add(self, start: Callable[[], None]) -> None:
+    def add(self, start: Callable[[], object]) -> None:
         """Call `start` soon, with the rest woken by the same dispatch."""
         self._pending.append(start)
         if not self._scheduled:
