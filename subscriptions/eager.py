@@ -9,9 +9,12 @@ subscriptions woken by one dispatch and runs them one after the other in a
 single task, each started eagerly (`start_eagerly`): a delivery that completes
 synchronously costs no task; one that does wait (a paused socket, a replay
 from the log) is handed, where it stopped, to a task of its own, so a slow
-socket never holds up the others. When a delivery has started a shared load,
-the group waits for that load once before starting the next delivery, which
-then finds it ready.
+socket never holds up the others. When a delivery leaves a shared load in
+flight and the next one is of the same group (the same account: the same
+events, so most likely the same loads), the group waits for the load once
+before starting it, and the rest of the group find it ready. Deliveries of
+different groups (a conversation's two participants in most dispatches) do
+not wait for each other's loads.
 
 This is Python 3.12's eager task factory, for one call site, on 3.11.
 """
@@ -22,7 +25,7 @@ import asyncio
 import contextvars
 import types
 from collections import deque
-from collections.abc import Callable, Coroutine, Generator
+from collections.abc import Callable, Coroutine, Generator, Hashable
 from typing import Any
 
 from subscriptions.shared_loads import SharedLoads
@@ -69,7 +72,7 @@ class Deliveries:
 
     def __init__(self, *loads: SharedLoads) -> None:
         self._loads = list(loads)
-        self._pending: deque[Callable[[], object]] = deque()
+        self._pending: deque[tuple[Callable[[], object], Hashable]] = deque()
         self._scheduled = False
 
     def share(self, loads: SharedLoads) -> None:
@@ -77,9 +80,9 @@ class Deliveries:
         if loads not in self._loads:
             self._loads.append(loads)
 
-    def add(self, start: Callable[[], object]) -> None:
+    def add(self, start: Callable[[], object], group: Hashable = None) -> None:
         """Call `start` soon, with the rest woken by the same dispatch."""
-        self._pending.append(start)
+        self._pending.append((start, group))
         if not self._scheduled:
             self._scheduled = True
             asyncio.get_running_loop().create_task(self._run())
@@ -88,15 +91,18 @@ class Deliveries:
         pending = self._pending
         try:
             while pending:
-                start = pending.popleft()
+                start, group = pending.popleft()
                 try:
                     start()
                 except Exception as exc:  # one delivery's bug must not strand the others
                     asyncio.get_running_loop().call_exception_handler(
                         {"message": "live delivery failed", "exception": exc}
                     )
-                if pending and (loading := [f for loads in self._loads for f in loads.in_flight]):
-                    # What the rest of the room needs too: wait once, not once each.
+                if pending and pending[0][1] == group and (loading := self._in_flight()):
+                    # What the rest of the group needs too: wait once, not once each.
                     await asyncio.wait(loading)
         finally:
             self._scheduled = False
+
+    def _in_flight(self) -> list[asyncio.Future[Any]]:
+        return [load for loads in self._loads for load in loads.in_flight]

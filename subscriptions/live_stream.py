@@ -147,7 +147,7 @@ class LiveStream(Generic[T]):
     def _wake(self) -> None:
         if self._live and not self._running and self._listener is not None:
             self._running = True
-            self._hub.deliveries.add(self._start_delivery)
+            self._hub.deliveries.add(self._start_delivery, self._listener.account_id)
 
     def _start_delivery(self) -> None:
         listener, sink = self._listener, self._sink

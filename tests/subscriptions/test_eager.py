@@ -68,9 +68,35 @@ async def test_a_room_waits_once_for_a_shared_load_and_the_rest_find_it_ready() 
             waited_in_a_task.append(number)
 
     for number in range(room):
-        deliveries.add(lambda number=number: start(number))  # type: ignore[misc]
+        deliveries.add(lambda number=number: start(number), "one account")  # type: ignore[misc]
     await asyncio.wait_for(loading.wait(), WAIT)
     gate.set()
     await asyncio.wait_for(done.wait(), WAIT)
     assert loads.started == 1
     assert waited_in_a_task == [0]  # only the one that started the load
+
+
+async def test_another_accounts_delivery_does_not_wait_for_this_ones_load() -> None:
+    loads = SharedLoads()
+    deliveries = Deliveries(loads)
+    gate = asyncio.Event()
+    other_done = asyncio.Event()
+    first_done = asyncio.Event()
+
+    async def fetch() -> str:
+        await gate.wait()
+        return "rows"
+
+    async def first() -> None:
+        await loads.load("first account's event", fetch)
+        first_done.set()
+
+    async def other() -> None:
+        other_done.set()
+
+    deliveries.add(lambda: _start(first()), "first account")
+    deliveries.add(lambda: _start(other()), "other account")
+    await asyncio.wait_for(other_done.wait(), WAIT)
+    assert not first_done.is_set()
+    gate.set()
+    await asyncio.wait_for(first_done.wait(), WAIT)
