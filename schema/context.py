@@ -49,6 +49,8 @@ class Services:
 
     def __post_init__(self) -> None:
         self.rate_limits = RateLimits(self.settings, clock=self.clock)
+        # A room's live deliveries wait for an event's shared execution once, not each.
+        self.bus.hub.deliveries.share(self.shared_events)
 
 
 @dataclass

@@ -1,8 +1,14 @@
-"""Live feeds built on the account event stream: new messages and feed changes."""
+"""Live feeds built on the account event stream: new messages and feed changes.
+
+A select's result depends only on its arguments and the batch (an account's
+events by cursor, which never change), so in a room it is made once per
+(conversation, filter, account, batch) and handed to every subscriber with the
+same (`Hub.loads`), not made again for each.
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Collection
+from collections.abc import AsyncGenerator, Collection, Hashable
 from contextlib import aclosing
 from dataclasses import dataclass
 
@@ -38,12 +44,22 @@ async def _with_items(hub: Hub, events: list[LoggedEvent]) -> list[FeedChange]:
     return [FeedChange(event, rows.get(event.item_id or 0)) for event in events]
 
 
+def _batch_key(name: str, batch: list[LoggedEvent], *arguments: object) -> Hashable:
+    return (name, *arguments, batch[0].account_id, tuple(event.seq for event in batch))
+
+
 def message_select(hub: Hub) -> Select[FeedChange]:
     """A batch's new messages, with their items (read once per process)."""
 
     async def select(batch: list[LoggedEvent]) -> list[FeedChange]:
+        key = _batch_key("messages", batch)
+        if (made := hub.loads.ready(key)) is not None:
+            selected: list[FeedChange] = made
+            return selected
         wanted = [event for event in batch if event.kind == EventKind.MESSAGE]
-        return [change for change in await _with_items(hub, wanted) if change.item is not None]
+        changes = [change for change in await _with_items(hub, wanted) if change.item is not None]
+        hub.loads.remember(key, changes)
+        return changes
 
     return select
 
@@ -71,19 +87,26 @@ def feed_select(
     hub: Hub, conversation_id: int, kinds: Collection[FeedItemKind] | None
 ) -> Select[FeedChange]:
     """A batch's new items and read receipts of one conversation."""
+    wanted_kinds = None if kinds is None else frozenset(kinds)
 
     async def select(batch: list[LoggedEvent]) -> list[FeedChange]:
+        key = _batch_key("feed", batch, conversation_id, wanted_kinds)
+        if (made := hub.loads.ready(key)) is not None:
+            selected: list[FeedChange] = made
+            return selected
         wanted = [
             event
             for event in batch
             if event.conversation_id == conversation_id
             and (kinds is None or _kinds_for(event) in kinds)
         ]
-        return [
+        changes = [
             change
             for change in await _with_items(hub, wanted)
             if change.item is not None or change.event.kind == EventKind.READ
         ]
+        hub.loads.remember(key, changes)
+        return changes
 
     return select
 

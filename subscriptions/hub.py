@@ -21,6 +21,7 @@ from contextlib import asynccontextmanager
 
 from models.events import LoggedEvent
 from subscriptions.connections import SERVER_RESTART, TOO_SLOW, Connection, current_connection
+from subscriptions.eager import Deliveries
 from subscriptions.shared_loads import SharedLoads
 
 
@@ -113,6 +114,8 @@ class Hub:
         self._suspended: tuple[str, int] | None = None
         # Reads that every local subscriber of an event needs, done once (subscriptions.feed).
         self.loads = SharedLoads()
+        # The live streams woken by a dispatch, delivered together (subscriptions.live_stream).
+        self.deliveries = Deliveries(self.loads)
 
     @asynccontextmanager
     async def listen(self, account_id: int) -> AsyncIterator[Listener]:

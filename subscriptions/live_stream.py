@@ -7,9 +7,10 @@ A `LiveStream` is what the live subscription fields return. It can be used two w
   exactly as before;
 - **pushed** (`start(sink)`, as Parley's WebSocket handler does): the stream
   opens, replays the log after the client's cursor into the sink, then
-  registers a hub `Listener` whose wake-up starts a short task only while events
-  are pending. An idle subscription is then this object and its listener: no
-  task, no coroutine, no generator.
+  registers a hub `Listener` whose wake-up queues a delivery of what is pending.
+  The deliveries woken by one dispatch run together (subscriptions.eager): one
+  that finishes without waiting costs no task of its own. An idle subscription
+  is then this object and its listener: no task, no coroutine, no generator.
 
 Both keep `account_events`' guarantees: the listener is registered before the
 log is read, live events at or below the last cursor are dropped as
@@ -22,6 +23,7 @@ as a generator's body would, so its errors reach a client the same way.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from contextlib import aclosing
 from dataclasses import dataclass
@@ -29,6 +31,7 @@ from typing import Generic, Protocol, TypeVar
 
 from models.events import LoggedEvent, latest_seq
 from subscriptions.connections import current_connection
+from subscriptions.eager import start_eagerly
 from subscriptions.hub import Hub, Listener
 from subscriptions.streams import StreamClosed, account_events, contiguous, replay
 
@@ -71,6 +74,7 @@ class LiveStream(Generic[T]):
         "_live",
         "_open",
         "_pump",
+        "_running",
         "_select",
         "_sink",
     )
@@ -89,6 +93,7 @@ class LiveStream(Generic[T]):
         self._sink: Sink[T] | None = None
         self._last = 0
         self._live = False
+        self._running = False  # a delivery is queued, running, or waiting in `_pump`
         self._pump: asyncio.Task[None] | None = None
 
     def __aiter__(self) -> AsyncIterator[T]:
@@ -140,11 +145,16 @@ class LiveStream(Generic[T]):
             pump.cancel()
 
     def _wake(self) -> None:
-        if self._live and self._pump is None and self._listener is not None:
-            assert self._sink is not None
-            self._pump = asyncio.get_running_loop().create_task(
-                self._deliver(self._listener, self._sink)
-            )
+        if self._live and not self._running and self._listener is not None:
+            self._running = True
+            self._hub.deliveries.add(self._start_delivery, self._listener.account_id)
+
+    def _start_delivery(self) -> None:
+        listener, sink = self._listener, self._sink
+        if not self._live or listener is None or sink is None:
+            self._running = False  # stopped while queued
+            return
+        self._pump = start_eagerly(self._deliver(listener, sink), contextvars.copy_context())
 
     async def _deliver(self, listener: Listener, sink: Sink[T]) -> None:
         """Deliver what is pending, then end: the next offer starts a new one."""
@@ -172,8 +182,8 @@ class LiveStream(Generic[T]):
             self.stop()
             await sink.fail(self._closed(exc) if isinstance(exc, StreamClosed) else exc)
         finally:
-            if self._pump is asyncio.current_task():
-                self._pump = None
+            self._running = False
+            self._pump = None
 
     async def _replay(self, account_id: int, sink: Sink[T]) -> None:
         async with aclosing(replay(account_id, self._last)) as batches:

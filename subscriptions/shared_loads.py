@@ -7,7 +7,9 @@ task instead of querying again. A finished result stays for `retain` seconds
 (and at most `capacity` keys) so that subscribers woken a little later share it
 too, and is handed to them directly (`ready`), without a shield or an await.
 Keys must name the event, not only the row (see subscriptions.feed), so a row
-that changes later is read again for the event that changed it.
+that changes later is read again for the event that changed it. `in_flight`
+lets grouped delivery (subscriptions.eager) wait for a room's load once, before
+waking the rest of the room, instead of once per subscriber.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ class SharedLoads:
         self.capacity = capacity
         self._entries: OrderedDict[Hashable, tuple[float, asyncio.Future[Any]]] = OrderedDict()
         self.started = 0  # loads actually run (the rest were shared)
+        self.in_flight: set[asyncio.Future[Any]] = set()  # loads started and not yet done
 
     def ready(self, key: Hashable) -> Any:
         """The finished result for `key`, or None while it is unknown, running or failed."""
@@ -38,6 +41,15 @@ class SharedLoads:
         if task is None or not task.done() or task.cancelled() or task.exception() is not None:
             return None
         return task.result()
+
+    def remember(self, key: Hashable, value: object) -> None:
+        """Keep `value` as the finished result for `key` (work done synchronously, once)."""
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        self._expire(now)
+        done: asyncio.Future[Any] = loop.create_future()
+        done.set_result(value)
+        self._entries[key] = (now, done)
 
     def running(self, key: Hashable) -> asyncio.Future[Any] | None:
         """The load under way (or done) for `key`, if any: await it shielded."""
@@ -55,6 +67,7 @@ class SharedLoads:
         if entry is None:
             self.started += 1
             task: asyncio.Future[Any] = asyncio.ensure_future(fetch())
+            self.in_flight.add(task)
             # A failed load is not kept: the next subscriber tries again.
             task.add_done_callback(lambda done: self._forget_failed(key, done))
             self._entries[key] = (now, task)
@@ -65,6 +78,7 @@ class SharedLoads:
         return loaded
 
     def _forget_failed(self, key: Hashable, done: asyncio.Future[Any]) -> None:
+        self.in_flight.discard(done)
         if done.cancelled() or done.exception() is not None:
             entry = self._entries.get(key)
             if entry is not None and entry[1] is done:
