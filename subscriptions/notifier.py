@@ -33,6 +33,7 @@ from datetime import datetime, timedelta
 
 from tortoise.transactions import in_transaction
 
+from models import notification_batch as nb
 from models import notifications as n
 from models import push as push_devices
 from models.accounts import Account
@@ -40,7 +41,9 @@ from models.clock import Clock
 from models.conversations import Participant
 from models.events import EventKind, LoggedEvent, append_events, lock_event_logs
 from models.feed import FeedItem
+from models.notification_batch import Planned, RoutedIntent, Step, route_batch_script
 from models.notifications import Delivery, DeliveryChannel, DeliveryStatus, Outcome
+from models.sql_script import run_script
 from subscriptions.email import ConversationEmail, EmailChannel
 from subscriptions.notification_text import NOTIFYING_KINDS, describe, headline, is_call_change
 from subscriptions.presence import Presence
@@ -124,65 +127,50 @@ class Notifier:
         intents = (
             await n.NotificationIntent.filter(routed_at__isnull=True).order_by("id").limit(BATCH)
         )
-        for intent in intents:
-            situation = await self._situation(intent.account_id, intent.conversation_id, now)
-            situation = _with_read(situation, situation_read_up_to(situation), intent.item_id)
-            events: list[LoggedEvent] = []
-            async with in_transaction():
-                # Event log first (the lock order), and it serialises routers of one
-                # recipient across processes: never two pending emails for one conversation.
-                await lock_event_logs((intent.account_id,))
-                if not await n.claim_intent(intent, now):
-                    continue
-                for decision in route(situation.situation):
-                    events += await self._apply(intent, decision, now)
-            await self.publish(events)
+        if not intents:
+            return 0
+        batch = await self._plan(intents, now)
+        # One transaction for the batch: the recipients' event logs first (the lock order),
+        # which serialises routers of one recipient across processes (never two pending
+        # emails for one conversation), then the claim of the intents still unrouted.
+        result = await run_script(lambda dialect: route_batch_script(dialect, batch, now))
+        await self.publish(result.events)
         return len(intents)
 
-    async def _apply(
-        self, intent: n.NotificationIntent, decision: Decision, now: datetime
-    ) -> list[LoggedEvent]:
-        account, conversation, item = intent.account_id, intent.conversation_id, intent.item_id
-        channel = DeliveryChannel(decision.channel.value)
-        events: list[LoggedEvent] = []
-        delivery_id: int | None = None
-        if decision.action == Action.SKIP:
-            outcome = Outcome.SKIPPED
-        elif decision.channel == Channel.IN_APP and decision.action == Action.SEND:
-            events = await _in_app(account, conversation, item, decision.reason, now)
-            outcome = Outcome.SENT
-        elif decision.channel == Channel.EMAIL:
-            # The delay counts from the message, even if routing ran late (a restart).
-            due_at = intent.created_at + self.config.email_delay
-            delivery, batched = await n.batch_email(account, conversation, item, now, due_at)
-            delivery_id = delivery.id
-            outcome = Outcome.BATCHED if batched else Outcome.SCHEDULED
-        else:  # a push to send now, or an in-app notification to hold
-            held = decision.action == Action.HOLD
-            delivery = await Delivery.create(
-                account_id=account,
-                conversation_id=conversation,
-                channel=channel,
-                status=DeliveryStatus.HELD if held else DeliveryStatus.PENDING,
-                first_item_id=item,
-                last_item_id=item,
-                due_at=now,
-                created_at=now,
-                updated_at=now,
+    async def _plan(
+        self, intents: Sequence[n.NotificationIntent], now: datetime
+    ) -> list[RoutedIntent]:
+        """Each intent's decisions, from a few bulk reads for the whole batch."""
+        accounts = sorted({intent.account_id for intent in intents})
+        reach = await nb.reaches((i.account_id, i.conversation_id) for i in intents)
+        prefs = await nb.channels(accounts)
+        devices = await nb.push_device_counts(accounts)
+        states = {account: await self.presence.state(account, now) for account in accounts}
+        batch: list[RoutedIntent] = []
+        for intent in intents:
+            state, their = states[intent.account_id], prefs[intent.account_id]
+            member = reach.get((intent.account_id, intent.conversation_id))
+            situation = Situation(
+                activity=state.activity,
+                online=state.online,
+                muted=member is None or member.muted,
+                read=(member.read_up_to if member is not None else 0) >= intent.item_id,
+                email_enabled=their.email_enabled and self.email is not None,
+                has_email_address=bool(their.email),
+                push_enabled=their.push_enabled and self.push is not None,
+                push_devices=devices.get(intent.account_id, 0),
             )
-            delivery_id = delivery.id
-            outcome = Outcome.HELD if held else Outcome.SCHEDULED
-        await n.record(
-            account,
-            conversation,
-            channel,
-            outcome,
-            decision.reason,
-            now,
-            item_id=item,
-            delivery_id=delivery_id,
-        )
-        return events
+            batch.append(
+                RoutedIntent(
+                    intent.id,
+                    intent.account_id,
+                    intent.conversation_id,
+                    intent.item_id,
+                    intent.created_at + self.config.email_delay,
+                    [_planned(decision) for decision in route(situation)],
+                )
+            )
+        return batch
 
     async def _situation(self, account_id: int, conversation_id: int, now: datetime) -> _Known:
         state = await self.presence.state(account_id, now)
@@ -358,6 +346,20 @@ class Notifier:
             )
         )
         return DeliveryStatus.SENT, Outcome.SENT, f"{decision.reason}: {len(unread)} item(s)"
+
+
+def _planned(decision: Decision) -> Planned:
+    """What storing a routing decision takes."""
+    channel = DeliveryChannel(decision.channel.value)
+    if decision.action == Action.SKIP:
+        return Planned(channel, Step.SKIP, decision.reason)
+    if decision.channel == Channel.EMAIL:
+        return Planned(channel, Step.EMAIL, decision.reason)
+    if decision.action == Action.HOLD:
+        return Planned(channel, Step.HOLD, decision.reason)
+    if decision.channel == Channel.IN_APP:
+        return Planned(channel, Step.IN_APP, decision.reason)
+    return Planned(channel, Step.PUSH, decision.reason)
 
 
 @dataclass(frozen=True, slots=True)
