@@ -94,7 +94,7 @@ class Notifier:
     async def deliver_due(self, now: datetime | None = None) -> int:
         """One step of the worker; returns how many intents and deliveries it handled."""
         now = now or self.clock.now()
-        done = await self._route_intents(now)
+        done = await self.route_intents(now)
         done += await self._release_held(now)
         return done + await self._send_due(now)
 
@@ -123,7 +123,8 @@ class Notifier:
 
     # 1. routing
 
-    async def _route_intents(self, now: datetime) -> int:
+    async def route_intents(self, now: datetime) -> int:
+        """Step 1 alone: route a batch of the oldest unrouted intents; returns how many."""
         intents = (
             await n.NotificationIntent.filter(routed_at__isnull=True).order_by("id").limit(BATCH)
         )
