@@ -4,7 +4,8 @@ The server's lifespan runs `Notifier.run`, which calls `deliver_due` at start
 and then every poll interval; tests call `deliver_due(now)` themselves, one step
 at a time, with a manual clock. One step:
 
-1. routes each new intent once (`subscriptions.routing.route`): an in-app
+1. routes each new intent once (`subscriptions.routing.route`), a batch at a
+   time (models.notification_batch: a few bulk reads, one transaction): an in-app
    notification is appended to the recipient's event log (the `notifications`
    subscription streams it), a held one waits for the live session to end, a
    push is queued, an email is scheduled or batched into the conversation's
@@ -16,7 +17,7 @@ at a time, with a manual clock. One step:
 
 Every process runs this worker; no round lock is needed, because each intent,
 held notification and delivery is taken by a conditional update (the claim),
-and routing locks the recipient's event log first, so routers in two processes
+and routing locks the recipients' event logs first, so routers in two processes
 never open two pending emails for one conversation.
 
 Every decision lands in the notification log with its reason.
