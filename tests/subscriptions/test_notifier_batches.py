@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -181,3 +182,28 @@ async def test_a_batch_routes_as_routing_one_intent_at_a_time_did(
     assert {("in_app", "sent"), ("in_app", "held"), ("in_app", "skipped")} <= outcomes
     assert {("push", "scheduled"), ("push", "skipped"), ("email", "scheduled")} <= outcomes
     assert ("email", "batched") in outcomes
+
+
+async def test_two_routers_racing_over_one_backlog_route_each_intent_once(
+    services: Services, clock: ManualClock, tmp_path: Path
+) -> None:
+    scene = await _scene(services, clock)
+    first, second = _notifier(services, tmp_path), _notifier(services, tmp_path)
+    await first.route_intents(clock.now())  # the orders' own notifications
+    for number in range(len(SENDS)):
+        await _send(scene, clock, number)
+
+    # On PostgreSQL each router's transaction has its own connection: a real race.
+    routed = await asyncio.gather(
+        first.route_intents(clock.now()), second.route_intents(clock.now())
+    )
+
+    assert routed == [len(SENDS), len(SENDS)]  # both saw the whole backlog
+    assert await n.NotificationIntent.filter(routed_at__isnull=True).count() == 0
+    stored = await _stored(scene)
+    decided = [(entry[2], entry[4]) for entry in stored["log"]]
+    assert sorted(decided) == sorted(
+        (number, channel) for number in range(len(SENDS)) for channel in ("in_app", "push", "email")
+    )
+    pending_emails = [d for d in stored["deliveries"] if d[2] == "email" and d[3] == "pending"]
+    assert len(pending_emails) == len({(d[0], d[1]) for d in pending_emails})
