@@ -1,9 +1,10 @@
-"""Routing many notification intents at once: bulk reads, then one script per batch.
+"""Routing many notification intents at once: one read, then one script per batch.
 
 The worker (subscriptions.notifier) decides each intent's channels from what
-these bulk reads return (one query each for the batch: participants, preferences,
-push devices), then stores the whole batch with `route_batch_script` in one
-transaction (models.sql_script, one hand-off on SQLite):
+`unrouted` reads for the whole batch in one statement (the intents with their
+participants' state, preferences and push-device counts), then stores the
+whole batch with `route_batch_script` in one transaction (models.sql_script,
+one hand-off on SQLite):
 
 1. lock the recipients' event logs, all at once (event logs first, then any row);
 2. claim the batch's intents with one conditional UPDATE: only those still
@@ -20,85 +21,88 @@ so a conversation never has two pending emails.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 
 from tortoise.fields.data import JSON_DUMPS
-from tortoise.functions import Count
 
-from models.conversations import Participant
 from models.events import EventKind, LoggedEvent
 from models.notifications import (
     REASON_MAX,
     DeliveryChannel,
     DeliveryStatus,
-    NotificationPreferences,
+    NotificationIntent,
     Outcome,
 )
-from models.push import PushSubscription
 from models.sql_script import Dialect, Script, placeholders
 
 
 @dataclass(frozen=True, slots=True)
-class Reach:
-    """What routing needs to know about one recipient in one conversation."""
+class Unrouted:
+    """An intent not routed yet, with what its routing decision depends on in the database."""
 
+    intent_id: int
+    account_id: int
+    conversation_id: int
+    item_id: int
+    created_at: datetime
+    member: bool  # the account still takes part in the conversation
     muted: bool
     read_up_to: int
+    email: str | None  # the account's preferences (the defaults without a row)
+    email_enabled: bool
+    push_enabled: bool
+    push_devices: int
 
 
-@dataclass(frozen=True, slots=True)
-class Channels:
-    """One account's preferences as routing needs them (defaults without a row)."""
-
-    email: str | None = None
-    email_enabled: bool = True
-    push_enabled: bool = True
-
-
-async def reaches(pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], Reach]:
-    """Each (account, conversation) pair's participant state; a missing pair is not a member."""
-    wanted = set(pairs)
-    if not wanted:
-        return {}
-    rows = await Participant.filter(
-        account_id__in={account for account, _ in wanted},
-        conversation_id__in={conversation for _, conversation in wanted},
-    ).values_list("account_id", "conversation_id", "muted", "read_up_to")
-    found: dict[tuple[int, int], Reach] = {}
-    for account, conversation, muted, read_up_to in rows:
-        if (account, conversation) in wanted:
-            found[(account, conversation)] = Reach(bool(muted), int(read_up_to))
-    return found
+# One statement for the batch: the intents with their participants' state, the
+# recipients' preferences and push-device counts (index lookups per intent).
+_UNROUTED = (
+    'SELECT i."id", i."account_id", i."conversation_id", i."item_id", i."created_at", '
+    'p."id" AS "participant", p."muted", p."read_up_to", '
+    'np."email", np."email_enabled", np."push_enabled", '
+    '(SELECT COUNT(*) FROM "push_subscriptions" s WHERE s."account_id" = i."account_id") '
+    'AS "devices" '
+    'FROM "notification_intents" i '
+    'LEFT JOIN "participants" p '
+    'ON p."conversation_id" = i."conversation_id" AND p."account_id" = i."account_id" '
+    'LEFT JOIN "notification_preferences" np ON np."account_id" = i."account_id" '
+    'WHERE i."routed_at" IS NULL ORDER BY i."id" LIMIT {limit}'
+)
 
 
-async def channels(account_ids: Iterable[int]) -> dict[int, Channels]:
-    """Each account's preferences (the defaults for an account that never set any)."""
-    ids = set(account_ids)
-    found = dict.fromkeys(ids, Channels())
-    if ids:
-        rows = await NotificationPreferences.filter(account_id__in=ids).values_list(
-            "account_id", "email", "email_enabled", "push_enabled"
+async def unrouted(limit: int) -> list[Unrouted]:
+    """The oldest `limit` intents not routed yet, each with what routing needs to know."""
+    db = NotificationIntent._meta.db
+    postgres = db.capabilities.dialect == "postgres"
+    # Raw SQL: building and hydrating ORM queries was most of a small batch's cost.
+    rows = await db.execute_query_dict(_UNROUTED.format(limit="$1" if postgres else "?"), [limit])
+    return [
+        Unrouted(
+            intent_id=int(row["id"]),
+            account_id=int(row["account_id"]),
+            conversation_id=int(row["conversation_id"]),
+            item_id=int(row["item_id"]),
+            created_at=_datetime(row["created_at"]),
+            member=row["participant"] is not None,
+            muted=bool(row["muted"]),
+            read_up_to=int(row["read_up_to"] or 0),
+            email=row["email"],
+            email_enabled=row["email_enabled"] is None or bool(row["email_enabled"]),
+            push_enabled=row["push_enabled"] is None or bool(row["push_enabled"]),
+            push_devices=int(row["devices"]),
         )
-        for account, email, email_enabled, push_enabled in rows:
-            found[account] = Channels(email, bool(email_enabled), bool(push_enabled))
-    return found
+        for row in rows
+    ]
 
 
-async def push_device_counts(account_ids: Iterable[int]) -> dict[int, int]:
-    """How many push devices each account registered (accounts without any are absent)."""
-    ids = set(account_ids)
-    if not ids:
-        return {}
-    rows = (
-        await PushSubscription.filter(account_id__in=ids)
-        .annotate(devices=Count("id"))
-        .group_by("account_id")
-        .values_list("account_id", "devices")
-    )
-    return {int(account): int(devices) for account, devices in rows}
+def _datetime(value: datetime | str) -> datetime:
+    """A stored time as an aware datetime (SQLite returns the text it stored)."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 class Step(StrEnum):

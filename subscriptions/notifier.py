@@ -47,7 +47,7 @@ from models.notifications import Delivery, DeliveryChannel, DeliveryStatus, Outc
 from models.sql_script import run_script
 from subscriptions.email import ConversationEmail, EmailChannel
 from subscriptions.notification_text import NOTIFYING_KINDS, describe, headline, is_call_change
-from subscriptions.presence import Presence
+from subscriptions.presence import Presence, PresenceState
 from subscriptions.push import PushChannel, PushFailed, PushGone, PushPayload
 from subscriptions.routing import Action, Activity, Channel, Decision, Situation, Stage, route
 
@@ -126,9 +126,7 @@ class Notifier:
 
     async def route_intents(self, now: datetime) -> int:
         """Step 1 alone: route a batch of the oldest unrouted intents; returns how many."""
-        intents = (
-            await n.NotificationIntent.filter(routed_at__isnull=True).order_by("id").limit(BATCH)
-        )
+        intents = await nb.unrouted(BATCH)
         if not intents:
             return 0
         batch = await self._plan(intents, now)
@@ -139,32 +137,28 @@ class Notifier:
         await self.publish(result.events)
         return len(intents)
 
-    async def _plan(
-        self, intents: Sequence[n.NotificationIntent], now: datetime
-    ) -> list[RoutedIntent]:
-        """Each intent's decisions, from a few bulk reads for the whole batch."""
-        accounts = sorted({intent.account_id for intent in intents})
-        reach = await nb.reaches((i.account_id, i.conversation_id) for i in intents)
-        prefs = await nb.channels(accounts)
-        devices = await nb.push_device_counts(accounts)
-        states = {account: await self.presence.state(account, now) for account in accounts}
+    async def _plan(self, intents: Sequence[nb.Unrouted], now: datetime) -> list[RoutedIntent]:
+        """Each intent's decisions, from the batch's read and each recipient's presence."""
+        states: dict[int, PresenceState] = {}
+        for intent in intents:
+            if intent.account_id not in states:
+                states[intent.account_id] = await self.presence.state(intent.account_id, now)
         batch: list[RoutedIntent] = []
         for intent in intents:
-            state, their = states[intent.account_id], prefs[intent.account_id]
-            member = reach.get((intent.account_id, intent.conversation_id))
+            state = states[intent.account_id]
             situation = Situation(
                 activity=state.activity,
                 online=state.online,
-                muted=member is None or member.muted,
-                read=(member.read_up_to if member is not None else 0) >= intent.item_id,
-                email_enabled=their.email_enabled and self.email is not None,
-                has_email_address=bool(their.email),
-                push_enabled=their.push_enabled and self.push is not None,
-                push_devices=devices.get(intent.account_id, 0),
+                muted=not intent.member or intent.muted,
+                read=intent.read_up_to >= intent.item_id,
+                email_enabled=intent.email_enabled and self.email is not None,
+                has_email_address=bool(intent.email),
+                push_enabled=intent.push_enabled and self.push is not None,
+                push_devices=intent.push_devices,
             )
             batch.append(
                 RoutedIntent(
-                    intent.id,
+                    intent.intent_id,
                     intent.account_id,
                     intent.conversation_id,
                     intent.item_id,
