@@ -190,16 +190,30 @@ class Notifier:
     # 2. held in-app notifications
 
     async def _release_held(self, now: datetime) -> int:
+        # The accounts first, presence once each: an account in a long live session would
+        # otherwise have its held rows read at every step (every send wakes the worker),
+        # and a hundred of them would keep every other account's held rows from release.
+        holding = await (
+            Delivery.filter(status=DeliveryStatus.HELD, channel=DeliveryChannel.IN_APP)
+            .distinct()
+            .values_list("account_id")
+        )
+        ended = [
+            account
+            for (account,) in holding
+            if (await self.presence.state(account, now)).activity != Activity.LIVE_SESSION
+        ]
+        if not ended:
+            return 0
         held = (
-            await Delivery.filter(status=DeliveryStatus.HELD, channel=DeliveryChannel.IN_APP)
+            await Delivery.filter(
+                status=DeliveryStatus.HELD, channel=DeliveryChannel.IN_APP, account_id__in=ended
+            )
             .order_by("id")
             .limit(BATCH)
         )
         released = 0
         for delivery in held:
-            state = await self.presence.state(delivery.account_id, now)
-            if state.activity == Activity.LIVE_SESSION:
-                continue
             events: list[LoggedEvent] = []
             async with in_transaction():
                 await lock_event_logs((delivery.account_id,))  # event log first
