@@ -193,14 +193,9 @@ class Notifier:
         # The accounts first, presence once each: an account in a long live session would
         # otherwise have its held rows read at every step (every send wakes the worker),
         # and a hundred of them would keep every other account's held rows from release.
-        holding = await (
-            Delivery.filter(status=DeliveryStatus.HELD, channel=DeliveryChannel.IN_APP)
-            .distinct()
-            .values_list("account_id")
-        )
         ended = [
             account
-            for (account,) in holding
+            for account in await n.accounts_holding()
             if (await self.presence.state(account, now)).activity != Activity.LIVE_SESSION
         ]
         if not ended:
