@@ -163,47 +163,29 @@ async def record(
     )
 
 
-async def claim_intent(intent: NotificationIntent, now: datetime) -> bool:
-    """Mark the intent routed; False if another worker got there first."""
-    claimed = await NotificationIntent.filter(id=intent.id, routed_at__isnull=True).update(
-        routed_at=now
+async def accounts_holding() -> list[int]:
+    """The accounts with in-app notifications held until their live session ends."""
+    # Raw SQL: every step of the worker asks, and the answer is nearly always "none".
+    rows = await Delivery._meta.db.execute_query_dict(
+        'SELECT DISTINCT "account_id" FROM "notification_deliveries" '
+        """WHERE "status" = 'held' AND "channel" = 'in_app'"""
     )
-    return claimed == 1
-
-
-async def batch_email(
-    account_id: int, conversation_id: int, item_id: int, now: datetime, due_at: datetime
-) -> tuple[Delivery, bool]:
-    """Add the item to the conversation's pending email, or schedule one; True if batched."""
-    pending = await Delivery.filter(
-        account_id=account_id,
-        conversation_id=conversation_id,
-        channel=DeliveryChannel.EMAIL,
-        status=DeliveryStatus.PENDING,
-    ).first()
-    if pending is not None:
-        # Only while still pending: a batch a worker already claimed is sealed.
-        added = await Delivery.filter(id=pending.id, status=DeliveryStatus.PENDING).update(
-            last_item_id=item_id, item_count=F("item_count") + 1, updated_at=now
-        )
-        if added:
-            return pending, True
-    delivery = await Delivery.create(
-        account_id=account_id,
-        conversation_id=conversation_id,
-        channel=DeliveryChannel.EMAIL,
-        status=DeliveryStatus.PENDING,
-        first_item_id=item_id,
-        last_item_id=item_id,
-        due_at=due_at,
-        created_at=now,
-        updated_at=now,
-    )
-    return delivery, False
+    return [int(row["account_id"]) for row in rows]
 
 
 async def due_deliveries(now: datetime, limit: int = 100) -> list[Delivery]:
     """Pending deliveries that are due, and sends whose worker's lease ran out."""
+    # Every step of the worker asks, and the answer is mostly "none": a raw probe first,
+    # since building the ORM's query cost more than the answer.
+    db = Delivery._meta.db
+    mark = "$1" if db.capabilities.dialect == "postgres" else "?"
+    due = (
+        'SELECT 1 FROM "notification_deliveries" '
+        f"""WHERE ("status" = 'pending' AND "due_at" <= {mark}) """
+        f"""OR ("status" = 'sending' AND "lease_until" <= {mark}) LIMIT 1"""
+    )
+    if not await db.execute_query_dict(due, [now] if mark == "$1" else [now, now]):
+        return []
     return (
         await Delivery.filter(
             Q(status=DeliveryStatus.PENDING, due_at__lte=now)

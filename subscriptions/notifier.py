@@ -4,7 +4,8 @@ The server's lifespan runs `Notifier.run`, which calls `deliver_due` at start
 and then every poll interval; tests call `deliver_due(now)` themselves, one step
 at a time, with a manual clock. One step:
 
-1. routes each new intent once (`subscriptions.routing.route`): an in-app
+1. routes each new intent once (`subscriptions.routing.route`), a batch at a
+   time (models.notification_batch: a few bulk reads, one transaction): an in-app
    notification is appended to the recipient's event log (the `notifications`
    subscription streams it), a held one waits for the live session to end, a
    push is queued, an email is scheduled or batched into the conversation's
@@ -16,7 +17,7 @@ at a time, with a manual clock. One step:
 
 Every process runs this worker; no round lock is needed, because each intent,
 held notification and delivery is taken by a conditional update (the claim),
-and routing locks the recipient's event log first, so routers in two processes
+and routing locks the recipients' event logs first, so routers in two processes
 never open two pending emails for one conversation.
 
 Every decision lands in the notification log with its reason.
@@ -33,6 +34,7 @@ from datetime import datetime, timedelta
 
 from tortoise.transactions import in_transaction
 
+from models import notification_batch as nb
 from models import notifications as n
 from models import push as push_devices
 from models.accounts import Account
@@ -40,10 +42,12 @@ from models.clock import Clock
 from models.conversations import Participant
 from models.events import EventKind, LoggedEvent, append_events, lock_event_logs
 from models.feed import FeedItem
+from models.notification_batch import Planned, RoutedIntent, Step, route_batch_script
 from models.notifications import Delivery, DeliveryChannel, DeliveryStatus, Outcome
+from models.sql_script import run_script
 from subscriptions.email import ConversationEmail, EmailChannel
 from subscriptions.notification_text import NOTIFYING_KINDS, describe, headline, is_call_change
-from subscriptions.presence import Presence
+from subscriptions.presence import Presence, PresenceState
 from subscriptions.push import PushChannel, PushFailed, PushGone, PushPayload
 from subscriptions.routing import Action, Activity, Channel, Decision, Situation, Stage, route
 
@@ -91,7 +95,7 @@ class Notifier:
     async def deliver_due(self, now: datetime | None = None) -> int:
         """One step of the worker; returns how many intents and deliveries it handled."""
         now = now or self.clock.now()
-        done = await self._route_intents(now)
+        done = await self.route_intents(now)
         done += await self._release_held(now)
         return done + await self._send_due(now)
 
@@ -120,69 +124,49 @@ class Notifier:
 
     # 1. routing
 
-    async def _route_intents(self, now: datetime) -> int:
-        intents = (
-            await n.NotificationIntent.filter(routed_at__isnull=True).order_by("id").limit(BATCH)
-        )
-        for intent in intents:
-            situation = await self._situation(intent.account_id, intent.conversation_id, now)
-            situation = _with_read(situation, situation_read_up_to(situation), intent.item_id)
-            events: list[LoggedEvent] = []
-            async with in_transaction():
-                # Event log first (the lock order), and it serialises routers of one
-                # recipient across processes: never two pending emails for one conversation.
-                await lock_event_logs((intent.account_id,))
-                if not await n.claim_intent(intent, now):
-                    continue
-                for decision in route(situation.situation):
-                    events += await self._apply(intent, decision, now)
-            await self.publish(events)
+    async def route_intents(self, now: datetime) -> int:
+        """Step 1 alone: route a batch of the oldest unrouted intents; returns how many."""
+        intents = await nb.unrouted(BATCH)
+        if not intents:
+            return 0
+        batch = await self._plan(intents, now)
+        # One transaction for the batch: the recipients' event logs first (the lock order),
+        # which serialises routers of one recipient across processes (never two pending
+        # emails for one conversation), then the claim of the intents still unrouted.
+        result = await run_script(lambda dialect: route_batch_script(dialect, batch, now))
+        await self.publish(result.events)
         return len(intents)
 
-    async def _apply(
-        self, intent: n.NotificationIntent, decision: Decision, now: datetime
-    ) -> list[LoggedEvent]:
-        account, conversation, item = intent.account_id, intent.conversation_id, intent.item_id
-        channel = DeliveryChannel(decision.channel.value)
-        events: list[LoggedEvent] = []
-        delivery_id: int | None = None
-        if decision.action == Action.SKIP:
-            outcome = Outcome.SKIPPED
-        elif decision.channel == Channel.IN_APP and decision.action == Action.SEND:
-            events = await _in_app(account, conversation, item, decision.reason, now)
-            outcome = Outcome.SENT
-        elif decision.channel == Channel.EMAIL:
-            # The delay counts from the message, even if routing ran late (a restart).
-            due_at = intent.created_at + self.config.email_delay
-            delivery, batched = await n.batch_email(account, conversation, item, now, due_at)
-            delivery_id = delivery.id
-            outcome = Outcome.BATCHED if batched else Outcome.SCHEDULED
-        else:  # a push to send now, or an in-app notification to hold
-            held = decision.action == Action.HOLD
-            delivery = await Delivery.create(
-                account_id=account,
-                conversation_id=conversation,
-                channel=channel,
-                status=DeliveryStatus.HELD if held else DeliveryStatus.PENDING,
-                first_item_id=item,
-                last_item_id=item,
-                due_at=now,
-                created_at=now,
-                updated_at=now,
+    async def _plan(self, intents: Sequence[nb.Unrouted], now: datetime) -> list[RoutedIntent]:
+        """Each intent's decisions, from the batch's read and each recipient's presence."""
+        states: dict[int, PresenceState] = {}
+        for intent in intents:
+            if intent.account_id not in states:
+                states[intent.account_id] = await self.presence.state(intent.account_id, now)
+        batch: list[RoutedIntent] = []
+        for intent in intents:
+            state = states[intent.account_id]
+            situation = Situation(
+                activity=state.activity,
+                online=state.online,
+                muted=not intent.member or intent.muted,
+                read=intent.read_up_to >= intent.item_id,
+                email_enabled=intent.email_enabled and self.email is not None,
+                has_email_address=bool(intent.email),
+                push_enabled=intent.push_enabled and self.push is not None,
+                push_devices=intent.push_devices,
             )
-            delivery_id = delivery.id
-            outcome = Outcome.HELD if held else Outcome.SCHEDULED
-        await n.record(
-            account,
-            conversation,
-            channel,
-            outcome,
-            decision.reason,
-            now,
-            item_id=item,
-            delivery_id=delivery_id,
-        )
-        return events
+            batch.append(
+                RoutedIntent(
+                    intent.intent_id,
+                    intent.account_id,
+                    intent.conversation_id,
+                    intent.item_id,
+                    intent.created_at + self.config.email_delay,
+                    [_planned(decision) for decision in route(situation)],
+                )
+            )
+        return batch
 
     async def _situation(self, account_id: int, conversation_id: int, now: datetime) -> _Known:
         state = await self.presence.state(account_id, now)
@@ -206,16 +190,25 @@ class Notifier:
     # 2. held in-app notifications
 
     async def _release_held(self, now: datetime) -> int:
+        # The accounts first, presence once each: an account in a long live session would
+        # otherwise have its held rows read at every step (every send wakes the worker),
+        # and a hundred of them would keep every other account's held rows from release.
+        ended = [
+            account
+            for account in await n.accounts_holding()
+            if (await self.presence.state(account, now)).activity != Activity.LIVE_SESSION
+        ]
+        if not ended:
+            return 0
         held = (
-            await Delivery.filter(status=DeliveryStatus.HELD, channel=DeliveryChannel.IN_APP)
+            await Delivery.filter(
+                status=DeliveryStatus.HELD, channel=DeliveryChannel.IN_APP, account_id__in=ended
+            )
             .order_by("id")
             .limit(BATCH)
         )
         released = 0
         for delivery in held:
-            state = await self.presence.state(delivery.account_id, now)
-            if state.activity == Activity.LIVE_SESSION:
-                continue
             events: list[LoggedEvent] = []
             async with in_transaction():
                 await lock_event_logs((delivery.account_id,))  # event log first
@@ -358,6 +351,20 @@ class Notifier:
             )
         )
         return DeliveryStatus.SENT, Outcome.SENT, f"{decision.reason}: {len(unread)} item(s)"
+
+
+def _planned(decision: Decision) -> Planned:
+    """What storing a routing decision takes."""
+    channel = DeliveryChannel(decision.channel.value)
+    if decision.action == Action.SKIP:
+        return Planned(channel, Step.SKIP, decision.reason)
+    if decision.channel == Channel.EMAIL:
+        return Planned(channel, Step.EMAIL, decision.reason)
+    if decision.action == Action.HOLD:
+        return Planned(channel, Step.HOLD, decision.reason)
+    if decision.channel == Channel.IN_APP:
+        return Planned(channel, Step.IN_APP, decision.reason)
+    return Planned(channel, Step.PUSH, decision.reason)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from models.notifications import Delivery, DeliveryStatus, NotificationLogEntry,
 from schema.context import Services
 from subscriptions.email import EmailChannel, SmtpConfig
 from subscriptions.notifier import Notifier, NotifierConfig
+from subscriptions.routing import Activity
 from tests.channels import SmtpSink, text_of
 from tests.support import Executor, account
 
@@ -232,3 +233,31 @@ async def test_an_offline_freelancer_is_emailed_about_a_call_invite(
     assert f"/conversations/{conversation_with_order}" in text_of(mail, "plain")
     # The client, who acted, is not notified of its own invite.
     assert await NotificationLogEntry.filter(account_id=client.id).count() == 0
+
+
+async def test_a_long_live_session_does_not_keep_others_held_notifications_back(
+    notifier: Notifier,
+    services: Services,
+    clock: ManualClock,
+    client: Account,
+    freelancer: Account,
+    conversation_with_order: int,
+) -> None:
+    now = clock.now()
+    await services.presence.connected(freelancer.id, now)
+    await services.presence.report_activity(freelancer.id, Activity.LIVE_SESSION, now)
+    await services.presence.connected(client.id, now)
+    await services.presence.report_activity(client.id, Activity.LIVE_SESSION, now)
+    for body in [f"take {i}" for i in range(105)]:  # more than a step's batch, all held
+        await send_message(clock, client.id, conversation_id=conversation_with_order, body=body)
+    await send_message(clock, freelancer.id, conversation_id=conversation_with_order, body="ok")
+    await notifier.deliver_due()
+    await notifier.deliver_due()
+    held = Delivery.filter(status=DeliveryStatus.HELD)
+    assert await held.filter(account_id=client.id).count() == 1
+
+    await services.presence.report_activity(client.id, Activity.ACTIVE, clock.now())
+    await notifier.deliver_due()  # the freelancer's 105 held ones come first by id
+
+    assert await held.filter(account_id=client.id).count() == 0
+    assert await held.filter(account_id=freelancer.id).count() == 105
