@@ -91,13 +91,17 @@ class Notifier:
         self.push = push
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        # One step at a time in a process: a step asked for while the worker's own is running
+        # (an SMTP send in flight, say) starts after it has recorded what it did.
+        self._step = asyncio.Lock()
 
     async def deliver_due(self, now: datetime | None = None) -> int:
         """One step of the worker; returns how many intents and deliveries it handled."""
-        now = now or self.clock.now()
-        done = await self.route_intents(now)
-        done += await self._release_held(now)
-        return done + await self._send_due(now)
+        async with self._step:
+            now = now or self.clock.now()
+            done = await self.route_intents(now)
+            done += await self._release_held(now)
+            return done + await self._send_due(now)
 
     def wake(self) -> None:
         """Run the next step now instead of at the next poll."""
