@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from bench.dataset import SECRET, database_path, tokens_path
-from bench.feed_cpu import cpu_seconds, wait_healthy
-from bench.run import PORT, _json_line, _pinned
+from bench.feed_cpu import cpu_seconds
+from bench.run import PORT, _json_line, _pinned, _wait_healthy
 
 
 def _export(commit: str, into: Path) -> None:
@@ -52,7 +52,7 @@ def _round(
     url = f"http://127.0.0.1:{port}/graphql"
     script = str(Path("bench/feed.lua").resolve())
     try:
-        wait_healthy(server, port)
+        _wait_healthy(server, port=port)
         warm = _pinned(1, "wrk", "-t1", "-c4", "-d2s", "-s", script, url)
         subprocess.run(warm, env=wrk_env, capture_output=True, check=True)
         command = _pinned(1, "wrk", "-t2", "-c32", f"-d{seconds}s", "--latency", "-s", script, url)

@@ -22,13 +22,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
 from bench.dataset import SECRET, database_path, tokens_path
-from bench.run import _json_line, _pinned
+from bench.run import _json_line, _pinned, _wait_healthy
 
 TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -37,20 +35,6 @@ def cpu_seconds(pid: int) -> float:
     """utime + stime of a process (all its threads), in seconds."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / TICKS
-
-
-def wait_healthy(process: subprocess.Popen[bytes], port: int) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError("the server exited during start-up")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as reply:
-                if reply.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError("the server did not become healthy")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -88,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     rounds: list[dict[str, Any]] = []
     try:
-        wait_healthy(server, args.port)
+        _wait_healthy(server, port=args.port)
         warm = _pinned(1, "wrk", "-t1", "-c4", "-d3s", "-s", script, url)
         subprocess.run(warm, env=wrk_env, capture_output=True, check=True)
         load = _pinned(
