@@ -4,8 +4,9 @@ Builds (once, cached) a dataset of ONE conversation with `--items` feed items
 (default 1,000,020) through `bench.dataset`, the same generator as the main
 dataset: items written with the models' `bulk_create`, an order event every 10
 items, both participants' event logs. Then, in one process on that database,
-it times `models.feed.feed_page` exactly as the feed resolver calls it (newest
-20 items, kinds ALL, retention filter on) for the newest page and for the page
+it times `models.feed_pages.read_page` exactly as the feed resolver calls it
+(one of the participants asking, newest 20 items, kinds ALL, retention filter
+on) for the newest page and for the page
 whose newest item is `--depth` items back (`before=<cursor>`), alternating the
 two so both see the same machine, and prints SQLite's query plan for each.
 
@@ -28,19 +29,23 @@ from tortoise.context import TortoiseContext
 from bench.dataset import SECRET, database_path
 from bench.dataset import main as build_dataset
 from models.clock import SystemClock
-from models.feed import FeedItem, feed_page
+from models.conversations import Participant
+from models.feed import FeedItem, FeedItemKind
+from models.feed_pages import _statement, read_page
 from models.retention import visible_since
 from settings import Settings, tortoise_config
 
 PAGE = 20
 
 
-async def _plan(ctx: TortoiseContext, conversation: int, before: int | None) -> list[str]:
-    query = FeedItem.filter(conversation_id=conversation)
-    if before is not None:
-        query = query.filter(id__lt=before)
-    sql = query.order_by("-id").limit(PAGE + 1).sql(params_inline=True)
-    rows = await ctx.db().execute_query_dict(f"EXPLAIN QUERY PLAN {sql}")
+async def _plan(
+    ctx: TortoiseContext, conversation: int, viewer: int, since: datetime, before: int | None
+) -> list[str]:
+    """SQLite's plan for the statement `read_page` runs for this page."""
+    sql = _statement("sqlite", None, True, False, before is not None)
+    values: list[Any] = [conversation, viewer, conversation, str(FeedItemKind.MESSAGE), since]
+    values += [] if before is None else [before]
+    rows = await ctx.db().execute_query_dict(f"EXPLAIN QUERY PLAN {sql}", [*values, PAGE + 1])
     return [str(row["detail"]) for row in rows]
 
 
@@ -55,14 +60,17 @@ async def measure(db: Path, depth: int, rounds: int) -> dict[str, Any]:
         # The newest item of the deep page: `depth` items behind the newest one.
         anchor = int((await ids.offset(depth - 1).first().values("id"))["id"])
         since = visible_since(SystemClock(), settings.retention_days)
+        viewer = (await Participant.filter(conversation_id=conversation).first().values())[
+            "account_id"
+        ]
 
         async def page(before: int | None) -> float:
             started = time.perf_counter()
-            items, _, _ = await feed_page(
-                conversation, None, last=PAGE, before=before, visible_since=since
+            read = await read_page(
+                viewer, conversation, None, last=PAGE, before=before, visible_since=since
             )
             elapsed = time.perf_counter() - started
-            assert len(items) == PAGE
+            assert len(read.items) == PAGE
             return elapsed * 1000
 
         for _ in range(50):  # warm the page cache and the ORM
@@ -74,8 +82,8 @@ async def measure(db: Path, depth: int, rounds: int) -> dict[str, Any]:
             newest.append(await page(None))
             deep.append(await page(anchor + 1))
         plans = {
-            "newest": await _plan(ctx, conversation, None),
-            "deep": await _plan(ctx, conversation, anchor + 1),
+            "newest": await _plan(ctx, conversation, viewer, since, None),
+            "deep": await _plan(ctx, conversation, viewer, since, anchor + 1),
         }
     newest_ms, deep_ms = statistics.median(newest), statistics.median(deep)
     return {
