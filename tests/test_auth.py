@@ -9,6 +9,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+import cli
 from auth import SERVICE_ROLE, Caller, Keys, TokenError, TokenVerifier, issue_token, load_keys
 from models.clock import ManualClock
 from settings import Settings
@@ -51,13 +52,39 @@ def test_rs256_tokens_are_verified_with_the_public_key(tmp_path: object) -> None
         TokenVerifier(keys, settings).verify(forged)
 
 
+def _signed(claims: dict[str, object], secret: str = "s" * 40) -> str:
+    """A token with exactly these claims (exp and iat relative to now when given as timedelta)."""
+    now = datetime.now(UTC)
+    concrete = {k: now + v if isinstance(v, timedelta) else v for k, v in claims.items()}
+    return "Bearer " + jwt.encode(concrete, secret, algorithm="HS256")
+
+
+FRESH = {"iat": timedelta(0), "exp": timedelta(minutes=5)}
+
+
 @pytest.mark.parametrize(
     ("header", "reason"),
     [
-        ("Bearer " + jwt.encode({"sub": "1", "exp": NOW}, "s" * 40, algorithm="HS256"), "expired"),
-        ("Bearer " + jwt.encode({"sub": "1"}, "other" * 10, algorithm="HS256"), "not valid"),
-        ("Bearer " + jwt.encode({"role": "x"}, "s" * 40, algorithm="HS256"), "not valid"),
-        ("Bearer " + jwt.encode({"sub": "abc"}, "s" * 40, algorithm="HS256"), "subject"),
+        (_signed({"sub": "1", "exp": NOW}), "expired"),
+        (_signed({"sub": "1", **FRESH}, "other" * 10), "not valid"),
+        (_signed({"role": "x", **FRESH}), "no 'sub' claim"),
+        (_signed({"sub": "1"}), "no 'exp' claim"),
+        (_signed({"sub": "1", "iat": timedelta(0)}), "no 'exp' claim"),
+        (_signed({"sub": "1", "exp": timedelta(days=2)}), "longer than the allowed 86400"),
+        (_signed({"sub": "1", "iat": timedelta(0), "exp": timedelta(hours=25)}), "longer"),
+        (_signed({"sub": "1", "iat": timedelta(days=-3), "exp": timedelta(hours=1)}), "longer"),
+        (_signed({"sub": "market", "role": SERVICE_ROLE, "exp": timedelta(days=30)}), "longer"),
+        (_signed({"sub": 7, **FRESH}), "not valid"),
+        (_signed({"sub": "abc", **FRESH}), "subject"),
+        (_signed({"sub": str(2**64), **FRESH}), "subject"),
+        (_signed({"sub": str(2**63), **FRESH}), "subject"),
+        (_signed({"sub": "-1", **FRESH}), "subject"),
+        (_signed({"sub": "0", **FRESH}), "subject"),
+        (_signed({"sub": "007", **FRESH}), "subject"),
+        (_signed({"sub": "+7", **FRESH}), "subject"),
+        (_signed({"sub": " 7", **FRESH}), "subject"),
+        (_signed({"sub": "\u0667", **FRESH}), "subject"),  # an Arabic-Indic 7: int() takes it
+        (_signed({"sub": "9" * 5000, **FRESH}), "subject"),
         ("Token abc", "Bearer"),
         ("Bearer ", "Bearer"),
     ],
@@ -66,6 +93,14 @@ def test_bad_tokens_are_refused_with_a_reason(header: str, reason: str) -> None:
     verifier = _verifier(Keys("HS256", "s" * 40, "s" * 40))
     with pytest.raises(TokenError, match=reason):
         verifier.verify_header(header)
+
+
+def test_the_largest_account_id_and_the_maximum_lifetime_are_accepted() -> None:
+    verifier = _verifier(Keys("HS256", "s" * 40, "s" * 40), jwt_max_lifetime_seconds=3600)
+    largest = _signed({"sub": str(2**63 - 1), "iat": timedelta(0), "exp": timedelta(hours=1)})
+    assert verifier.verify_header(largest) == Caller(2**63 - 1)
+    without_iat = _signed({"sub": "5", "exp": timedelta(minutes=59)})
+    assert verifier.verify_header(without_iat) == Caller(5)
 
 
 def test_no_header_is_anonymous() -> None:
@@ -104,3 +139,18 @@ def test_only_good_tokens_are_remembered_and_the_memory_is_bounded() -> None:
     for _ in range(2):
         with pytest.raises(TokenError, match="not valid"):
             verifier.verify(forged)
+
+
+def test_the_cli_prints_tokens_the_server_accepts(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("PARLEY_JWT_SECRET", "s" * 40)
+    monkeypatch.setenv("PARLEY_JWT_MAX_LIFETIME_SECONDS", "600")
+    assert cli.main(["token", "42"]) == 0
+    assert cli.main(["token", "--role", SERVICE_ROLE]) == 0
+    account, service = capsys.readouterr().out.split()
+    verifier = _verifier(Keys("HS256", "s" * 40, "s" * 40), jwt_max_lifetime_seconds=600)
+    assert verifier.verify(account) == Caller(42)
+    assert verifier.verify(service) == Caller(None, is_service=True)
+    claims = jwt.decode(account, options={"verify_signature": False})
+    assert claims["exp"] - claims["iat"] == 600
