@@ -134,10 +134,7 @@ class TokenVerifier:
             )
         if claims.get("role") == SERVICE_ROLE:
             return Caller(account_id=None, is_service=True), expires
-        subject = claims["sub"]
-        if not isinstance(subject, str) or not ACCOUNT_ID.fullmatch(subject) or int(subject) > ACCOUNT_ID_MAX:
-            raise TokenError("The token's subject is not an account id.")
-        return Caller(account_id=int(subject)), expires
+        return Caller(account_id=_account_id(claims["sub"])), expires
 
     def verify_header(self, value: str | None) -> Caller | None:
         """None for no credentials; a Caller for a good bearer token; TokenError otherwise."""
@@ -149,6 +146,14 @@ class TokenVerifier:
         return self.verify(token.strip())
 
 
+def _account_id(subject: object) -> int:
+    if isinstance(subject, str) and ACCOUNT_ID.fullmatch(subject):
+        account_id = int(subject)
+        if account_id <= ACCOUNT_ID_MAX:
+            return account_id
+    raise TokenError("The token's subject is not an account id.")
+
+
 class KnownAccounts:
     """Which account ids exist, for authentication: a signed token for no account is refused.
 
@@ -156,7 +161,8 @@ class KnownAccounts:
     `size` ids (the oldest answer is dropped first). An unknown id is asked of the
     database every time, so an account created by any process works at once.
     Parley never deletes an account; one removed outside it (SQL, a restore) stops
-    authenticating everywhere within `ttl`, and at once in a process that calls `forget`.
+    authenticating in every process within `ttl`. Other changes (name, status) do not
+    touch existence, so nothing else needs to invalidate an answer.
     """
 
     def __init__(self, clock: Clock, ttl: float, size: int = 65_536) -> None:
@@ -178,10 +184,6 @@ class KnownAccounts:
             del self._seen[next(iter(self._seen))]
         self._seen[account_id] = now
         return True
-
-    def forget(self, account_id: int) -> None:
-        """The account was removed: ask the database again next time."""
-        self._seen.pop(account_id, None)
 
     def __len__(self) -> int:
         return len(self._seen)

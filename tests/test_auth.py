@@ -10,7 +10,17 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 import cli
-from auth import SERVICE_ROLE, Caller, Keys, TokenError, TokenVerifier, issue_token, load_keys
+from auth import (
+    SERVICE_ROLE,
+    Caller,
+    Keys,
+    KnownAccounts,
+    TokenError,
+    TokenVerifier,
+    issue_token,
+    load_keys,
+)
+from models.accounts import AccountKind, create_account
 from models.clock import ManualClock
 from settings import Settings
 from tests.support import Executor, account
@@ -154,3 +164,16 @@ def test_the_cli_prints_tokens_the_server_accepts(
     assert verifier.verify(service) == Caller(None, is_service=True)
     claims = jwt.decode(account, options={"verify_signature": False})
     assert claims["exp"] - claims["iat"] == 600
+
+
+async def test_known_accounts_are_bounded_and_unknown_ids_are_never_remembered(
+    db: object, clock: ManualClock
+) -> None:
+    known = KnownAccounts(clock, ttl=60, size=2)
+    made = [await create_account(clock, kind=AccountKind.CLIENT, name=f"C{i}") for i in range(3)]
+    assert [await known.exists(account.id) for account in made] == [True, True, True]
+    assert len(known) == 2, "the oldest answer made room"
+    assert not await known.exists(made[-1].id + 1)
+    assert len(known) == 2
+    await create_account(clock, kind=AccountKind.CLIENT, name="Late")
+    assert await known.exists(made[-1].id + 1), "created since: known at once"
