@@ -48,6 +48,7 @@ from subscriptions.connections import Connection, current_connection
 from subscriptions.email import EmailChannel, SmtpConfig
 from subscriptions.hub import Hub
 from subscriptions.notifier import Notifier, NotifierConfig
+from subscriptions.outbound import OutboundHTTP
 from subscriptions.presence import InProcessPresence, Presence
 from subscriptions.presence_redis import RedisPresence
 from subscriptions.push import PushChannel, shared_vapid
@@ -230,7 +231,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             expiry.start()
             assert services.notifier is not None
             vapid = await shared_vapid(services.clock, settings.data_dir)
-            services.notifier.push = PushChannel(vapid, settings.vapid_subject)
+            outbound = OutboundHTTP(services.outbound)
+            services.notifier.push = PushChannel(vapid, settings.vapid_subject, outbound)
             await services.notifier.start()
             if settings.gc_tuning:
                 _tune_gc()

@@ -14,6 +14,7 @@ from starlette.websockets import WebSocket
 from auth import Caller, KnownAccounts, TokenVerifier
 from models.clock import Clock
 from models.conference import ConferenceProvider, LocalConferenceProvider
+from models.outbound_urls import OutboundPolicy
 from ratelimit import RateLimits
 from resolvers.loaders import Loaders
 from settings import Settings
@@ -46,12 +47,18 @@ class Services:
     rate_limits: RateLimits = field(init=False)
     # Authentication's "does this token's account exist", remembered per process.
     known_accounts: KnownAccounts = field(init=False)
+    # Where user-chosen URLs (push endpoints) may point: https, public addresses.
+    outbound: OutboundPolicy = field(init=False)
     # Subscription events executed once for all their subscribers (schema.shared_events).
     shared_events: SharedLoads = field(default_factory=SharedLoads)
 
     def __post_init__(self) -> None:
         self.rate_limits = RateLimits(self.settings, clock=self.clock)
         self.known_accounts = KnownAccounts(self.clock, self.settings.auth_account_cache_seconds)
+        self.outbound = OutboundPolicy(
+            require_https=not self.settings.debug,
+            allow_private=self.settings.outbound_allow_private,
+        )
         # A room's live deliveries wait for an event's shared execution once, not each.
         self.bus.hub.deliveries.share(self.shared_events)
 
