@@ -6,7 +6,6 @@ from __future__ import annotations
 import socket
 from typing import Any
 
-import httpx
 import pytest
 from tortoise.context import TortoiseContext
 
@@ -15,6 +14,7 @@ from models.push import PushSubscription
 from settings import Settings
 from tests.channels import BrowserKeys, PushService
 from tests.conftest import SERVICE_TOKEN_ROLE, LiveServer, running_server, token
+from tests.wire.conftest import graphql
 
 CREATE_ACCOUNT = "mutation Create($input: CreateAccountInput!) { createAccount(input: $input) { ... on Account { id } } }"
 CREATE_ORDER = "mutation Order($input: CreateOrderInput!) { createOrder(input: $input) { ... on Order { conversationId } } }"
@@ -30,13 +30,7 @@ def settings(settings: Settings) -> Settings:
 
 
 async def _gql(server: LiveServer, query: str, bearer: str, **variables: Any) -> dict[str, Any]:
-    async with httpx.AsyncClient() as http:
-        response = await http.post(
-            server.http,
-            json={"query": query, "variables": variables},
-            headers={"Authorization": f"Bearer {bearer}"},
-        )
-    body: dict[str, Any] = response.json()
+    body = await graphql(server, query, variables, bearer)
     assert "errors" not in body, body
     return body["data"]  # type: ignore[no-any-return]
 

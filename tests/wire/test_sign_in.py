@@ -57,6 +57,16 @@ async def _ws_close_code(server: LiveServer, bearer: str) -> int:
     return closed.value.rcvd.code
 
 
+async def _new_account(http: httpx.AsyncClient, server: LiveServer, name: str) -> str:
+    """An account made by the marketplace's service token; its id."""
+    service = token("marketplace", SERVICE_TOKEN_ROLE)
+    made = await _post(
+        http, server, CREATE_ACCOUNT, service, input={"kind": "CLIENT", "name": name}
+    )
+    account_id: str = made.json()["data"]["createAccount"]["id"]
+    return account_id
+
+
 def _signed(claims: dict[str, Any]) -> str:
     return jwt.encode(claims, SECRET, algorithm="HS256")
 
@@ -64,12 +74,8 @@ def _signed(claims: dict[str, Any]) -> str:
 async def test_a_signed_token_for_no_account_is_refused_and_writes_nothing(
     live_server: LiveServer, db: TortoiseContext
 ) -> None:
-    service = token("marketplace", SERVICE_TOKEN_ROLE)
     async with httpx.AsyncClient() as http:
-        made = await _post(
-            http, live_server, CREATE_ACCOUNT, service, input={"kind": "CLIENT", "name": "Acme"}
-        )
-        next_id = int(made.json()["data"]["createAccount"]["id"]) + 1
+        next_id = int(await _new_account(http, live_server, "Acme")) + 1
         orphan = token(next_id)  # validly signed, but no account has this id yet
         keys = BrowserKeys()
         device = {"endpoint": "https://push.example/d/1", "p256dh": keys.p256dh, "auth": keys.auth}
@@ -90,10 +96,7 @@ async def test_a_signed_token_for_no_account_is_refused_and_writes_nothing(
 
         # Once the marketplace creates that account, the same token works at once: an
         # unknown id is never remembered as unknown.
-        created = await _post(
-            http, live_server, CREATE_ACCOUNT, service, input={"kind": "CLIENT", "name": "Bo"}
-        )
-        assert created.json()["data"]["createAccount"]["id"] == str(next_id)
+        assert await _new_account(http, live_server, "Bo") == str(next_id)
         prefs = (await _post(http, live_server, READ_PREFS, orphan)).json()
         assert prefs["data"]["notificationPreferences"]["email"] is None
     ws = await GraphQLWSClient.open(live_server.ws, orphan)
@@ -103,12 +106,8 @@ async def test_a_signed_token_for_no_account_is_refused_and_writes_nothing(
 async def test_a_remembered_account_that_was_removed_stops_signing_in(
     live_server: LiveServer, db: TortoiseContext
 ) -> None:
-    service = token("marketplace", SERVICE_TOKEN_ROLE)
     async with httpx.AsyncClient() as http:
-        made = await _post(
-            http, live_server, CREATE_ACCOUNT, service, input={"kind": "CLIENT", "name": "Acme"}
-        )
-        account_id = made.json()["data"]["createAccount"]["id"]
+        account_id = await _new_account(http, live_server, "Acme")
         assert (await _post(http, live_server, ME, token(account_id))).json()["data"]["me"]
         await Account.filter(id=account_id).delete()  # outside Parley: SQL, a restore
         ttl = live_server.services.settings.auth_account_cache_seconds
@@ -153,12 +152,9 @@ async def test_failed_sign_ins_from_an_address_never_refuse_a_valid_token_from_i
     live_server: LiveServer,
 ) -> None:
     limit = 60  # PARLEY_RATE_LIMIT_UNAUTHENTICATED's default: 60/minute per address
-    service = token("marketplace", SERVICE_TOKEN_ROLE)
     async with httpx.AsyncClient() as http:
-        made = await _post(
-            http, live_server, CREATE_ACCOUNT, service, input={"kind": "CLIENT", "name": "Acme"}
-        )
-        valid = token(made.json()["data"]["createAccount"]["id"])
+        account_id = await _new_account(http, live_server, "Acme")
+        valid = token(account_id)
         for _ in range(limit - 10):
             await _unauthenticated(await _post(http, live_server, ME, "guess"))
         for _ in range(10):
@@ -166,7 +162,7 @@ async def test_failed_sign_ins_from_an_address_never_refuse_a_valid_token_from_i
 
         ws = await GraphQLWSClient.open(live_server.ws, valid)  # acked: not refused
         signed_in = await _post(http, live_server, ME, valid)
-        assert signed_in.json()["data"]["me"]["id"] == made.json()["data"]["createAccount"]["id"]
+        assert signed_in.json()["data"]["me"]["id"] == account_id
 
         another = await _post(http, live_server, ME, "guess")
         assert another.status_code == 429
