@@ -10,6 +10,7 @@ in the data folder so that printed demo tokens survive restarts.
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -18,12 +19,16 @@ from typing import Any
 
 import jwt
 
+from models.accounts import account_exists
 from models.clock import Clock, SystemClock
 from settings import Settings
 
 log = logging.getLogger("parley.auth")
 
 SERVICE_ROLE = "service"
+# An account id as a token's `sub`: ASCII digits, no sign or leading zero, within BIGINT.
+ACCOUNT_ID = re.compile(r"[1-9][0-9]{0,18}")
+ACCOUNT_ID_MAX = 2**63 - 1
 
 
 class TokenError(Exception):
@@ -74,6 +79,10 @@ class TokenVerifier:
     by PyJWT the first time it is seen (signature, claims, expiry: the errors are
     PyJWT's); every use, the first included, also checks its `exp` against
     `clock`, so a remembered token is refused once it has expired, as before.
+
+    Every token must carry `exp`, and live no longer than the configured maximum:
+    `exp - iat` when it has `iat`, else `exp` minus now. An account's `sub` is a
+    positive 64-bit id in decimal; anything else is not a valid token.
     """
 
     def __init__(
@@ -84,8 +93,9 @@ class TokenVerifier:
         self._issuer = settings.jwt_issuer
         self._clock = clock or SystemClock()
         self._cache_size = cache_size
-        # token -> (caller, exp as a POSIX timestamp or None), oldest first.
-        self._verified: dict[str, tuple[Caller, int | None]] = {}
+        self._max_lifetime = settings.jwt_max_lifetime_seconds
+        # token -> (caller, exp as a POSIX timestamp), oldest first.
+        self._verified: dict[str, tuple[Caller, int]] = {}
 
     def verify(self, token: str) -> Caller:
         known = self._verified.get(token)
@@ -95,11 +105,11 @@ class TokenVerifier:
                 del self._verified[next(iter(self._verified))]
             self._verified[token] = known
         caller, expires = known
-        if expires is not None and expires <= self._clock.now().timestamp():
+        if expires <= self._clock.now().timestamp():
             raise TokenError("The token has expired.")
         return caller
 
-    def _decode(self, token: str) -> tuple[Caller, int | None]:
+    def _decode(self, token: str) -> tuple[Caller, int]:
         try:
             claims: dict[str, Any] = jwt.decode(
                 token,
@@ -107,20 +117,24 @@ class TokenVerifier:
                 algorithms=[self._keys.algorithm],
                 audience=self._audience,
                 issuer=self._issuer,
-                options={"require": ["sub"]},
+                options={"require": ["sub", "exp"]},
             )
         except jwt.ExpiredSignatureError as exc:
             raise TokenError("The token has expired.") from exc
+        except jwt.MissingRequiredClaimError as exc:
+            raise TokenError(f"The token has no '{exc.claim}' claim.") from exc
         except jwt.PyJWTError as exc:
             raise TokenError("The token is not valid.") from exc
-        expires = int(claims["exp"]) if "exp" in claims else None  # PyJWT checked it is one
+        expires = int(claims["exp"])  # PyJWT checked it is a number
+        issued = claims.get("iat")
+        start = int(issued) if issued is not None else self._clock.now().timestamp()
+        if expires - start > self._max_lifetime:
+            raise TokenError(
+                f"The token lives longer than the allowed {self._max_lifetime} seconds."
+            )
         if claims.get("role") == SERVICE_ROLE:
             return Caller(account_id=None, is_service=True), expires
-        try:
-            account_id = int(claims["sub"])
-        except (TypeError, ValueError) as exc:
-            raise TokenError("The token's subject is not an account id.") from exc
-        return Caller(account_id=account_id), expires
+        return Caller(account_id=_account_id(claims["sub"])), expires
 
     def verify_header(self, value: str | None) -> Caller | None:
         """None for no credentials; a Caller for a good bearer token; TokenError otherwise."""
@@ -130,6 +144,49 @@ class TokenVerifier:
         if scheme.lower() != "bearer" or not token.strip():
             raise TokenError("Send the token as 'Authorization: Bearer <token>'.")
         return self.verify(token.strip())
+
+
+def _account_id(subject: object) -> int:
+    if isinstance(subject, str) and ACCOUNT_ID.fullmatch(subject):
+        account_id = int(subject)
+        if account_id <= ACCOUNT_ID_MAX:
+            return account_id
+    raise TokenError("The token's subject is not an account id.")
+
+
+class KnownAccounts:
+    """Which account ids exist, for authentication: a signed token for no account is refused.
+
+    Only "this id exists" is remembered, for `ttl` seconds on `clock` and for at most
+    `size` ids (the oldest answer is dropped first). An unknown id is asked of the
+    database every time, so an account created by any process works at once.
+    Parley never deletes an account; one removed outside it (SQL, a restore) stops
+    authenticating in every process within `ttl`. Other changes (name, status) do not
+    touch existence, so nothing else needs to invalidate an answer.
+    """
+
+    def __init__(self, clock: Clock, ttl: float, size: int = 65_536) -> None:
+        self._clock = clock
+        self._ttl = ttl
+        self._size = size
+        # account id -> when the database last said it exists (POSIX seconds), oldest first.
+        self._seen: dict[int, float] = {}
+
+    async def exists(self, account_id: int) -> bool:
+        now = self._clock.now().timestamp()
+        seen = self._seen.get(account_id)
+        if seen is not None and now - seen < self._ttl:
+            return True
+        self._seen.pop(account_id, None)
+        if not await account_exists(account_id):
+            return False
+        if len(self._seen) >= self._size:
+            del self._seen[next(iter(self._seen))]
+        self._seen[account_id] = now
+        return True
+
+    def __len__(self) -> int:
+        return len(self._seen)
 
 
 def issue_token(

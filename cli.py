@@ -27,13 +27,11 @@ from models.demo import is_empty, load_demo
 from models.retention import purge_expired
 from settings import Settings, tortoise_config
 
-DEV_TOKEN_TTL = timedelta(days=30)
-
 
 def _token(settings: Settings, subject: str, role: str | None = None) -> str:
-    return issue_token(
-        load_keys(settings), subject, role=role, ttl=DEV_TOKEN_TTL, now=SystemClock().now()
-    )
+    """A token as long-lived as the server accepts (PARLEY_JWT_MAX_LIFETIME_SECONDS)."""
+    ttl = timedelta(seconds=settings.jwt_max_lifetime_seconds)
+    return issue_token(load_keys(settings), subject, role=role, ttl=ttl, now=SystemClock().now())
 
 
 async def _prepare(settings: Settings, *, demo: bool) -> list[Account] | None:

@@ -140,13 +140,6 @@ class RateLimits:
         stats = await self._limiter.get_window_stats(item, *key)
         return max(1, math.ceil(stats.reset_time - self._now()))
 
-    async def over(self, item: RateLimitItem, *key: str) -> int | None:
-        """Without counting a hit: None when another hit would pass, else seconds to wait."""
-        if await self._limiter.test(item, *key):
-            return None
-        stats = await self._limiter.get_window_stats(item, *key)
-        return max(1, math.ceil(stats.reset_time - self._now()))
-
     async def check(self, item: RateLimitItem, what: str, *key: str) -> None:
         """Count one hit, or raise Throttled."""
         wait = await self.retry_after(item, what, *key)

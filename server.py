@@ -48,6 +48,7 @@ from subscriptions.connections import Connection, current_connection
 from subscriptions.email import EmailChannel, SmtpConfig
 from subscriptions.hub import Hub
 from subscriptions.notifier import Notifier, NotifierConfig
+from subscriptions.outbound import OutboundHTTP
 from subscriptions.presence import InProcessPresence, Presence
 from subscriptions.presence_redis import RedisPresence
 from subscriptions.push import PushChannel, shared_vapid
@@ -122,14 +123,21 @@ class ParleyGraphQL(GraphQLOverHTTP):
         context = Context(services=self.services, request=request, response=response)
         if isinstance(request, Request):
             try:
-                context.caller = self.services.verifier.verify_header(
-                    request.headers.get("authorization")
-                )
+                context.caller = await self.authenticate(request.headers.get("authorization"))
             except TokenError as exc:
                 context.auth_error = str(exc)
             if context.caller is None:
                 await self._limit_anonymous(request)
         return context
+
+    async def authenticate(self, header: str | None) -> Caller | None:
+        """None without credentials; the caller of a good token for an existing account (or
+        the service); TokenError otherwise. HTTP and WebSocket both sign in through here."""
+        caller = self.services.verifier.verify_header(header)
+        account_id = caller.account_id if caller is not None else None
+        if account_id is not None and not await self.services.known_accounts.exists(account_id):
+            raise TokenError("The token's account does not exist.")
+        return caller
 
     async def _limit_anonymous(self, request: Request) -> None:
         """Requests without a good token are counted per client address."""
@@ -154,22 +162,21 @@ class ParleyGraphQL(GraphQLOverHTTP):
 
     async def on_ws_connect(self, context: Context) -> None:
         limits = self.services.rate_limits
-        address = _address(context.request)
-        # An address that keeps failing authentication is refused outright for a while,
-        # even with a good token: guessing tokens over WebSocket gains nothing.
-        wait = await limits.over(limits.unauthenticated, "anonymous", address)
-        if wait is not None:
-            raise Throttled(wait, "failed sign-ins from this address")
         params = context.connection_params or {}
         header = params.get("authorization", params.get("Authorization"))
         caller = None
         if isinstance(header, str):
             try:
-                caller = self.services.verifier.verify_header(header)
+                caller = await self.authenticate(header)
             except TokenError:
                 caller = None
         if caller is None or caller.account_id is None:
-            await limits.retry_after(limits.unauthenticated, "anonymous", address)
+            # Only failures count against the address: a good token is never refused
+            # because others behind the same address (a NAT, a proxy) failed.
+            address = _address(context.request)
+            wait = await limits.retry_after(limits.unauthenticated, "anonymous", address)
+            if wait is not None:
+                raise Throttled(wait, "failed sign-ins from this address")
             raise ConnectionRejectionError()
         await limits.check(limits.ws_connections, "connections", str(caller.account_id))
         context.caller = caller
@@ -224,7 +231,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             expiry.start()
             assert services.notifier is not None
             vapid = await shared_vapid(services.clock, settings.data_dir)
-            services.notifier.push = PushChannel(vapid, settings.vapid_subject)
+            outbound = OutboundHTTP(services.outbound)
+            services.notifier.push = PushChannel(vapid, settings.vapid_subject, outbound)
             await services.notifier.start()
             if settings.gc_tuning:
                 _tune_gc()

@@ -58,6 +58,10 @@ class Settings(BaseSettings):
     jwt_private_key: str | None = None
     jwt_audience: str | None = None
     jwt_issuer: str | None = None
+    # Tokens must carry `exp`; exp - iat (or exp - now without iat) may not exceed this.
+    jwt_max_lifetime_seconds: int = Field(86_400, gt=0)
+    # How long "this token's account exists" is remembered per process (auth.KnownAccounts).
+    auth_account_cache_seconds: float = Field(60.0, ge=0)
 
     feed_page_max: int = 100
     # Job types whose orders have no messaging (rule 3), as JSON: '["superhero"]'.
@@ -117,6 +121,9 @@ class Settings(BaseSettings):
     rate_limit_ws_connections: str = "30/minute"
     rate_limit_subscriptions: str = "120/minute"
     rate_limit_unauthenticated: str = "60/minute"
+    # Outbound requests to user-given URLs (Web Push endpoints): loopback, private,
+    # link-local and reserved addresses are refused unless this is on (tests only).
+    outbound_allow_private: bool = False
 
     @property
     def introspection_on(self) -> bool:

@@ -24,7 +24,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from bench.dataset import SECRET, database_path, tokens_path
+from bench.dataset import SECRET, TOKEN_LIFETIME, database_path, tokens_path
 from bench.feed_cpu import cpu_seconds
 from bench.run import PORT, _json_line, _pinned, _wait_healthy
 
@@ -45,6 +45,7 @@ def _round(
         "DATABASE_URL": f"sqlite://{database}",
         "BROADCAST_URL": "memory://",
         "PARLEY_JWT_SECRET": SECRET,
+        "PARLEY_JWT_MAX_LIFETIME_SECONDS": TOKEN_LIFETIME,
     }
     server = subprocess.Popen(
         _pinned(0, sys.executable, "-m", "bench.serve", "--port", str(port)), cwd=tree, env=env

@@ -47,6 +47,8 @@ CLIENT_UNREAD_TAIL = 3
 FREELANCER_UNREAD_TAIL = 12
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 TOKEN_TTL = timedelta(days=30)
+# Bench servers accept the dataset's tokens for as long as they are valid.
+TOKEN_LIFETIME = str(int(TOKEN_TTL.total_seconds()))  # PARLEY_JWT_MAX_LIFETIME_SECONDS
 WORDS = (
     "draft",
     "brief",

@@ -25,7 +25,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from bench.dataset import SECRET, database_path, tokens_path
+from bench.dataset import SECRET, TOKEN_LIFETIME, database_path, tokens_path
 from bench.run import _json_line, _pinned, _wait_healthy
 
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -54,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         "DATABASE_URL": f"sqlite://{database}",
         "BROADCAST_URL": "memory://",
         "PARLEY_JWT_SECRET": SECRET,
+        "PARLEY_JWT_MAX_LIFETIME_SECONDS": TOKEN_LIFETIME,
         "PARLEY_RATE_LIMIT_SENDS": "1000000/minute",
         "PARLEY_RATE_LIMIT_WS_CONNECTIONS": "1000000/minute",
         "PARLEY_RATE_LIMIT_SUBSCRIPTIONS": "1000000/minute",

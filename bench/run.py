@@ -32,7 +32,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.dataset import SECRET, database_path, tokens_path
+from bench.dataset import SECRET, TOKEN_LIFETIME, database_path, tokens_path
 
 # Other worktrees on this machine bench too: PARLEY_BENCH_PORT keeps runs apart.
 PORT = int(os.environ.get("PARLEY_BENCH_PORT", "8765"))
@@ -117,6 +117,7 @@ def _variant(name: str, args: argparse.Namespace, work: Path) -> dict[str, Any]:
         "DATABASE_URL": f"sqlite://{copy}",
         "BROADCAST_URL": "memory://",
         "PARLEY_JWT_SECRET": SECRET,
+        "PARLEY_JWT_MAX_LIFETIME_SECONDS": TOKEN_LIFETIME,
         # The load comes from a few accounts: lift the per-account limits (SECURITY.md), so
         # the phases measure the work, not the limiter's refusals.
         "PARLEY_RATE_LIMIT_SENDS": "1000000/minute",

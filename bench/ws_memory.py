@@ -25,7 +25,7 @@ import tracemalloc
 from pathlib import Path
 from typing import Any
 
-from bench.dataset import SECRET, database_path, tokens_path
+from bench.dataset import SECRET, TOKEN_LIFETIME, database_path, tokens_path
 from bench.run import PORT, _pinned, _wait_healthy
 from bench.ws_idle import MESSAGE_RECEIVED
 from bench.ws_latency import open_subscriber, raise_fd_limit
@@ -108,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         "DATABASE_URL": f"sqlite://{database}",
         "BROADCAST_URL": "memory://",
         "PARLEY_JWT_SECRET": SECRET,
+        "PARLEY_JWT_MAX_LIFETIME_SECONDS": TOKEN_LIFETIME,
         "PARLEY_RATE_LIMIT_WS_CONNECTIONS": "1000000/minute",
         "PARLEY_RATE_LIMIT_SUBSCRIPTIONS": "1000000/minute",
         "PARLEY_BENCH_PROBE": str(work / "probe"),

@@ -131,3 +131,7 @@ async def get_account(account_id: int) -> Account:
     if account is None:
         raise NotFound("The account")
     return account
+
+
+async def account_exists(account_id: int) -> bool:
+    return await Account.filter(id=account_id).exists()

@@ -4,6 +4,12 @@ A browser's `PushSubscription` (endpoint + p256dh and auth keys) is registered
 by the account; registering the same endpoint again updates it (a browser
 re-subscribes with new keys), and an endpoint the push service says is gone
 is removed.
+
+An endpoint registered to one account moves to another only when the request
+carries the same p256dh and auth keys: that is the same browser, now signed in
+as someone else (only the browser and Parley know the auth secret). Anyone
+else who learned the URL gets INVALID_INPUT, and its owner keeps the pushes.
+The URL itself must pass models.outbound_urls (https, no private address).
 """
 
 from __future__ import annotations
@@ -12,10 +18,13 @@ import base64
 import binascii
 
 from tortoise import fields
+from tortoise.exceptions import IntegrityError
 from tortoise.models import Model
+from tortoise.transactions import in_transaction
 
 from models.clock import Clock
 from models.errors import InvalidInput
+from models.outbound_urls import OutboundPolicy
 
 ENDPOINT_MAX = 2000
 KEY_MAX = 200
@@ -45,23 +54,50 @@ def _key(value: str, field: str, size: int) -> str:
 
 
 async def register(
-    clock: Clock, account_id: int, *, endpoint: str, p256dh: str, auth: str
+    clock: Clock,
+    account_id: int,
+    *,
+    endpoint: str,
+    p256dh: str,
+    auth: str,
+    policy: OutboundPolicy,
 ) -> PushSubscription:
     """Register (or re-key) the browser subscription at `endpoint` for the account."""
-    if not endpoint.startswith(("https://", "http://")) or len(endpoint) > ENDPOINT_MAX:
-        raise InvalidInput("endpoint", "The endpoint must be an http(s) URL.")
+    if len(endpoint) > ENDPOINT_MAX:
+        raise InvalidInput("endpoint", f"The endpoint has at most {ENDPOINT_MAX} characters.")
+    policy.check_url(endpoint, "endpoint")
     p256dh = _key(p256dh, "p256dh", 65)
     auth = _key(auth, "auth", 16)
-    row, _ = await PushSubscription.update_or_create(
-        defaults={
-            "account_id": account_id,
-            "p256dh": p256dh,
-            "auth": auth,
-            "created_at": clock.now(),
-        },
-        endpoint=endpoint,
-    )
-    return row
+    try:
+        return await _claim(clock, account_id, endpoint, p256dh, auth)
+    except IntegrityError:  # a racing first registration of this endpoint won: judge it
+        return await _claim(clock, account_id, endpoint, p256dh, auth)
+
+
+async def _claim(
+    clock: Clock, account_id: int, endpoint: str, p256dh: str, auth: str
+) -> PushSubscription:
+    async with in_transaction():
+        row = await PushSubscription.select_for_update().get_or_none(endpoint=endpoint)
+        if row is None:
+            return await PushSubscription.create(
+                account_id=account_id,
+                endpoint=endpoint,
+                p256dh=p256dh,
+                auth=auth,
+                created_at=clock.now(),
+            )
+        if row.account_id != account_id and (row.p256dh, row.auth) != (p256dh, auth):
+            raise InvalidInput(
+                "endpoint",
+                "This endpoint is registered to another account; subscribe again in the "
+                "browser to get a new one.",
+            )
+        row.account_id = account_id
+        row.p256dh, row.auth = p256dh, auth
+        row.created_at = clock.now()
+        await row.save()
+        return row
 
 
 async def unregister(account_id: int, endpoint: str) -> bool:

@@ -63,6 +63,7 @@ async def register_push(info: Info, input: PushSubscriptionInput) -> RegisterPus
             endpoint=input.endpoint,
             p256dh=input.p256dh,
             auth=input.auth,
+            policy=info.context.services.outbound,
         )
     except ParleyError as exc:
         return from_domain(exc)  # type: ignore[return-value]

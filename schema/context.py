@@ -11,9 +11,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 
-from auth import Caller, TokenVerifier
+from auth import Caller, KnownAccounts, TokenVerifier
 from models.clock import Clock
 from models.conference import ConferenceProvider, LocalConferenceProvider
+from models.outbound_urls import OutboundPolicy
 from ratelimit import RateLimits
 from resolvers.loaders import Loaders
 from settings import Settings
@@ -44,11 +45,20 @@ class Services:
     presence: Presence = field(default_factory=InProcessPresence)
     notifier: Notifier | None = None  # the notification worker, started by the lifespan
     rate_limits: RateLimits = field(init=False)
+    # Authentication's "does this token's account exist", remembered per process.
+    known_accounts: KnownAccounts = field(init=False)
+    # Where user-chosen URLs (push endpoints) may point: https, public addresses.
+    outbound: OutboundPolicy = field(init=False)
     # Subscription events executed once for all their subscribers (schema.shared_events).
     shared_events: SharedLoads = field(default_factory=SharedLoads)
 
     def __post_init__(self) -> None:
         self.rate_limits = RateLimits(self.settings, clock=self.clock)
+        self.known_accounts = KnownAccounts(self.clock, self.settings.auth_account_cache_seconds)
+        self.outbound = OutboundPolicy(
+            require_https=not self.settings.debug,
+            allow_private=self.settings.outbound_allow_private,
+        )
         # A room's live deliveries wait for an event's shared execution once, not each.
         self.bus.hub.deliveries.share(self.shared_events)
 

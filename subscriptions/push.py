@@ -6,28 +6,44 @@ browser's subscription works whichever process sends; a key an older version
 kept in `<data_dir>/vapid-private.pem` is adopted on first start. Browsers
 subscribe with the public key (`applicationServerKey`). Other push providers
 (APNs, FCM) plug in behind the same `send(device, payload)` shape.
+
+Pushes go out through subscriptions.outbound (the endpoint is user-chosen), and a
+failure is worded for the notification log, which its account reads: "push endpoint
+refused" when the push service answered with an error, "push endpoint unreachable"
+for anything else, whether the policy refused the address or nothing answered. An
+internal address and a closed port therefore read the same: the log is no port scanner.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import logging
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-import aiohttp
+import http_ece
+from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from py_vapid import Vapid
-from pywebpush import WebPushException, webpush_async
 
 from models.clock import Clock
+from models.outbound_urls import OutboundPolicy
 from models.push import PushSubscription
 from models.server_keys import shared_key
+from subscriptions.outbound import OutboundFailed, OutboundHTTP, OutboundRefused
+
+log = logging.getLogger("parley.push")
 
 KEY_FILE = "vapid-private.pem"
 KEY_NAME = "vapid-private-pem"
 PUSH_TTL = 24 * 3600
+VAPID_LIFETIME = 12 * 3600  # seconds a VAPID signature is valid (RFC 8292: at most 24 h)
+REFUSED = "push endpoint refused"
+UNREACHABLE = "push endpoint unreachable"
 
 
 class PushGone(Exception):
@@ -72,10 +88,10 @@ async def shared_vapid(clock: Clock, data_dir: Path) -> Any:
 
 
 class PushChannel:
-    def __init__(self, vapid: Any, subject: str, timeout: float = 10.0) -> None:
+    def __init__(self, vapid: Any, subject: str, outbound: OutboundHTTP | None = None) -> None:
         self._vapid = vapid
         self.subject = subject
-        self.timeout = timeout
+        self._outbound = outbound or OutboundHTTP(OutboundPolicy())
 
     @property
     def public_key(self) -> str:
@@ -84,22 +100,43 @@ class PushChannel:
         return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
     async def send(self, device: PushSubscription, payload: PushPayload) -> None:
-        subscription: dict[str, Any] = {
-            "endpoint": device.endpoint,
-            "keys": {"p256dh": device.p256dh, "auth": device.auth},
+        """Encrypt (RFC 8291, aes128gcm), sign (VAPID, RFC 8292) and POST one push."""
+        endpoint = urlsplit(device.endpoint)
+        claims = {
+            "sub": self.subject,
+            "aud": f"{endpoint.scheme}://{endpoint.netloc}",
+            "exp": int(time.time()) + VAPID_LIFETIME,  # push services check wall time
         }
+        headers = {
+            **self._vapid.sign(claims),
+            "Content-Encoding": "aes128gcm",
+            "Content-Type": "application/octet-stream",
+            "TTL": str(PUSH_TTL),
+        }
+        body = _encrypt(payload.to_json().encode(), device.p256dh, device.auth)
         try:
-            await webpush_async(
-                subscription,
-                data=payload.to_json(),
-                vapid_private_key=self._vapid,
-                vapid_claims={"sub": self.subject},
-                timeout=self.timeout,
-                ttl=PUSH_TTL,
-            )
-        except WebPushException as exc:
-            if exc.status_code in (404, 410):
-                raise PushGone(str(exc)) from exc
-            raise PushFailed(str(exc)) from exc
-        except (OSError, aiohttp.ClientError) as exc:
-            raise PushFailed(f"push endpoint unreachable: {exc}") from exc
+            response = await self._outbound.post(device.endpoint, body, headers)
+        except (OutboundRefused, OutboundFailed) as exc:
+            log.info("push to device %s not sent: %s", device.id, exc)
+            raise PushFailed(UNREACHABLE) from exc
+        if response.status in (404, 410):
+            raise PushGone(f"the push service answered {response.status}")
+        if not 200 <= response.status < 300:
+            log.info("push to device %s answered %s", device.id, response.status)
+            raise PushFailed(REFUSED)
+
+
+def _encrypt(plain: bytes, p256dh: str, auth: str) -> bytes:
+    """The push message body for the browser's keys, with a one-time server key pair."""
+    encrypted: bytes = http_ece.encrypt(
+        plain,
+        private_key=ec.generate_private_key(ec.SECP256R1()),
+        dh=_unb64(p256dh),
+        auth_secret=_unb64(auth),
+        version="aes128gcm",
+    )
+    return encrypted
+
+
+def _unb64(value: str) -> bytes:
+    return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))

@@ -113,6 +113,8 @@ class PushService:
     def __init__(self) -> None:
         self.received: list[Push] = []
         self.status = 201
+        self.answer = b""  # the response body
+        self.location: str | None = None  # with a 3xx status: where it redirects
         self._arrived = asyncio.Condition()
         self.base = ""
 
@@ -120,7 +122,8 @@ class PushService:
         self.received.append(Push(request.url.path, dict(request.headers), await request.body()))
         async with self._arrived:
             self._arrived.notify_all()
-        return Response(status_code=self.status)
+        headers = {"location": self.location} if self.location else None
+        return Response(self.answer, status_code=self.status, headers=headers)
 
     async def wait_for(self, count: int, timeout: float = WAIT) -> list[Push]:
         async with self._arrived:

@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from auth import SERVICE_ROLE, Caller, Keys, TokenError, TokenVerifier, issue_token, load_keys
+import cli
+from auth import (
+    SERVICE_ROLE,
+    Caller,
+    Keys,
+    KnownAccounts,
+    TokenError,
+    TokenVerifier,
+    issue_token,
+    load_keys,
+)
+from models.accounts import AccountKind, create_account
 from models.clock import ManualClock
 from settings import Settings
 from tests.support import Executor, account
@@ -51,21 +64,65 @@ def test_rs256_tokens_are_verified_with_the_public_key(tmp_path: object) -> None
         TokenVerifier(keys, settings).verify(forged)
 
 
+def _signed(claims: dict[str, object], secret: str = "s" * 40) -> str:
+    """A token with exactly these claims (exp and iat relative to now when given as timedelta)."""
+    now = datetime.now(UTC)
+    concrete = {k: now + v if isinstance(v, timedelta) else v for k, v in claims.items()}
+    return "Bearer " + jwt.encode(concrete, secret, algorithm="HS256")
+
+
+FRESH = {"iat": timedelta(0), "exp": timedelta(minutes=5)}
+
+
 @pytest.mark.parametrize(
-    ("header", "reason"),
+    ("make_header", "reason"),
     [
-        ("Bearer " + jwt.encode({"sub": "1", "exp": NOW}, "s" * 40, algorithm="HS256"), "expired"),
-        ("Bearer " + jwt.encode({"sub": "1"}, "other" * 10, algorithm="HS256"), "not valid"),
-        ("Bearer " + jwt.encode({"role": "x"}, "s" * 40, algorithm="HS256"), "not valid"),
-        ("Bearer " + jwt.encode({"sub": "abc"}, "s" * 40, algorithm="HS256"), "subject"),
-        ("Token abc", "Bearer"),
-        ("Bearer ", "Bearer"),
+        (partial(_signed, {"sub": "1", "exp": NOW}), "expired"),
+        (partial(_signed, {"sub": "1", **FRESH}, "other" * 10), "not valid"),
+        (partial(_signed, {"role": "x", **FRESH}), "no 'sub' claim"),
+        (partial(_signed, {"sub": "1"}), "no 'exp' claim"),
+        (partial(_signed, {"sub": "1", "iat": timedelta(0)}), "no 'exp' claim"),
+        (partial(_signed, {"sub": "1", "exp": timedelta(days=2)}), "longer than the allowed 86400"),
+        (partial(_signed, {"sub": "1", "iat": timedelta(0), "exp": timedelta(hours=25)}), "longer"),
+        (
+            partial(_signed, {"sub": "1", "iat": timedelta(days=-3), "exp": timedelta(hours=1)}),
+            "longer",
+        ),
+        (
+            partial(_signed, {"sub": "market", "role": SERVICE_ROLE, "exp": timedelta(days=30)}),
+            "longer",
+        ),
+        (partial(_signed, {"sub": 7, **FRESH}), "not valid"),
+        (partial(_signed, {"sub": "abc", **FRESH}), "subject"),
+        (partial(_signed, {"sub": str(2**64), **FRESH}), "subject"),
+        (partial(_signed, {"sub": str(2**63), **FRESH}), "subject"),
+        (partial(_signed, {"sub": "-1", **FRESH}), "subject"),
+        (partial(_signed, {"sub": "0", **FRESH}), "subject"),
+        (partial(_signed, {"sub": "007", **FRESH}), "subject"),
+        (partial(_signed, {"sub": "+7", **FRESH}), "subject"),
+        (partial(_signed, {"sub": " 7", **FRESH}), "subject"),
+        (
+            partial(_signed, {"sub": "\u0667", **FRESH}),
+            "subject",
+        ),  # an Arabic-Indic 7: int() takes it
+        (partial(_signed, {"sub": "9" * 5000, **FRESH}), "subject"),
+        (partial(str, "Token abc"), "Bearer"),
+        (partial(str, "Bearer "), "Bearer"),
     ],
 )
-def test_bad_tokens_are_refused_with_a_reason(header: str, reason: str) -> None:
+def test_bad_tokens_are_refused_with_a_reason(make_header: Callable[[], str], reason: str) -> None:
     verifier = _verifier(Keys("HS256", "s" * 40, "s" * 40))
+    header = make_header()  # signed now: a token made at collection could expire meanwhile
     with pytest.raises(TokenError, match=reason):
         verifier.verify_header(header)
+
+
+def test_the_largest_account_id_and_the_maximum_lifetime_are_accepted() -> None:
+    verifier = _verifier(Keys("HS256", "s" * 40, "s" * 40), jwt_max_lifetime_seconds=3600)
+    largest = _signed({"sub": str(2**63 - 1), "iat": timedelta(0), "exp": timedelta(hours=1)})
+    assert verifier.verify_header(largest) == Caller(2**63 - 1)
+    without_iat = _signed({"sub": "5", "exp": timedelta(minutes=59)})
+    assert verifier.verify_header(without_iat) == Caller(5)
 
 
 def test_no_header_is_anonymous() -> None:
@@ -104,3 +161,31 @@ def test_only_good_tokens_are_remembered_and_the_memory_is_bounded() -> None:
     for _ in range(2):
         with pytest.raises(TokenError, match="not valid"):
             verifier.verify(forged)
+
+
+def test_the_cli_prints_tokens_the_server_accepts(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("PARLEY_JWT_SECRET", "s" * 40)
+    monkeypatch.setenv("PARLEY_JWT_MAX_LIFETIME_SECONDS", "600")
+    assert cli.main(["token", "42"]) == 0
+    assert cli.main(["token", "--role", SERVICE_ROLE]) == 0
+    account, service = capsys.readouterr().out.split()
+    verifier = _verifier(Keys("HS256", "s" * 40, "s" * 40), jwt_max_lifetime_seconds=600)
+    assert verifier.verify(account) == Caller(42)
+    assert verifier.verify(service) == Caller(None, is_service=True)
+    claims = jwt.decode(account, options={"verify_signature": False})
+    assert claims["exp"] - claims["iat"] == 600
+
+
+async def test_known_accounts_are_bounded_and_unknown_ids_are_never_remembered(
+    db: object, clock: ManualClock
+) -> None:
+    known = KnownAccounts(clock, ttl=60, size=2)
+    made = [await create_account(clock, kind=AccountKind.CLIENT, name=f"C{i}") for i in range(3)]
+    assert [await known.exists(account.id) for account in made] == [True, True, True]
+    assert len(known) == 2, "the oldest answer made room"
+    assert not await known.exists(made[-1].id + 1)
+    assert len(known) == 2
+    await create_account(clock, kind=AccountKind.CLIENT, name="Late")
+    assert await known.exists(made[-1].id + 1), "created since: known at once"

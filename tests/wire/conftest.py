@@ -7,7 +7,10 @@ from typing import Any
 
 import httpx
 import pytest
+from tortoise.context import TortoiseContext
 
+from models.accounts import AccountKind, create_account
+from models.clock import ManualClock
 from tests.conftest import SERVICE_TOKEN_ROLE, LiveServer, token
 
 CREATE_ACCOUNT = "mutation($input: CreateAccountInput!) { createAccount(input: $input) { ... on Account { id } ... on Error { code } } }"
@@ -69,6 +72,16 @@ async def make_pair(server: LiveServer, name: str) -> Pair:
         message=message,
         invite=body["data"]["sendCallInvite"]["id"],
     )
+
+
+@pytest.fixture
+async def accounts_one_to_nine(
+    live_server: LiveServer, db: TortoiseContext, clock: ManualClock
+) -> None:
+    """Accounts 1 to 9 exist, for tests that sign in as `token(n)`: tokens name real accounts."""
+    for number in range(1, 10):
+        made = await create_account(clock, kind=AccountKind.CLIENT, name=f"Client {number}")
+        assert made.id == number
 
 
 @pytest.fixture

@@ -30,7 +30,8 @@ COUNTERPART = "query($id: ID!) { conversation(id: $id) { counterpartPresence { o
 
 @pytest.fixture
 def settings(settings: Settings, smtp_sink: SmtpSink) -> Settings:
-    """The worker polls rarely: tests drive it with deliver_due (it also runs at start)."""
+    """The worker polls rarely: tests drive it with deliver_due (it also runs at start).
+    Pushes may go to loopback here; tests/wire/test_outbound.py shows the default refusing."""
     return settings.model_copy(
         update={
             "smtp_host": "127.0.0.1",
@@ -38,6 +39,7 @@ def settings(settings: Settings, smtp_sink: SmtpSink) -> Settings:
             "smtp_security": "none",
             "app_url": "https://app.example",
             "notify_poll_seconds": 3600.0,
+            "outbound_allow_private": True,  # the push service runs on loopback
         }
     )
 

@@ -16,6 +16,9 @@ MESSAGES = "subscription { messageReceived { cursor } }"
 ALLOWED_ORIGIN = "https://app.example"
 
 
+pytestmark = pytest.mark.usefixtures("accounts_one_to_nine")
+
+
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
     return settings.model_copy(
@@ -175,12 +178,12 @@ async def test_new_connections_per_account_are_rate_limited_with_1013(
     assert closed.value.rcvd is not None
     assert closed.value.rcvd.code == 1013
     assert "retry in" in closed.value.rcvd.reason
-    other = await GraphQLWSClient.open(live_server.ws, token(10))
+    other = await GraphQLWSClient.open(live_server.ws, token(8))
     for client in [*opened, other]:
         await client.close()
 
 
 async def test_a_binary_frame_is_4400(live_server: LiveServer) -> None:
-    ws = await GraphQLWSClient.open(live_server.ws, token(11))
+    ws = await GraphQLWSClient.open(live_server.ws, token(1))
     await ws.connection.send(b'{"type": "ping"}')
     assert await closed_with(ws) == 4400

@@ -17,6 +17,9 @@ PING_QUERY = "query { retention { days } }"
 UNKNOWN_FEED = 'subscription { feedUpdates(conversationId: "999999") { cursor } }'
 
 
+pytestmark = pytest.mark.usefixtures("accounts_one_to_nine")
+
+
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
     return settings.model_copy(update={"ws_legacy_protocol": True})
