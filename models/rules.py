@@ -86,8 +86,8 @@ class SendAttempt:
     order: Order | None  # the order the message is about, if it names one
     membership: CampaignMember | None  # the creator's membership in the campaign asked about
     campaign_asked: bool
-    # For a message about no order: the pair's live orders (open, in progress, final
-    # review) and the job types of all its orders. Empty for a message about an order.
+    # The pair's live orders (open, in progress, final review) and the job types of all its
+    # orders: read only for a message about no order, and loaded only then.
     live_orders: tuple[Order, ...]
     job_types: frozenset[str]
     # Whether the creator is ACCEPTED in any of the client's campaigns. Loaded where a rule
