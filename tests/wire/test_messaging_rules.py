@@ -338,3 +338,18 @@ async def test_rules_hold_for_sends_over_the_websocket_too(
     assert result["__typename"] == "MessagingBlocked"
     assert result["code"] == "ACCOUNT_SUSPENDED"
     assert await snapshot() == before
+
+
+async def test_a_send_about_no_order_over_the_websocket_meets_the_final_review_too(
+    market: Market, live_server: LiveServer, pair_with_order: dict[str, str]
+) -> None:
+    p = pair_with_order
+    await market.move(p["order"], "IN_PROGRESS")
+    await market.move(p["order"], "FINAL_REVIEW")
+    before = await snapshot()
+    ws = await GraphQLWSClient.open(live_server.ws, token(p["freelancer"]))
+    await ws.subscribe("send", SEND_OVER_WS, {"conversation": p["conversation"]})
+    result = (await ws.next_payload("send"))["sendMessage"]
+    await ws.close()
+    assert result == {"__typename": "MessagingBlocked", "code": "ORDER_IN_FINAL_REVIEW"}
+    assert await snapshot() == before
