@@ -248,6 +248,7 @@ _ACCOUNT_COLUMNS = '"id", "kind", "status", "discoverable", "messaging_enabled"'
 _CONVERSATION_COLUMNS = (
     '"id", "client_id", "freelancer_id", "last_message_id", "negative_review_at"'
 )
+_LIVE_ORDER_COLUMNS = '"id", "title", "job_type", "status", "messaging_enabled"'
 _LIVE_ORDER_STATUSES = (OrderStatus.OPEN, OrderStatus.IN_PROGRESS, OrderStatus.FINAL_REVIEW)
 
 
@@ -314,8 +315,8 @@ def load_attempt(
         if target.order_id is None:
             # A message about no order is judged by every live order of the pair.
             rows = yield (
-                'SELECT * FROM "orders" WHERE "conversation_id" = ? AND "status" IN (?, ?, ?) '
-                'ORDER BY "id"' + for_update,
+                f'SELECT {_LIVE_ORDER_COLUMNS} FROM "orders" '
+                'WHERE "conversation_id" = ? AND "status" IN (?, ?, ?) ORDER BY "id"' + for_update,
                 (conversation.id, *(status.value for status in _LIVE_ORDER_STATUSES)),
             )
             live_orders = tuple(Order._init_from_db(**row) for row in rows)

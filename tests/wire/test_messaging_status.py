@@ -98,6 +98,13 @@ async def _pair(m: Market, **order: Any) -> tuple[str, str, str, str]:
     return client, freelancer, order_id, conversation
 
 
+async def _pair_in_final_review(m: Market) -> tuple[str, str, str, str]:
+    client, freelancer, order, conversation = await _pair(m)
+    await m.move(order, "IN_PROGRESS")
+    await m.move(order, "FINAL_REVIEW")
+    return client, freelancer, order, conversation
+
+
 async def allowed(m: Market) -> Probe:
     _, freelancer, order, conversation = await _pair(m)
     return message(freelancer, conversationId=conversation, orderId=order)
@@ -109,10 +116,14 @@ async def suspended(m: Market) -> Probe:
     return message(client, conversationId=conversation)
 
 
-async def needs_improvement(m: Market) -> Probe:
-    _, freelancer, _, conversation = await _pair(m)
-    await m.update_account(freelancer, status="NEEDS_IMPROVEMENT")
-    return message(freelancer, conversationId=conversation)
+def freelancer_in_standing(standing: str) -> Case:
+    async def case(m: Market) -> Probe:
+        _, freelancer, _, conversation = await _pair(m)
+        await m.update_account(freelancer, status=standing)
+        return message(freelancer, conversationId=conversation)
+
+    case.__name__ = standing.lower()
+    return case
 
 
 async def switched_off(m: Market) -> Probe:
@@ -133,9 +144,7 @@ async def superhero(m: Market) -> Probe:
 
 
 async def final_review(m: Market) -> Probe:
-    _, freelancer, order, conversation = await _pair(m)
-    await m.move(order, "IN_PROGRESS")
-    await m.move(order, "FINAL_REVIEW")
+    _, freelancer, order, conversation = await _pair_in_final_review(m)
     return message(freelancer, conversationId=conversation, orderId=order)
 
 
@@ -166,11 +175,18 @@ async def campaign_invited(m: Market) -> Probe:
     return message(client, conversationId=conversation, campaignId=campaign)
 
 
-async def campaign_accepted_first_message(m: Market) -> Probe:
+async def _brand_and_creator(
+    m: Market, membership: str, discoverable: bool = True
+) -> tuple[str, str, str]:
     brand = await m.account("CLIENT", "B")
-    creator = await m.account("FREELANCER", "Cr")
+    creator = await m.account("FREELANCER", "Cr", discoverable=discoverable)
     campaign = (await m.service(CAMPAIGN, {"c": brand}))["createCampaign"]["id"]
-    await m.service(MEMBER, {"c": campaign, "f": creator, "s": "ACCEPTED"})
+    await m.service(MEMBER, {"c": campaign, "f": creator, "s": membership})
+    return brand, creator, campaign
+
+
+async def campaign_accepted_first_message(m: Market) -> Probe:
+    brand, creator, campaign = await _brand_and_creator(m, "ACCEPTED")
     return message(creator, counterpartId=brand, campaignId=campaign)
 
 
@@ -192,31 +208,19 @@ async def cold_freelancer(m: Market) -> Probe:
     return message(freelancer, counterpartId=client)
 
 
-async def rejected(m: Market) -> Probe:
-    _, freelancer, _, conversation = await _pair(m)
-    await m.update_account(freelancer, status="REJECTED")
-    return message(freelancer, conversationId=conversation)
-
-
 async def final_review_about_no_order(m: Market) -> Probe:
-    _, freelancer, order, conversation = await _pair(m)
-    await m.move(order, "IN_PROGRESS")
-    await m.move(order, "FINAL_REVIEW")
+    _, freelancer, _, conversation = await _pair_in_final_review(m)
     return message(freelancer, conversationId=conversation)
 
 
 async def final_review_client_about_no_order(m: Market) -> Probe:
-    client, _, order, conversation = await _pair(m)
-    await m.move(order, "IN_PROGRESS")
-    await m.move(order, "FINAL_REVIEW")
+    client, _, _, conversation = await _pair_in_final_review(m)
     return message(client, conversationId=conversation)
 
 
 async def final_review_about_another_order(m: Market) -> Probe:
-    client, freelancer, order, conversation = await _pair(m)
+    client, freelancer, _, conversation = await _pair_in_final_review(m)
     other, _ = await m.order(client, freelancer)
-    await m.move(order, "IN_PROGRESS")
-    await m.move(order, "FINAL_REVIEW")
     return message(freelancer, conversationId=conversation, orderId=other)
 
 
@@ -245,18 +249,12 @@ async def superhero_and_standard_about_no_order(m: Market) -> Probe:
 
 
 async def hidden_creator_accepted_first_message(m: Market) -> Probe:
-    brand = await m.account("CLIENT", "B")
-    creator = await m.account("FREELANCER", "Cr", discoverable=False)
-    campaign = (await m.service(CAMPAIGN, {"c": brand}))["createCampaign"]["id"]
-    await m.service(MEMBER, {"c": campaign, "f": creator, "s": "ACCEPTED"})
+    brand, creator, _ = await _brand_and_creator(m, "ACCEPTED", discoverable=False)
     return message(brand, counterpartId=creator)
 
 
 async def hidden_creator_invited_first_message(m: Market) -> Probe:
-    brand = await m.account("CLIENT", "B")
-    creator = await m.account("FREELANCER", "Cr", discoverable=False)
-    campaign = (await m.service(CAMPAIGN, {"c": brand}))["createCampaign"]["id"]
-    await m.service(MEMBER, {"c": campaign, "f": creator, "s": "INVITED"})
+    brand, creator, _ = await _brand_and_creator(m, "INVITED", discoverable=False)
     return message(brand, counterpartId=creator)
 
 
@@ -289,16 +287,12 @@ async def call_superhero_only(m: Market) -> Probe:
 
 
 async def call_during_final_review(m: Market) -> Probe:
-    client, freelancer, order, _ = await _pair(m)
-    await m.move(order, "IN_PROGRESS")
-    await m.move(order, "FINAL_REVIEW")
+    client, freelancer, _, _ = await _pair_in_final_review(m)
     return call_invite(client, freelancer)
 
 
 async def call_about_an_order_in_final_review(m: Market) -> Probe:
-    client, freelancer, order, _ = await _pair(m)
-    await m.move(order, "IN_PROGRESS")
-    await m.move(order, "FINAL_REVIEW")
+    client, freelancer, order, _ = await _pair_in_final_review(m)
     return call_invite(client, freelancer, order)
 
 
@@ -330,8 +324,8 @@ async def decline_message_during_final_review(m: Market) -> Probe:
 CASES: list[tuple[Case, str | None]] = [
     (allowed, None),
     (suspended, "ACCOUNT_SUSPENDED"),
-    (rejected, "ACCOUNT_REJECTED"),
-    (needs_improvement, "ACCOUNT_NEEDS_IMPROVEMENT"),
+    (freelancer_in_standing("REJECTED"), "ACCOUNT_REJECTED"),
+    (freelancer_in_standing("NEEDS_IMPROVEMENT"), "ACCOUNT_NEEDS_IMPROVEMENT"),
     (switched_off, "MESSAGING_OFF_BY_CLIENT"),
     (order_switched_off, "ORDER_MESSAGING_OFF"),
     (order_switched_off_about_no_order, "ORDER_MESSAGING_OFF"),
