@@ -133,14 +133,14 @@ def first_violation(attempt: SendAttempt) -> MessagingBlocked | None:
             return _blocked(
                 Rule.FREELANCER_NOT_DISCOVERABLE,
                 "This freelancer is not accepting calls or new job requests.",
-                "Write to them in your conversation, or contact support.",
+                "Message them instead if you already work together. " + SUPPORT,
             )
         if first_contact and not attempt.accepted_membership:
             return _blocked(
                 Rule.FREELANCER_NOT_DISCOVERABLE,
                 "This freelancer is not accepting new inquiries.",
-                "Find another freelancer in the marketplace, or accept them into a campaign "
-                "first. " + SUPPORT,
+                "Find another freelancer in the marketplace, or invite them to one of your "
+                "campaigns: once they accept, you can write. " + SUPPORT,
             )
     if is_freelancer and first_contact and not attempt.accepted_membership:
         return _blocked(
