@@ -136,7 +136,12 @@ async def _history(pairs: list[_Pair], messages: int, order_every: int, seed: in
         when = START + timedelta(seconds=k * 30)
         for pair in pairs:
             conversation = pair.conversation
-            if k % order_every == 0:
+            last = k == messages - 1
+            # The last item leaves the order out of final review, which would pause the
+            # benchmark's own sends (models.rules).
+            if (k % order_every == 0 and not last) or (
+                last and pair.status == OrderStatus.FINAL_REVIEW
+            ):
                 previous, pair.status = pair.status, _next_status(pair.status)
                 item = FeedItem(
                     id=next_id,

@@ -8,7 +8,7 @@ participants' events. Callers publish the returned events after commit.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -18,6 +18,7 @@ from tortoise.transactions import in_transaction
 from models.accounts import Account, AccountKind
 from models.call_times import choose_time, validate_proposed_times
 from models.calls import (
+    CLIENTS_INVITE,
     DURATION_MAX,
     DURATION_MIN,
     LINE_GRACE,
@@ -32,16 +33,21 @@ from models.conversations import Conversation, Participant, open_conversation
 from models.errors import (
     CallInviteClosed,
     InvalidInput,
-    NotDiscoverable,
     NotFound,
     OutsideCallWindow,
     PermissionDenied,
 )
 from models.events import EventKind, LoggedEvent, append_events, lock_event_logs
 from models.feed import CallEventType, FeedItem, FeedItemKind
-from models.messaging import send_message, validate_body
+from models.messaging import (
+    DEFAULT_NO_MESSAGING_JOB_TYPES,
+    Target,
+    first_refusal,
+    send_message,
+    validate_body,
+)
 from models.notifications import enqueue as enqueue_notification
-from models.orders import Order
+from models.rules import Action
 from models.support import SupportReason, open_support_request
 
 # How often an accept retries when a concurrent accept took the same PIN first.
@@ -78,19 +84,18 @@ async def send_call_invite(
     duration_minutes: int,
     topic: str = "",
     order_id: int | None = None,
+    no_messaging_job_types: Collection[str] = DEFAULT_NO_MESSAGING_JOB_TYPES,
 ) -> CallChange:
-    """Invite a freelancer to a call; supersedes the pair's open or declined invites."""
+    """Invite a freelancer to a call if the messaging rules allow it (models.rules: judged as
+    a message from the client about `order_id`); supersedes the pair's open or declined
+    invites. Raises MessagingBlocked when a rule forbids it."""
     now = clock.now()
     client = await Account.get_or_none(id=client_id)
     if client is None or client.kind != AccountKind.CLIENT:
-        raise PermissionDenied(
-            "Only clients send call invites; freelancers pick one of the times offered."
-        )
+        raise PermissionDenied(CLIENTS_INVITE)
     freelancer = await Account.get_or_none(id=freelancer_id)
     if freelancer is None or freelancer.kind != AccountKind.FREELANCER:
         raise NotFound("The freelancer")
-    if not freelancer.discoverable:
-        raise NotDiscoverable()
     times = validate_proposed_times(start_times, now)
     if not DURATION_MIN <= duration_minutes <= DURATION_MAX:
         raise InvalidInput(
@@ -100,12 +105,17 @@ async def send_call_invite(
     if len(topic) > TOPIC_MAX:
         raise InvalidInput("topic", f"A topic has at most {TOPIC_MAX} characters.")
     async with in_transaction():
-        await lock_event_logs((client_id, freelancer_id))  # event logs first, then other rows
+        # Locks the pair's event logs first, then the rows the rules read.
+        refusal = await first_refusal(
+            client_id,
+            Target(counterpart_id=freelancer_id, order_id=order_id),
+            no_messaging_job_types,
+            action=Action.CALL_INVITE,
+            lock=True,
+        )
+        if refusal is not None:
+            raise refusal
         conversation = await open_conversation(client_id, freelancer_id, now)
-        if order_id is not None and not await Order.exists(
-            id=order_id, conversation_id=conversation.id
-        ):
-            raise NotFound("The order")
         earlier = await CallInvite.filter(
             client_id=client_id,
             freelancer_id=freelancer_id,
@@ -206,9 +216,14 @@ async def _reserve_line(
 
 
 async def decline_call_invite(
-    clock: Clock, freelancer_id: int, invite_id: int, message: str | None = None
+    clock: Clock,
+    freelancer_id: int,
+    invite_id: int,
+    message: str | None = None,
+    no_messaging_job_types: Collection[str] = DEFAULT_NO_MESSAGING_JOB_TYPES,
 ) -> CallChange:
-    """Decline; `message` (which times would suit) is posted to the conversation."""
+    """Decline; `message` (which times would suit) is posted to the conversation, as a
+    message about the invite's order that the messaging rules may refuse (MessagingBlocked)."""
     if message is not None:
         message = validate_body(message)
     now = clock.now()
@@ -224,6 +239,7 @@ async def decline_call_invite(
                 conversation_id=invite.conversation_id,
                 order_id=invite.order_id,
                 body=message,
+                no_messaging_job_types=no_messaging_job_types,
             )
             invite.decline_message_id = sent.message.id
             events += sent.events

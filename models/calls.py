@@ -37,6 +37,7 @@ LINE_OPENS_BEFORE = timedelta(minutes=5)
 NO_SHOW_AFTER = timedelta(minutes=5)
 # The line (and its PIN) stays reserved this long after the scheduled end, for overruns.
 LINE_GRACE = timedelta(minutes=60)
+CLIENTS_INVITE = "Only clients send call invites; freelancers pick one of the times offered."
 
 
 class CallInviteStatus(StrEnum):

@@ -9,7 +9,7 @@
     ├── ConversationRequired    the order needs a message from both sides before work starts
     ├── MessagingBlocked        a messaging rule forbids this message (models.rules)
     ├── PermissionDenied        the caller's role may not do this at all (e.g. not the service)
-    ├── NotDiscoverable         the freelancer opted out of being found (no calls, no job requests)
+    ├── NotDiscoverable         the freelancer opted out of being found (no job requests)
     ├── CallInviteClosed        the invite's status forbids the action (CALL_INVITE_<STATUS>)
     ├── OutsideCallWindow       allowed only from / until a moment (TOO_EARLY, TOO_LATE)
     └── NoLineAvailable         every PIN of the dial-in pool is taken by an active call

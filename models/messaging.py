@@ -16,10 +16,11 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from models.accounts import Account, AccountKind
+from models.calls import CLIENTS_INVITE
 from models.campaigns import CampaignMember, MembershipStatus
 from models.clock import Clock
 from models.conversations import Conversation, Participant, open_conversation_script
-from models.errors import IdempotencyKeyReused, InvalidInput, NotFound
+from models.errors import IdempotencyKeyReused, InvalidInput, NotFound, PermissionDenied
 from models.events import (
     EventKind,
     LoggedEvent,
@@ -30,8 +31,14 @@ from models.events import (
 )
 from models.feed import FeedItem, FeedItemKind
 from models.notifications import enqueue_statement
-from models.orders import Order
-from models.rules import MessagingBlocked, SendAttempt, first_violation
+from models.orders import Order, OrderStatus
+from models.rules import (
+    Action,
+    MessagingBlocked,
+    SendAttempt,
+    first_violation,
+    only_jobs_without_messaging,
+)
 from models.sql_script import Dialect, Script, run_script
 
 BODY_MAX = 5000
@@ -121,11 +128,29 @@ async def messaging_status(
     viewer_id: int,
     target: Target,
     no_messaging_job_types: Collection[str] = DEFAULT_NO_MESSAGING_JOB_TYPES,
+    action: Action = Action.MESSAGE,
 ) -> MessagingBlocked | None:
-    """What `send_message` would decide for the viewer now: the refusal, or None."""
-    target = _checked(target)
+    """What `send_message` (or, for CALL_INVITE, `send_call_invite`) would decide for the
+    viewer now: the refusal, or None."""
+    return await first_refusal(
+        viewer_id, _checked(target), no_messaging_job_types, action=action, lock=False
+    )
+
+
+async def first_refusal(
+    sender_id: int,
+    target: Target,
+    no_messaging_job_types: Collection[str],
+    *,
+    action: Action,
+    lock: bool,
+) -> MessagingBlocked | None:
+    """The rules' decision on `action` by the sender toward `target`; with `lock`, inside the
+    caller's transaction on locked rows (see `load_attempt`)."""
     attempt = await run_script(
-        lambda dialect: load_attempt(dialect, viewer_id, target, no_messaging_job_types, lock=False)
+        lambda dialect: load_attempt(
+            dialect, sender_id, target, no_messaging_job_types, lock=lock, action=action
+        )
     )
     return first_violation(attempt)
 
@@ -220,7 +245,11 @@ def _send(
 
 
 _ACCOUNT_COLUMNS = '"id", "kind", "status", "discoverable", "messaging_enabled"'
-_CONVERSATION_COLUMNS = '"id", "client_id", "freelancer_id", "negative_review_at"'
+_CONVERSATION_COLUMNS = (
+    '"id", "client_id", "freelancer_id", "last_message_id", "negative_review_at"'
+)
+_LIVE_ORDER_COLUMNS = '"id", "title", "job_type", "status", "messaging_enabled"'
+_LIVE_ORDER_STATUSES = (OrderStatus.OPEN, OrderStatus.IN_PROGRESS, OrderStatus.FINAL_REVIEW)
 
 
 def load_attempt(
@@ -230,6 +259,7 @@ def load_attempt(
     no_messaging_job_types: Collection[str],
     *,
     lock: bool,
+    action: Action = Action.MESSAGE,
 ) -> Script[SendAttempt]:
     """Resolve the target and load what the rules need (NotFound for anything not the
     sender's); with `lock`, the pair's event logs first, then the rows a concurrent send
@@ -258,6 +288,8 @@ def load_attempt(
     )
     accounts = {int(row["id"]): Account._init_from_db(**row) for row in rows}
     sender, counterpart = accounts.get(sender_id), accounts.get(other_id)
+    if action == Action.CALL_INVITE and sender is not None and sender.kind != AccountKind.CLIENT:
+        raise PermissionDenied(CLIENTS_INVITE)
     if sender is None or counterpart is None or counterpart.kind == sender.kind:
         raise NotFound("The account")
     client = sender if sender.kind == AccountKind.CLIENT else counterpart
@@ -270,6 +302,9 @@ def load_attempt(
         )
         conversation = Conversation._init_from_db(**rows[0]) if rows else None
     sender_side = None
+    order = None
+    live_orders: tuple[Order, ...] = ()
+    job_types: frozenset[str] = frozenset()
     if conversation is not None:
         rows = yield (
             'SELECT "id", "unanswered" FROM "participants" '
@@ -277,7 +312,19 @@ def load_attempt(
             (conversation.id, sender_id),
         )
         sender_side = Participant._init_from_db(**rows[0]) if rows else None
-    order = None
+        if target.order_id is None:
+            # A message about no order is judged by every live order of the pair.
+            rows = yield (
+                f'SELECT {_LIVE_ORDER_COLUMNS} FROM "orders" '
+                'WHERE "conversation_id" = ? AND "status" IN (?, ?, ?) ORDER BY "id"' + for_update,
+                (conversation.id, *(status.value for status in _LIVE_ORDER_STATUSES)),
+            )
+            live_orders = tuple(Order._init_from_db(**row) for row in rows)
+            rows = yield (
+                'SELECT DISTINCT "job_type" FROM "orders" WHERE "conversation_id" = ?',
+                (conversation.id,),
+            )
+            job_types = frozenset(str(row["job_type"]) for row in rows)
     if target.order_id is not None:
         if conversation is None:
             raise NotFound("The order")
@@ -301,15 +348,15 @@ def load_attempt(
             (target.campaign_id, freelancer.id),
         )
         membership = CampaignMember._init_from_db(**rows[0]) if rows else None
-    relationship = conversation is not None
-    if not relationship and sender is freelancer:
+    accepted_membership = False
+    if conversation is None or only_jobs_without_messaging(job_types, no_messaging_job_types):
         rows = yield (
             'SELECT 1 AS "found" FROM "campaign_members" AS "m" '
             'JOIN "campaigns" AS "c" ON "c"."id" = "m"."campaign_id" '
             'WHERE "c"."client_id" = ? AND "m"."freelancer_id" = ? AND "m"."status" = ? LIMIT 1',
             (client.id, freelancer.id, MembershipStatus.ACCEPTED.value),
         )
-        relationship = bool(rows)
+        accepted_membership = bool(rows)
     return SendAttempt(
         sender=sender,
         counterpart=counterpart,
@@ -319,8 +366,11 @@ def load_attempt(
         order=order,
         membership=membership,
         campaign_asked=target.campaign_id is not None,
-        relationship=relationship,
+        live_orders=live_orders,
+        job_types=job_types,
+        accepted_membership=accepted_membership,
         no_messaging_job_types=no_messaging_job_types,
+        action=action,
     )
 
 

@@ -71,6 +71,7 @@ async def send_call_invite(info: Info, input: SendCallInviteInput) -> SendCallIn
             duration_minutes=input.duration_minutes,
             topic=input.topic,
             order_id=None if input.order_id is None else parse_id(input.order_id, "The order"),
+            no_messaging_job_types=services.settings.no_messaging_job_types,
         )
     except ParleyError as exc:
         return from_domain(exc)  # type: ignore[return-value]
@@ -102,7 +103,11 @@ async def decline_call_invite(
     services = info.context.services
     try:
         change = await call_flow.decline_call_invite(
-            services.clock, caller, parse_id(id, "The call invite"), message
+            services.clock,
+            caller,
+            parse_id(id, "The call invite"),
+            message,
+            services.settings.no_messaging_job_types,
         )
     except ParleyError as exc:
         return from_domain(exc)  # type: ignore[return-value]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from models import accounts, messaging, orders
+from models import accounts, messaging, orders, rules
 from models.errors import ParleyError
 from models.retention import visible_since
 from resolvers.after_commit import after_commit
@@ -13,6 +13,7 @@ from schema.context import Info
 from schema.errors import MessagingBlockedError, RateLimitedError, from_domain
 from schema.messaging import (
     Message,
+    MessagingAction,
     MessagingScope,
     MessagingStatus,
     MessagingSwitch,
@@ -79,6 +80,7 @@ async def messaging_status(
     counterpart_id: strawberry.ID | None,
     order_id: strawberry.ID | None,
     campaign_id: strawberry.ID | None,
+    action: MessagingAction,
 ) -> MessagingStatus:
     viewer = info.context.account_id()
     try:
@@ -86,6 +88,7 @@ async def messaging_status(
             viewer,
             _target(conversation_id, counterpart_id, order_id, campaign_id),
             info.context.services.settings.no_messaging_job_types,
+            rules.Action[action.name],
         )
     except ParleyError as exc:
         raise query_error(exc) from exc

@@ -57,7 +57,8 @@ class CallQueries:
 class CallMutations:
     @strawberry.mutation(
         description="Client: invite a freelancer to a call at one of 1–5 proposed times. "
-        "Replaces the pair's pending or declined invite."
+        "Replaces the pair's pending or declined invite. The messaging rules apply "
+        "(messagingStatus(action: CALL_INVITE) asks first)."
     )
     async def send_call_invite(
         self,

@@ -15,8 +15,8 @@ from schema.context import Info
 from schema.errors import (
     CallInviteClosedError,
     InvalidInputError,
+    MessagingBlockedError,
     NoLineAvailableError,
-    NotDiscoverableError,
     NotFoundError,
     OutsideCallWindowError,
     PermissionDeniedError,
@@ -264,12 +264,13 @@ class SendCallInviteInput:
 
 
 SendCallInviteResult = Annotated[
-    CallInvite | NotFoundError | InvalidInputError | NotDiscoverableError | PermissionDeniedError,
+    CallInvite | MessagingBlockedError | NotFoundError | InvalidInputError | PermissionDeniedError,
     strawberry.union("SendCallInviteResult", description="The invite, or why it was not sent."),
 ]
 
 CallInviteResult = Annotated[
     CallInvite
+    | MessagingBlockedError
     | NotFoundError
     | InvalidInputError
     | CallInviteClosedError
@@ -277,6 +278,8 @@ CallInviteResult = Annotated[
     | NoLineAvailableError
     | PermissionDeniedError,
     strawberry.union(
-        "CallInviteResult", description="The invite after the change, or why it was refused."
+        "CallInviteResult",
+        description="The invite after the change, or why it was refused (MessagingBlocked: "
+        "a rule refused a decline's message).",
     ),
 ]

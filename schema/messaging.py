@@ -10,6 +10,7 @@ from typing import Annotated
 import strawberry
 
 from models import feed as feed_m
+from models import rules
 from models.feed_pages import FeedEntry
 from schema.accounts import Account
 from schema.context import Info
@@ -115,9 +116,22 @@ SendMessageResult = Annotated[
 ]
 
 
+@strawberry.enum(
+    description="What the caller means to do; messagingStatus answers for that action."
+)
+class MessagingAction(Enum):
+    MESSAGE = strawberry.enum_value(
+        rules.Action.MESSAGE.value, description="Send a message (sendMessage)."
+    )
+    CALL_INVITE = strawberry.enum_value(
+        rules.Action.CALL_INVITE.value,
+        description="Invite the freelancer to a call (sendCallInvite; clients only).",
+    )
+
+
 @strawberry.type(
     description="Whether the caller may send here now, and if not which rule and why. "
-    "It is the same decision sendMessage makes."
+    "It is the same decision sendMessage (or sendCallInvite) makes."
 )
 class MessagingStatus:
     can_send: bool = strawberry.field(description="True when a message would be accepted now.")

@@ -41,6 +41,7 @@ from schema.feed import FeedConnection, FeedFilter
 from schema.limits import QueryLimits
 from schema.live import Subscription
 from schema.messaging import (
+    MessagingAction,
     MessagingStatus,
     MessagingSwitchResult,
     RetentionPolicy,
@@ -128,9 +129,10 @@ class Query(CallQueries, NotificationQuery):
         return await orders.order(info, id)
 
     @strawberry.field(
-        description="Whether the caller may send a message here now, and if not which rule "
-        "and why: the same decision sendMessage makes. Give conversationId, or counterpartId "
-        "for a conversation that does not exist yet."
+        description="Whether the caller may send a message (or, with action CALL_INVITE, a "
+        "call invite) here now, and if not which rule and why: the same decision sendMessage "
+        "(sendCallInvite) makes. Give conversationId, or counterpartId for a conversation that "
+        "does not exist yet."
     )
     async def messaging_status(
         self,
@@ -147,9 +149,13 @@ class Query(CallQueries, NotificationQuery):
         campaign_id: Annotated[
             strawberry.ID | None, strawberry.argument(description="About this campaign.")
         ] = None,
+        action: Annotated[
+            MessagingAction,
+            strawberry.argument(description="What the caller means to do (default MESSAGE)."),
+        ] = MessagingAction.MESSAGE,
     ) -> MessagingStatus:
         return await messaging.messaging_status(
-            info, conversation_id, counterpart_id, order_id, campaign_id
+            info, conversation_id, counterpart_id, order_id, campaign_id, action
         )
 
     @strawberry.field(description="How long messages are kept, so a UI can say so.")

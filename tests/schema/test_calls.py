@@ -403,7 +403,7 @@ async def test_a_freelancer_who_opted_out_gets_no_invites_and_no_job_requests(
     )
     refused = await send(gql, client, hidden, MONDAY_3PM)
     assert (refused["__typename"], refused["code"]) == (
-        "NotDiscoverable",
+        "MessagingBlocked",
         "FREELANCER_NOT_DISCOVERABLE",
     )
     order = await gql.execute(

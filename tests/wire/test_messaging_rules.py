@@ -115,6 +115,7 @@ async def test_rule_2_messaging_off_for_one_order_only(
     market: Market, pair_with_order: dict[str, str]
 ) -> None:
     p = pair_with_order
+    other_order, _ = await market.order(p["client"], p["freelancer"])
     off = await market.as_(p["client"], SET_SWITCH, {"enabled": False, "orderId": p["order"]})
     assert off["setMessagingEnabled"]["scope"] == "ORDER"
     await assert_refused(
@@ -124,11 +125,16 @@ async def test_rule_2_messaging_off_for_one_order_only(
         conversationId=p["conversation"],
         orderId=p["order"],
     )
+    # Leaving the order out escapes nothing; writing about another live order is fine.
+    await assert_refused(
+        market, p["freelancer"], "ORDER_MESSAGING_OFF", conversationId=p["conversation"]
+    )
     await assert_sent(
-        market, p["freelancer"], conversationId=p["conversation"]
-    )  # not about the order
+        market, p["freelancer"], conversationId=p["conversation"], orderId=other_order
+    )
     await market.as_(p["client"], SET_SWITCH, {"enabled": True, "orderId": p["order"]})
     await assert_sent(market, p["freelancer"], conversationId=p["conversation"], orderId=p["order"])
+    await assert_sent(market, p["freelancer"], conversationId=p["conversation"])
 
 
 async def test_rule_2_only_the_client_holds_the_switches(
@@ -152,13 +158,21 @@ async def test_rule_3_superhero_jobs_have_no_messaging(market: Market) -> None:
             market, sender, "JOB_TYPE_WITHOUT_MESSAGING", conversationId=conversation, orderId=order
         )
         assert "superhero" in result["message"]
-    await assert_sent(market, client, conversationId=conversation)  # about nothing in particular
+        # A pair whose only relationship is superhero jobs has no messaging at all.
+        await assert_refused(
+            market, sender, "JOB_TYPE_WITHOUT_MESSAGING", conversationId=conversation
+        )
+    await market.move(order, "CANCELLED")
+    await assert_refused(market, client, "JOB_TYPE_WITHOUT_MESSAGING", conversationId=conversation)
+    await market.order(client, freelancer)  # a job with messaging: the pair may talk
+    await assert_sent(market, client, conversationId=conversation)
 
 
 async def test_rule_4_no_messages_about_an_order_in_final_review(
     market: Market, pair_with_order: dict[str, str]
 ) -> None:
     p = pair_with_order
+    other_order, _ = await market.order(p["client"], p["freelancer"])
     assert (await market.move(p["order"], "IN_PROGRESS"))["status"] == "IN_PROGRESS"
     assert (await market.move(p["order"], "FINAL_REVIEW"))["status"] == "FINAL_REVIEW"
     for sender in (p["freelancer"], p["client"]):
@@ -169,8 +183,16 @@ async def test_rule_4_no_messages_about_an_order_in_final_review(
             conversationId=p["conversation"],
             orderId=p["order"],
         )
+        # Leaving the order out escapes nothing.
+        await assert_refused(
+            market, sender, "ORDER_IN_FINAL_REVIEW", conversationId=p["conversation"]
+        )
+    await assert_sent(
+        market, p["freelancer"], conversationId=p["conversation"], orderId=other_order
+    )
     await market.move(p["order"], "IN_PROGRESS")  # a revision round re-opens it
     await assert_sent(market, p["freelancer"], conversationId=p["conversation"], orderId=p["order"])
+    await assert_sent(market, p["freelancer"], conversationId=p["conversation"])
 
 
 async def test_rule_5_five_unanswered_then_a_reply_lifts_the_block(
@@ -229,8 +251,10 @@ async def test_rule_7_only_accepted_creators_can_be_messaged_about_a_campaign(
     await assert_refused(
         market, brand, "FREELANCER_NOT_DISCOVERABLE", counterpartId=creator, campaignId=campaign
     )
+    await assert_refused(market, brand, "FREELANCER_NOT_DISCOVERABLE", counterpartId=creator)
     await market.service(MEMBERSHIP, {"c": campaign, "f": creator, "s": "ACCEPTED"})
     # Either side may start the thread once accepted; the first message creates it.
+    await assert_sent(market, brand, counterpartId=creator, body="Welcome aboard")
     await assert_sent(
         market, creator, counterpartId=brand, campaignId=campaign, body="Excited to join!"
     )
@@ -313,4 +337,19 @@ async def test_rules_hold_for_sends_over_the_websocket_too(
     await ws.close()
     assert result["__typename"] == "MessagingBlocked"
     assert result["code"] == "ACCOUNT_SUSPENDED"
+    assert await snapshot() == before
+
+
+async def test_a_send_about_no_order_over_the_websocket_meets_the_final_review_too(
+    market: Market, live_server: LiveServer, pair_with_order: dict[str, str]
+) -> None:
+    p = pair_with_order
+    await market.move(p["order"], "IN_PROGRESS")
+    await market.move(p["order"], "FINAL_REVIEW")
+    before = await snapshot()
+    ws = await GraphQLWSClient.open(live_server.ws, token(p["freelancer"]))
+    await ws.subscribe("send", SEND_OVER_WS, {"conversation": p["conversation"]})
+    result = (await ws.next_payload("send"))["sendMessage"]
+    await ws.close()
+    assert result == {"__typename": "MessagingBlocked", "code": "ORDER_IN_FINAL_REVIEW"}
     assert await snapshot() == before
