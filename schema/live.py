@@ -17,7 +17,8 @@ from graphql import GraphQLError
 from models.conversations import participant_view
 from models.errors import ParleyError
 from models.events import EventKind
-from resolvers.inputs import decode_int_cursor, encode_cursor, parse_id, query_error
+from resolvers.cursors import decode_event_cursor, event_cursor
+from resolvers.inputs import parse_id, query_error
 from schema.context import Info
 from schema.conversations import Conversation, UnreadSummary
 from schema.feed import FeedFilter, FeedItem, feed_item_from_model
@@ -28,12 +29,10 @@ from subscriptions.live_stream import LiveStream, Opening, mapped
 from subscriptions.streams import StreamClosed
 from subscriptions.unread import UnreadChange, unread_select
 
-CURSOR = "ev"
-
 
 def _after(value: str | None) -> int | None:
     try:
-        return decode_int_cursor(value, CURSOR, "after")
+        return decode_event_cursor(value, "after")
     except ParleyError as exc:
         raise query_error(exc) from exc
 
@@ -77,7 +76,7 @@ class FeedUpdate:
     def from_change(cls, change: FeedChange) -> FeedUpdate:
         event = change.event
         item = feed_item_from_model(change.item) if change.item is not None else None
-        cursor = encode_cursor(CURSOR, event.seq)
+        cursor = event_cursor(event.seq)
         conversation_id = strawberry.ID(str(event.conversation_id))
         if event.kind == EventKind.READ and event.data is not None:
             return cls(
@@ -131,7 +130,7 @@ class Subscription(NotificationSubscription):
             assert change.item is not None
             context.fresh_loaders()
             return MessageEvent(
-                cursor=encode_cursor(CURSOR, change.event.seq),
+                cursor=event_cursor(change.event.seq),
                 message=Message.from_model(change.item),
             )
 
@@ -192,7 +191,7 @@ class Subscription(NotificationSubscription):
         def indicator(change: UnreadChange) -> UnreadIndicator:
             context.fresh_loaders()
             return UnreadIndicator(
-                cursor=encode_cursor(CURSOR, change.event.seq),
+                cursor=event_cursor(change.event.seq),
                 conversation=Conversation.from_model(change.participant),
                 summary=UnreadSummary.from_model(change.summary),
             )

@@ -12,7 +12,8 @@ from graphql import GraphQLError
 from models.conversations import Participant
 from models.errors import ParleyError
 from resolvers import notifications as r
-from resolvers.inputs import decode_int_cursor, encode_cursor, query_error
+from resolvers.cursors import decode_event_cursor, event_cursor
+from resolvers.inputs import query_error
 from schema.context import Info
 from schema.conversations import MuteResult
 from schema.messaging import Message
@@ -30,8 +31,6 @@ from schema.notifications import (
 )
 from subscriptions.notifications import in_app_notifications
 from subscriptions.streams import StreamClosed
-
-CURSOR = "ev"  # the account event log's cursor, as in schema.live
 
 
 @strawberry.type(description="Notification reads.")
@@ -106,7 +105,7 @@ class NotificationMutation:
 
 def _after(value: str | None) -> int | None:
     try:
-        return decode_int_cursor(value, CURSOR, "after")
+        return decode_event_cursor(value, "after")
     except ParleyError as exc:
         raise query_error(exc) from exc
 
@@ -131,7 +130,7 @@ class NotificationSubscription:
                 async for note in stream:
                     info.context.fresh_loaders()
                     yield InAppNotification(
-                        cursor=encode_cursor(CURSOR, note.event.seq),
+                        cursor=event_cursor(note.event.seq),
                         conversation_id=strawberry.ID(str(note.event.conversation_id)),
                         message=Message.from_model(note.item),
                         reason=note.reason,
