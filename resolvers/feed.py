@@ -53,7 +53,7 @@ async def feed(
             first=size_first,
             after=after_id,
             visible_since=visible_since(
-                info.context.services.clock, info.context.services.settings.retention_days
+                info.context.services.clock, info.context.services.settings.retention
             ),
         )
     except ParleyError as exc:

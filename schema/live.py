@@ -17,14 +17,15 @@ from graphql import GraphQLError
 from models.conversations import participant_view
 from models.errors import ParleyError
 from models.events import EventKind
+from models.retention import visible_since
 from resolvers.cursors import decode_event_cursor, event_cursor
 from resolvers.inputs import parse_id, query_error
-from schema.context import Info
+from schema.context import Context, Info
 from schema.conversations import Conversation, UnreadSummary
 from schema.feed import FeedFilter, FeedItem, feed_item_from_model
 from schema.messaging import Message
 from schema.notifications_api import NotificationSubscription
-from subscriptions.feed import FeedChange, feed_select, message_select
+from subscriptions.feed import FeedChange, VisibleSince, feed_select, message_select
 from subscriptions.live_stream import LiveStream, Opening, mapped
 from subscriptions.streams import StreamClosed
 from subscriptions.unread import UnreadChange, unread_select
@@ -35,6 +36,11 @@ def _after(value: str | None) -> int | None:
         return decode_event_cursor(value, "after")
     except ParleyError as exc:
         raise query_error(exc) from exc
+
+
+def _visible_since(context: Context) -> VisibleSince:
+    services = context.services
+    return lambda: visible_since(services.clock, services.settings.retention)
 
 
 def _closed(exc: StreamClosed) -> Exception:
@@ -136,7 +142,9 @@ class Subscription(NotificationSubscription):
 
         async def opening() -> Opening[MessageEvent]:
             account = context.account_id()
-            return Opening(account, _after(after), mapped(message_select(hub), event))
+            return Opening(
+                account, _after(after), mapped(message_select(hub, _visible_since(context)), event)
+            )
 
         return LiveStream(hub, opening, _closed)
 
@@ -171,7 +179,7 @@ class Subscription(NotificationSubscription):
                 await participant_view(account, conversation)
             except ParleyError as exc:
                 raise query_error(exc) from exc
-            select = feed_select(hub, conversation, filter.kinds())
+            select = feed_select(hub, conversation, filter.kinds(), _visible_since(context))
             return Opening(account, _after(after), mapped(select, update))
 
         return LiveStream(hub, opening, _closed)
