@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from tortoise.transactions import in_transaction
@@ -27,6 +28,11 @@ DEFAULT_BATCH = 500
 def visible_since(clock: Clock, retention: timedelta) -> datetime:
     """The oldest instant a message may have and still be shown."""
     return clock.now() - retention
+
+
+def visibility(clock: Clock, retention: timedelta) -> Callable[[], datetime]:
+    """`visible_since` as time passes: for streams that outlive the moment they open."""
+    return lambda: visible_since(clock, retention)
 
 
 async def purge_expired(

@@ -17,7 +17,7 @@ from graphql import GraphQLError
 from models.conversations import participant_view
 from models.errors import ParleyError
 from models.events import EventKind
-from models.retention import visible_since
+from models.retention import visibility
 from resolvers.cursors import decode_event_cursor, event_cursor
 from resolvers.inputs import parse_id, query_error
 from schema.context import Context, Info
@@ -38,9 +38,8 @@ def _after(value: str | None) -> int | None:
         raise query_error(exc) from exc
 
 
-def _visible_since(context: Context) -> VisibleSince:
-    services = context.services
-    return lambda: visible_since(services.clock, services.settings.retention)
+def _visibility(context: Context) -> VisibleSince:
+    return visibility(context.services.clock, context.services.settings.retention)
 
 
 def _closed(exc: StreamClosed) -> Exception:
@@ -143,7 +142,7 @@ class Subscription(NotificationSubscription):
         async def opening() -> Opening[MessageEvent]:
             account = context.account_id()
             return Opening(
-                account, _after(after), mapped(message_select(hub, _visible_since(context)), event)
+                account, _after(after), mapped(message_select(hub, _visibility(context)), event)
             )
 
         return LiveStream(hub, opening, _closed)
@@ -179,7 +178,7 @@ class Subscription(NotificationSubscription):
                 await participant_view(account, conversation)
             except ParleyError as exc:
                 raise query_error(exc) from exc
-            select = feed_select(hub, conversation, filter.kinds(), _visible_since(context))
+            select = feed_select(hub, conversation, filter.kinds(), _visibility(context))
             return Opening(account, _after(after), mapped(select, update))
 
         return LiveStream(hub, opening, _closed)

@@ -11,6 +11,7 @@ from graphql import GraphQLError
 
 from models.conversations import Participant
 from models.errors import ParleyError
+from models.retention import visibility
 from resolvers import notifications as r
 from resolvers.cursors import decode_event_cursor, event_cursor
 from resolvers.inputs import query_error
@@ -124,7 +125,13 @@ class NotificationSubscription:
         ] = None,
     ) -> AsyncGenerator[InAppNotification, None]:
         account = info.context.account_id()
-        stream = in_app_notifications(info.context.services.bus.hub, account, _after(after))
+        services = info.context.services
+        stream = in_app_notifications(
+            services.bus.hub,
+            account,
+            _after(after),
+            visibility(services.clock, services.settings.retention),
+        )
         try:
             async with aclosing(stream):
                 async for note in stream:

@@ -1,4 +1,4 @@
-"""Retention over the wire: an expired message is gone from the feed and from a replay."""
+"""Retention over the wire: an expired message is gone from the feed and from every replay."""
 
 from __future__ import annotations
 
@@ -22,6 +22,10 @@ subscription Replay($id: ID!, $after: String) {
   feedUpdates(conversationId: $id, filter: MESSAGES, after: $after) { item { ... on Message { body } } }
 }
 """
+NOTIFICATIONS = """
+subscription Notes($after: String) { notifications(after: $after) { message { body } } }
+"""
+ACTIVE = "mutation Active { reportActivity(state: ACTIVE) { state } }"
 
 
 async def test_an_expired_message_leaves_the_feed_and_the_replay(
@@ -29,16 +33,27 @@ async def test_an_expired_message_leaves_the_feed_and_the_replay(
 ) -> None:
     hourly = settings.model_copy(update={"retention": timedelta(hours=1)})
     async with running_server(hourly, clock) as server:
+        assert server.services.notifier is not None
         pair = await make_pair(server, "Rita")  # the client says hello
-        clock.advance(timedelta(minutes=61))
-        fresh = {"input": {"conversationId": pair.conversation, "body": "fresh"}}
-        await graphql(server, SEND, fresh, pair.client_token)
+        freelancer = token(pair.freelancer)
+        ws = await GraphQLWSClient.open(server.ws, freelancer)  # online, so notified in the app
 
-        read = await graphql(server, FEED, {"id": pair.conversation}, token(pair.freelancer))
+        async def say(body: str) -> None:
+            await graphql(server, ACTIVE, None, freelancer)
+            message = {"input": {"conversationId": pair.conversation, "body": body}}
+            await graphql(server, SEND, message, pair.client_token)
+            await server.services.notifier.deliver_due()
+
+        await say("old")
+        clock.advance(timedelta(minutes=61))
+        await say("fresh")
+
+        read = await graphql(server, FEED, {"id": pair.conversation}, freelancer)
         assert [edge["node"] for edge in read["data"]["feed"]["edges"]] == [{"body": "fresh"}]
         assert read["data"]["retention"] == {"duration": "PT1H"}
-
-        ws = await GraphQLWSClient.open(server.ws, token(pair.freelancer))
-        await ws.subscribe("r", REPLAY, {"id": pair.conversation, "after": event_cursor(0)})
+        from_the_start = event_cursor(0)
+        await ws.subscribe("r", REPLAY, {"id": pair.conversation, "after": from_the_start})
         assert (await ws.next_payload("r"))["feedUpdates"]["item"] == {"body": "fresh"}
+        await ws.subscribe("n", NOTIFICATIONS, {"after": from_the_start})
+        assert (await ws.next_payload("n"))["notifications"]["message"] == {"body": "fresh"}
         await ws.close()
