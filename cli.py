@@ -66,7 +66,7 @@ async def _purge(settings: Settings) -> int:
     await apply_migrations(config)
     async with TortoiseContext() as ctx:
         await ctx.init(config=config)
-        return await purge_expired(SystemClock(), settings.retention_days)
+        return await purge_expired(SystemClock(), settings.retention)
 
 
 def serve(settings: Settings) -> None:
@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
             print("The database is not empty: demo data is only loaded into an empty one.")
     elif args.command == "purge":
         purged = asyncio.run(_purge(settings))
-        print(f"Purged {purged} messages older than {settings.retention_days} days.")
+        print(f"Purged {purged} messages older than {settings.retention} (PARLEY_RETENTION).")
     elif args.command == "token":
         print(_token(settings, args.account, args.role))
     elif args.command == "export-schema":

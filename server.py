@@ -222,9 +222,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             exclusive = Exclusive()  # background rounds: one process at a time
             purge = _retention_job(services, exclusive)
             await purge()  # start-up pass: expired messages never outlive a restart
-            workers = [
-                _periodically("retention purge", settings.retention_purge_interval_seconds, purge)
-            ]
+            workers = [_periodically("retention purge", settings.retention_purge_every, purge)]
             expiry = CallExpirySweep(
                 services.clock, services.bus, settings.call_expiry_interval_seconds, exclusive
             )
@@ -298,8 +296,8 @@ class ParleyApp(Starlette):
 
 def _retention_job(services: Services, exclusive: Exclusive) -> Callable[[], Awaitable[object]]:
     async def purge() -> int:
-        days = services.settings.retention_days
-        return await purge_expired(services.clock, days, exclusive=exclusive)
+        retention = services.settings.retention
+        return await purge_expired(services.clock, retention, exclusive=exclusive)
 
     return purge
 

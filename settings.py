@@ -7,10 +7,12 @@ in the shape tortoise-orm's own CLI (`makemigrations`, `migrate`) expects.
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 MODEL_MODULES = [
@@ -26,6 +28,10 @@ MODEL_MODULES = [
     "models.push",
     "models.server_keys",
 ]
+
+# PARLEY_RETENTION's short form: a whole number and a unit (90d, 1h, 30m, 45s).
+_SHORT_DURATION = re.compile(r"(\d{1,9})\s*([dhms])", re.IGNORECASE)
+_UNIT_SECONDS = {"d": 86_400, "h": 3_600, "m": 60, "s": 1}
 
 
 class Settings(BaseSettings):
@@ -66,7 +72,13 @@ class Settings(BaseSettings):
     feed_page_max: int = 100
     # Job types whose orders have no messaging (rule 3), as JSON: '["superhero"]'.
     no_messaging_job_types: frozenset[str] = frozenset({"superhero"})
-    retention_days: int = Field(365, ge=1)
+    retention: timedelta = Field(
+        timedelta(days=365),
+        description="How long messages are kept: ISO 8601 (P90D, PT1H) or 90d, 1h, 30m, 45s.",
+    )
+    retention_days: int | None = Field(
+        None, ge=1, description="The older setting, in whole days; PARLEY_RETENTION wins."
+    )
     retention_purge_interval_seconds: float = Field(3600.0, gt=0)
     subscriber_queue_size: int = 1000
     events_channel: str = "parley.events"
@@ -124,6 +136,33 @@ class Settings(BaseSettings):
     # Outbound requests to user-given URLs (Web Push endpoints): loopback, private,
     # link-local and reserved addresses are refused unless this is on (tests only).
     outbound_allow_private: bool = False
+
+    @field_validator("retention", mode="before")
+    @classmethod
+    def _short_duration(cls, value: object) -> object:
+        if isinstance(value, str) and (match := _SHORT_DURATION.fullmatch(value.strip())):
+            return timedelta(seconds=int(match[1]) * _UNIT_SECONDS[match[2].lower()])
+        if isinstance(value, int | float) or (isinstance(value, str) and value.strip().isdigit()):
+            raise ValueError("give retention a unit, e.g. 365d, 1h or P90D")
+        return value
+
+    @field_validator("retention")
+    @classmethod
+    def _positive(cls, value: timedelta) -> timedelta:
+        if value < timedelta(seconds=1):
+            raise ValueError("retention must be at least one second")
+        return value
+
+    @model_validator(mode="after")
+    def _retention_in_days(self) -> Settings:
+        if self.retention_days is not None and "retention" not in self.model_fields_set:
+            self.retention = timedelta(days=self.retention_days)
+        return self
+
+    @property
+    def retention_purge_every(self) -> float:
+        """Seconds between purges: the interval, or a tenth of a shorter retention."""
+        return min(self.retention_purge_interval_seconds, self.retention.total_seconds() / 10)
 
     @property
     def introspection_on(self) -> bool:

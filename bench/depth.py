@@ -59,7 +59,7 @@ async def measure(db: Path, depth: int, rounds: int) -> dict[str, Any]:
         total = await ids.count()
         # The newest item of the deep page: `depth` items behind the newest one.
         anchor = int((await ids.offset(depth - 1).first().values("id"))["id"])
-        since = visible_since(SystemClock(), settings.retention_days)
+        since = visible_since(SystemClock(), settings.retention)
         viewer = (await Participant.filter(conversation_id=conversation).first().values())[
             "account_id"
         ]

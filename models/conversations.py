@@ -178,21 +178,47 @@ async def require_participant(viewer_id: int, conversation_id: int) -> None:
         raise NotFound("The conversation")
 
 
+# The client list: unread first, then newest activity, then newest participant row.
+_LIST_ORDER = ("-has_unread", "-last_activity_at", "-id")
+_LIST_ORDER_REVERSED = ("has_unread", "last_activity_at", "id")
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationPage:
+    """A page of the client list, in list order, and whether rows precede or follow it."""
+
+    rows: list[Participant]
+    has_previous: bool
+    has_next: bool
+
+
 async def conversation_page(
-    viewer_id: int, first: int, after: ConversationKey | None
-) -> tuple[list[Participant], bool]:
-    """One page of the viewer's conversations and whether more follow."""
-    if first < 0:
-        raise InvalidInput("first", "first cannot be negative.")
+    viewer_id: int,
+    *,
+    first: int | None = None,
+    after: ConversationKey | None = None,
+    last: int | None = None,
+    before: ConversationKey | None = None,
+) -> ConversationPage:
+    """One page of the viewer's conversations: `first` after a key, or `last` before one."""
+    if first is not None and last is not None:
+        raise InvalidInput("first", "Use either first/after or last/before, not both.")
+    forward = last is None
+    size = (first if first is not None else 20) if forward else last
+    assert size is not None
+    if size < 0:
+        raise InvalidInput("first" if forward else "last", "A page size cannot be negative.")
     query = Participant.filter(account_id=viewer_id)
-    if after is not None:
+    if forward and after is not None:
         query = query.filter(_after_key(after))
-    rows = (
-        await query.order_by("-has_unread", "-last_activity_at", "-id")
-        .limit(first + 1)
-        .select_related("conversation")
-    )
-    return rows[:first], len(rows) > first
+    if not forward and before is not None:
+        query = query.filter(_before_key(before))
+    order = _LIST_ORDER if forward else _LIST_ORDER_REVERSED  # backward reads ascend
+    rows = await query.order_by(*order).limit(size + 1).select_related("conversation")
+    more = len(rows) > size
+    if forward:
+        return ConversationPage(rows[:size], after is not None, more)
+    return ConversationPage(rows[:size][::-1], more, before is not None)
 
 
 def _after_key(key: ConversationKey) -> Q:
@@ -202,6 +228,15 @@ def _after_key(key: ConversationKey) -> Q:
     if key.has_unread:
         return Q(has_unread=False) | (Q(has_unread=True) & older)
     return Q(has_unread=False) & older
+
+
+def _before_key(key: ConversationKey) -> Q:
+    # Strictly "greater" rows come before the key in the list.
+    same_time_newer_id = Q(last_activity_at=key.last_activity_at, id__gt=key.participant_id)
+    newer = Q(last_activity_at__gt=key.last_activity_at) | same_time_newer_id
+    if key.has_unread:
+        return Q(has_unread=True) & newer
+    return Q(has_unread=True) | (Q(has_unread=False) & newer)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from tortoise.transactions import in_transaction
@@ -24,14 +25,19 @@ log = logging.getLogger("parley.retention")
 DEFAULT_BATCH = 500
 
 
-def visible_since(clock: Clock, retention_days: int) -> datetime:
+def visible_since(clock: Clock, retention: timedelta) -> datetime:
     """The oldest instant a message may have and still be shown."""
-    return clock.now() - timedelta(days=retention_days)
+    return clock.now() - retention
+
+
+def visibility(clock: Clock, retention: timedelta) -> Callable[[], datetime]:
+    """`visible_since` as time passes: for streams that outlive the moment they open."""
+    return lambda: visible_since(clock, retention)
 
 
 async def purge_expired(
     clock: Clock,
-    retention_days: int,
+    retention: timedelta,
     batch_size: int = DEFAULT_BATCH,
     exclusive: Exclusive | None = None,
 ) -> int:
@@ -41,7 +47,7 @@ async def purge_expired(
     in its own short transaction; when another process holds it, that process is
     purging and this one stops.
     """
-    cutoff = visible_since(clock, retention_days)
+    cutoff = visible_since(clock, retention)
     purged = 0
     while True:
         if exclusive is None:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import strawberry
 
 from models import conversations as m
 from models.errors import InvalidInput, ParleyError
 from models.messaging import mark_read as mark_read_model
 from resolvers.after_commit import after_commit
-from resolvers.inputs import decode_cursor, encode_cursor, page_size, parse_id, query_error
+from resolvers.cursors import conversation_cursor, decode_conversation_cursor
+from resolvers.inputs import page_size, parse_id, query_error
 from schema.context import Info
 from schema.conversations import (
     Conversation,
@@ -25,22 +24,33 @@ from schema.feed import PageInfo
 CURSOR = "conv"
 
 
-async def conversations(info: Info, first: int | None, after: str | None) -> ConversationConnection:
+async def conversations(
+    info: Info, first: int | None, after: str | None, last: int | None, before: str | None
+) -> ConversationConnection:
     viewer = info.context.account_id()
+    cap = info.context.services.settings.feed_page_max
     try:
-        size = page_size(first, "first", 20, info.context.services.settings.feed_page_max)
-        key = _decode_key(after) if after is not None else None
-        rows, has_more = await m.conversation_page(viewer, size, key)
+        if (first is not None or after is not None) and (last is not None or before is not None):
+            raise InvalidInput("first", "Page with first/after or with last/before, not both.")
+        if last is not None or before is not None:
+            page = await m.conversation_page(
+                viewer, last=page_size(last, "last", 20, cap), before=_decode_key(before, "before")
+            )
+        else:
+            page = await m.conversation_page(
+                viewer, first=page_size(first, "first", 20, cap), after=_decode_key(after, "after")
+            )
     except ParleyError as exc:
         raise query_error(exc) from exc
     edges = [
-        ConversationEdge(cursor=_encode_key(row), node=Conversation.from_model(row)) for row in rows
+        ConversationEdge(cursor=_encode_key(row), node=Conversation.from_model(row))
+        for row in page.rows
     ]
     return ConversationConnection(
         edges=edges,
         page_info=PageInfo(
-            has_previous_page=after is not None,
-            has_next_page=has_more,
+            has_previous_page=page.has_previous,
+            has_next_page=page.has_next,
             start_cursor=edges[0].cursor if edges else None,
             end_cursor=edges[-1].cursor if edges else None,
         ),
@@ -81,12 +91,10 @@ async def mark_read(
 
 
 def _encode_key(row: m.Participant) -> str:
-    return encode_cursor(CURSOR, int(row.has_unread), row.last_activity_at.isoformat(), row.id)
+    return conversation_cursor(row.has_unread, row.last_activity_at, row.id)
 
 
-def _decode_key(value: str) -> m.ConversationKey:
-    unread, when, participant = decode_cursor(value, CURSOR, "after", parts=3)
-    try:
-        return m.ConversationKey(unread == "1", datetime.fromisoformat(when), int(participant))
-    except ValueError:
-        raise InvalidInput("after", "'after' is not a cursor this list gave out.") from None
+def _decode_key(value: str | None, argument: str) -> m.ConversationKey | None:
+    if value is None:
+        return None
+    return m.ConversationKey(*decode_conversation_cursor(value, argument))

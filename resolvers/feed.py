@@ -9,18 +9,14 @@ from models.errors import InvalidInput, ParleyError
 from models.feed import FeedItemKind
 from models.feed_pages import FeedPage, read_page
 from models.retention import visible_since
-from resolvers.inputs import decode_int_cursor, encode_cursor, page_size, parse_id, query_error
+from resolvers.cursors import decode_feed_cursor, feed_cursor
+from resolvers.inputs import page_size, parse_id, query_error
 from schema.accounts import Account
 from schema.context import Info
 from schema.feed import FeedConnection, FeedEdge, FeedFilter, PageInfo, feed_item_from_model
 from schema.orders import Order, ReadWithPage
 
-CURSOR = "feed"
 DEFAULT_PAGE = 20
-
-
-def feed_cursor(item_id: int) -> str:
-    return encode_cursor(CURSOR, item_id)
 
 
 async def feed(
@@ -41,9 +37,9 @@ async def feed(
         forward = first is not None or after is not None
         try:
             size_last = None if forward else page_size(last, "last", DEFAULT_PAGE, cap)
-            before_id = decode_int_cursor(before, CURSOR, "before")
+            before_id = decode_feed_cursor(before, conversation, "before")
             size_first = page_size(first, "first", DEFAULT_PAGE, cap) if forward else None
-            after_id = decode_int_cursor(after, CURSOR, "after")
+            after_id = decode_feed_cursor(after, conversation, "after")
         except InvalidInput:
             # Someone else's conversation is unknown, whatever the other arguments say.
             await require_participant(viewer, conversation)
@@ -57,7 +53,7 @@ async def feed(
             first=size_first,
             after=after_id,
             visible_since=visible_since(
-                info.context.services.clock, info.context.services.settings.retention_days
+                info.context.services.clock, info.context.services.settings.retention
             ),
         )
     except ParleyError as exc:
@@ -73,7 +69,7 @@ def _connection(info: Info, page: FeedPage) -> FeedConnection:
         info.context.loaders.account_by_id.prime_many(page.authors)
     edges = [
         FeedEdge(
-            cursor=feed_cursor(item.id),
+            cursor=feed_cursor(item.conversation_id, item.id),
             node=feed_item_from_model(
                 item,
                 ReadWithPage(

@@ -118,5 +118,5 @@ async def set_messaging_enabled(
 
 def retention(info: Info) -> RetentionPolicy:
     services = info.context.services
-    days = services.settings.retention_days
-    return RetentionPolicy(days=days, oldest_visible_at=visible_since(services.clock, days))
+    retention = services.settings.retention
+    return RetentionPolicy.of(retention, visible_since(services.clock, retention))

@@ -17,25 +17,29 @@ from graphql import GraphQLError
 from models.conversations import participant_view
 from models.errors import ParleyError
 from models.events import EventKind
-from resolvers.inputs import decode_int_cursor, encode_cursor, parse_id, query_error
-from schema.context import Info
+from models.retention import visibility
+from resolvers.cursors import decode_event_cursor, event_cursor
+from resolvers.inputs import parse_id, query_error
+from schema.context import Context, Info
 from schema.conversations import Conversation, UnreadSummary
 from schema.feed import FeedFilter, FeedItem, feed_item_from_model
 from schema.messaging import Message
 from schema.notifications_api import NotificationSubscription
-from subscriptions.feed import FeedChange, feed_select, message_select
+from subscriptions.feed import FeedChange, VisibleSince, feed_select, message_select
 from subscriptions.live_stream import LiveStream, Opening, mapped
 from subscriptions.streams import StreamClosed
 from subscriptions.unread import UnreadChange, unread_select
 
-CURSOR = "ev"
-
 
 def _after(value: str | None) -> int | None:
     try:
-        return decode_int_cursor(value, CURSOR, "after")
+        return decode_event_cursor(value, "after")
     except ParleyError as exc:
         raise query_error(exc) from exc
+
+
+def _visibility(context: Context) -> VisibleSince:
+    return visibility(context.services.clock, context.services.settings.retention)
 
 
 def _closed(exc: StreamClosed) -> Exception:
@@ -77,7 +81,7 @@ class FeedUpdate:
     def from_change(cls, change: FeedChange) -> FeedUpdate:
         event = change.event
         item = feed_item_from_model(change.item) if change.item is not None else None
-        cursor = encode_cursor(CURSOR, event.seq)
+        cursor = event_cursor(event.seq)
         conversation_id = strawberry.ID(str(event.conversation_id))
         if event.kind == EventKind.READ and event.data is not None:
             return cls(
@@ -131,13 +135,15 @@ class Subscription(NotificationSubscription):
             assert change.item is not None
             context.fresh_loaders()
             return MessageEvent(
-                cursor=encode_cursor(CURSOR, change.event.seq),
+                cursor=event_cursor(change.event.seq),
                 message=Message.from_model(change.item),
             )
 
         async def opening() -> Opening[MessageEvent]:
             account = context.account_id()
-            return Opening(account, _after(after), mapped(message_select(hub), event))
+            return Opening(
+                account, _after(after), mapped(message_select(hub, _visibility(context)), event)
+            )
 
         return LiveStream(hub, opening, _closed)
 
@@ -172,7 +178,7 @@ class Subscription(NotificationSubscription):
                 await participant_view(account, conversation)
             except ParleyError as exc:
                 raise query_error(exc) from exc
-            select = feed_select(hub, conversation, filter.kinds())
+            select = feed_select(hub, conversation, filter.kinds(), _visibility(context))
             return Opening(account, _after(after), mapped(select, update))
 
         return LiveStream(hub, opening, _closed)
@@ -192,7 +198,7 @@ class Subscription(NotificationSubscription):
         def indicator(change: UnreadChange) -> UnreadIndicator:
             context.fresh_loaders()
             return UnreadIndicator(
-                cursor=encode_cursor(CURSOR, change.event.seq),
+                cursor=event_cursor(change.event.seq),
                 conversation=Conversation.from_model(change.participant),
                 summary=UnreadSummary.from_model(change.summary),
             )

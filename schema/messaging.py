@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import Enum
 from typing import Annotated
 
@@ -161,7 +161,35 @@ MessagingSwitchResult = Annotated[
 
 @strawberry.type(description="How long messages are kept.")
 class RetentionPolicy:
-    days: int = strawberry.field(description="Messages older than this many days disappear.")
+    duration: str = strawberry.field(
+        description="Messages older than this disappear: an ISO 8601 duration, e.g. P365D, PT1H."
+    )
+    seconds: int = strawberry.field(description="The same duration in seconds.")
+    days: int = strawberry.field(
+        description="The duration in whole days (0 when shorter than a day).",
+        deprecation_reason="Retention may be shorter than a day: use duration or seconds.",
+    )
     oldest_visible_at: datetime = strawberry.field(
         description="Messages sent before this instant are no longer shown."
     )
+
+    @classmethod
+    def of(cls, retention: timedelta, oldest_visible_at: datetime) -> RetentionPolicy:
+        seconds = int(retention.total_seconds())
+        return cls(
+            duration=_iso_duration(seconds),
+            seconds=seconds,
+            days=retention.days,
+            oldest_visible_at=oldest_visible_at,
+        )
+
+
+def _iso_duration(total: int) -> str:
+    if total <= 0:
+        return "PT0S"
+    days, rest = divmod(total, 86_400)
+    hours, rest = divmod(rest, 3_600)
+    minutes, seconds = divmod(rest, 60)
+    parts = ((hours, "H"), (minutes, "M"), (seconds, "S"))
+    time = "".join(f"{value}{unit}" for value, unit in parts if value)
+    return "P" + (f"{days}D" if days else "") + (f"T{time}" if time else "")

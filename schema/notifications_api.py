@@ -11,8 +11,10 @@ from graphql import GraphQLError
 
 from models.conversations import Participant
 from models.errors import ParleyError
+from models.retention import visibility
 from resolvers import notifications as r
-from resolvers.inputs import decode_int_cursor, encode_cursor, query_error
+from resolvers.cursors import decode_event_cursor, event_cursor
+from resolvers.inputs import query_error
 from schema.context import Info
 from schema.conversations import MuteResult
 from schema.messaging import Message
@@ -30,8 +32,6 @@ from schema.notifications import (
 )
 from subscriptions.notifications import in_app_notifications
 from subscriptions.streams import StreamClosed
-
-CURSOR = "ev"  # the account event log's cursor, as in schema.live
 
 
 @strawberry.type(description="Notification reads.")
@@ -106,7 +106,7 @@ class NotificationMutation:
 
 def _after(value: str | None) -> int | None:
     try:
-        return decode_int_cursor(value, CURSOR, "after")
+        return decode_event_cursor(value, "after")
     except ParleyError as exc:
         raise query_error(exc) from exc
 
@@ -125,13 +125,19 @@ class NotificationSubscription:
         ] = None,
     ) -> AsyncGenerator[InAppNotification, None]:
         account = info.context.account_id()
-        stream = in_app_notifications(info.context.services.bus.hub, account, _after(after))
+        services = info.context.services
+        stream = in_app_notifications(
+            services.bus.hub,
+            account,
+            _after(after),
+            visibility(services.clock, services.settings.retention),
+        )
         try:
             async with aclosing(stream):
                 async for note in stream:
                     info.context.fresh_loaders()
                     yield InAppNotification(
-                        cursor=encode_cursor(CURSOR, note.event.seq),
+                        cursor=event_cursor(note.event.seq),
                         conversation_id=strawberry.ID(str(note.event.conversation_id)),
                         message=Message.from_model(note.item),
                         reason=note.reason,

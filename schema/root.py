@@ -61,7 +61,8 @@ class Query(CallQueries, NotificationQuery):
         return await accounts.me(info)
 
     @strawberry.field(
-        description="The caller's conversations: unread first, then by last activity."
+        description="The caller's conversations: unread first, then by last activity. "
+        "Page forward with first/after, or back from the end with last/before."
     )
     async def conversations(
         self,
@@ -72,8 +73,15 @@ class Query(CallQueries, NotificationQuery):
         after: Annotated[
             str | None, strawberry.argument(description="Continue after this cursor.")
         ] = None,
+        last: Annotated[
+            int | None,
+            strawberry.argument(description="Page size counted back from `before` (max 100)."),
+        ] = None,
+        before: Annotated[
+            str | None, strawberry.argument(description="Conversations listed before this cursor.")
+        ] = None,
     ) -> ConversationConnection:
-        return await conversations.conversations(info, first, after)
+        return await conversations.conversations(info, first, after, last, before)
 
     @strawberry.field(
         description="One of the caller's conversations; null if unknown or not theirs."

@@ -8,15 +8,19 @@ same (`Hub.loads`), not made again for each.
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Collection, Hashable
+from collections.abc import AsyncGenerator, Callable, Collection, Hashable
 from contextlib import aclosing
 from dataclasses import dataclass
+from datetime import datetime
 
 from models.events import EventKind, LoggedEvent
 from models.feed import FeedItem, FeedItemKind
 from subscriptions.hub import Hub
 from subscriptions.live_stream import Select
 from subscriptions.streams import account_events
+
+# The oldest instant a message may have and still be delivered (models.retention).
+VisibleSince = Callable[[], datetime]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,27 +52,37 @@ def _batch_key(name: str, batch: list[LoggedEvent], *arguments: object) -> Hasha
     return (name, *arguments, batch[0].account_id, tuple(event.seq for event in batch))
 
 
-def message_select(hub: Hub) -> Select[FeedChange]:
+def _unexpired(changes: list[FeedChange], since: VisibleSince) -> list[FeedChange]:
+    """The changes without messages past the retention period (a replay can reach them)."""
+    oldest = since()
+    return [
+        change
+        for change in changes
+        if change.item is None
+        or change.item.kind != FeedItemKind.MESSAGE
+        or change.item.created_at >= oldest
+    ]
+
+
+def message_select(hub: Hub, since: VisibleSince) -> Select[FeedChange]:
     """A batch's new messages, with their items (read once per process)."""
 
     async def select(batch: list[LoggedEvent]) -> list[FeedChange]:
         key = _batch_key("messages", batch)
-        if (made := hub.loads.ready(key)) is not None:
-            selected: list[FeedChange] = made
-            return selected
-        wanted = [event for event in batch if event.kind == EventKind.MESSAGE]
-        changes = [change for change in await _with_items(hub, wanted) if change.item is not None]
-        hub.loads.remember(key, changes)
-        return changes
+        if (made := hub.loads.ready(key)) is None:
+            wanted = [event for event in batch if event.kind == EventKind.MESSAGE]
+            made = [change for change in await _with_items(hub, wanted) if change.item is not None]
+            hub.loads.remember(key, made)
+        return _unexpired(made, since)
 
     return select
 
 
 async def new_messages(
-    hub: Hub, account_id: int, after: int | None
+    hub: Hub, account_id: int, after: int | None, since: VisibleSince
 ) -> AsyncGenerator[FeedChange, None]:
     """Every new message in any of the account's conversations (sent or received)."""
-    select = message_select(hub)
+    select = message_select(hub, since)
     async with aclosing(account_events(hub, account_id, after)) as batches:
         async for batch in batches:
             for change in await select(batch):
@@ -84,29 +98,27 @@ def _kinds_for(event: LoggedEvent) -> FeedItemKind:
 
 
 def feed_select(
-    hub: Hub, conversation_id: int, kinds: Collection[FeedItemKind] | None
+    hub: Hub, conversation_id: int, kinds: Collection[FeedItemKind] | None, since: VisibleSince
 ) -> Select[FeedChange]:
     """A batch's new items and read receipts of one conversation."""
     wanted_kinds = None if kinds is None else frozenset(kinds)
 
     async def select(batch: list[LoggedEvent]) -> list[FeedChange]:
         key = _batch_key("feed", batch, conversation_id, wanted_kinds)
-        if (made := hub.loads.ready(key)) is not None:
-            selected: list[FeedChange] = made
-            return selected
-        wanted = [
-            event
-            for event in batch
-            if event.conversation_id == conversation_id
-            and (kinds is None or _kinds_for(event) in kinds)
-        ]
-        changes = [
-            change
-            for change in await _with_items(hub, wanted)
-            if change.item is not None or change.event.kind == EventKind.READ
-        ]
-        hub.loads.remember(key, changes)
-        return changes
+        if (made := hub.loads.ready(key)) is None:
+            wanted = [
+                event
+                for event in batch
+                if event.conversation_id == conversation_id
+                and (kinds is None or _kinds_for(event) in kinds)
+            ]
+            made = [
+                change
+                for change in await _with_items(hub, wanted)
+                if change.item is not None or change.event.kind == EventKind.READ
+            ]
+            hub.loads.remember(key, made)
+        return _unexpired(made, since)
 
     return select
 
@@ -117,9 +129,10 @@ async def feed_changes(
     conversation_id: int,
     kinds: Collection[FeedItemKind] | None,
     after: int | None,
+    since: VisibleSince,
 ) -> AsyncGenerator[FeedChange, None]:
     """New items and read receipts of one conversation, as one participant sees them."""
-    select = feed_select(hub, conversation_id, kinds)
+    select = feed_select(hub, conversation_id, kinds, since)
     async with aclosing(account_events(hub, account_id, after)) as batches:
         async for batch in batches:
             for change in await select(batch):

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from models.events import EventKind, LoggedEvent
 from models.feed import FeedItem
+from subscriptions.feed import VisibleSince
 from subscriptions.hub import Hub
 from subscriptions.streams import account_events
 
@@ -26,8 +27,9 @@ class InAppNotification:
 
 
 async def in_app_notifications(
-    hub: Hub, account_id: int, after: int | None
+    hub: Hub, account_id: int, after: int | None, since: VisibleSince
 ) -> AsyncGenerator[InAppNotification, None]:
+    """The account's in-app notifications after the cursor, but none about an expired message."""
     async with aclosing(account_events(hub, account_id, after)) as batches:
         async for batch in batches:
             wanted = [e for e in batch if e.kind == EventKind.NOTIFICATION and e.data]
@@ -38,5 +40,5 @@ async def in_app_notifications(
             for event in wanted:
                 assert event.data is not None
                 item = rows.get(int(event.data["item"]))
-                if item is not None:  # purged before delivery
+                if item is not None and item.created_at >= since():  # not purged or expired
                     yield InAppNotification(event, item, str(event.data["reason"]))

@@ -33,9 +33,9 @@ async def test_unread_conversations_come_first_then_newest_activity(
     clock.advance(timedelta(minutes=1))
     await send_message(clock, freelancer.id, conversation_id=conversations[2], body="ping")
 
-    rows, more = await conversation_page(freelancer.id, 10, None)
-    assert not more
-    order = [row.conversation_id for row in rows]
+    whole = await conversation_page(freelancer.id, first=10)
+    assert not whole.has_next
+    order = [row.conversation_id for row in whole.rows]
     assert order == [
         conversations[3],
         conversations[1],
@@ -48,10 +48,10 @@ async def test_unread_conversations_come_first_then_newest_activity(
     paged: list[int] = []
     key: ConversationKey | None = None
     while True:
-        page, more = await conversation_page(freelancer.id, 2, key)
-        paged += [row.conversation_id for row in page]
-        if not more:
+        page = await conversation_page(freelancer.id, first=2, after=key)
+        paged += [row.conversation_id for row in page.rows]
+        if not page.has_next:
             break
-        last = page[-1]
+        last = page.rows[-1]
         key = ConversationKey(last.has_unread, last.last_activity_at, last.id)
     assert paged == order

@@ -8,14 +8,13 @@ import random
 import asyncpg
 import httpx
 
-from resolvers.inputs import encode_cursor
-from schema.live import CURSOR
+from resolvers.cursors import event_cursor
 from tests.conftest import token
 from tests.services.api import INDICATORS, MARK_READ, MESSAGES, UNREAD, make_pair, post, send
 from tests.services.processes import ParleyProcess
 from tests.support import GraphQLWSClient
 
-FROM_THE_START = encode_cursor(CURSOR, 0)
+FROM_THE_START = event_cursor(0)
 RECOUNT = """
 SELECT p.account_id, p.conversation_id, p.unread_count, p.has_unread,
        (SELECT count(*) FROM feed_items f

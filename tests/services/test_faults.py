@@ -24,8 +24,7 @@ from websockets.exceptions import ConnectionClosed
 from models.accounts import Account
 from models.clock import ManualClock
 from models.messaging import send_message
-from resolvers.inputs import encode_cursor
-from schema.live import CURSOR
+from resolvers.cursors import event_cursor
 from settings import Settings
 from subscriptions.connections import BUS_UNAVAILABLE, TOO_SLOW
 from tests.conftest import LiveServer, token
@@ -34,7 +33,7 @@ from tests.services.conftest import make_processes
 from tests.services.processes import ParleyProcess, RedisServer
 from tests.support import WAIT, GraphQLWSClient
 
-FROM_THE_START = encode_cursor(CURSOR, 0)
+FROM_THE_START = event_cursor(0)
 SLOW_QUEUE = 8
 
 

@@ -20,8 +20,10 @@ from models.push import PushSubscription
 from schema.context import Services
 from subscriptions.email import EmailChannel
 from subscriptions.notifier import Notifier, NotifierConfig
+from subscriptions.presence import Presence, PresenceState
 from subscriptions.push import PushChannel
 from subscriptions.routing import Activity
+from tests.support import WAIT
 
 ROLES = ("ana", "ben", "cat", "dan", "eve", "fay")
 # (client, freelancer) of each conversation
@@ -81,12 +83,17 @@ async def _scene(services: Services, clock: ManualClock) -> Scene:
     return Scene(now, {i: role for role, i in ids.items()}, conversations, {})
 
 
-def _notifier(services: Services, tmp_path: Path) -> Notifier:
+def _notifier(services: Services, tmp_path: Path, presence: Presence | None = None) -> Notifier:
     email = EmailChannel("Parley <notify@parley.test>", None, tmp_path / "out")
     push = PushChannel(vapid=None, subject="mailto:ops@parley.test")  # routing never sends
     config = NotifierConfig(email_delay=timedelta(minutes=2))
     return Notifier(
-        services.clock, services.presence, services.bus.publish, config, email=email, push=push
+        services.clock,
+        presence or services.presence,
+        services.bus.publish,
+        config,
+        email=email,
+        push=push,
     )
 
 
@@ -184,16 +191,44 @@ async def test_a_batch_routes_as_routing_one_intent_at_a_time_did(
     assert ("email", "batched") in outcomes
 
 
+class MeetingPresence:
+    """The real presence, plus a meeting point for two routers.
+
+    A router asks for its recipients' presence after it read its batch and before it
+    claims it. Holding each router's first question until both have asked forces the
+    race: both have read the whole backlog before either claims any of it.
+    """
+
+    def __init__(self, presence: Presence, meeting: asyncio.Barrier) -> None:
+        self.presence = presence
+        self.meeting = meeting
+        self.met = False
+
+    async def state(self, account_id: int, now: datetime) -> PresenceState:
+        if not self.met:
+            self.met = True
+            async with asyncio.timeout(WAIT):
+                await self.meeting.wait()
+        return await self.presence.state(account_id, now)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.presence, name)
+
+
 async def test_two_routers_racing_over_one_backlog_route_each_intent_once(
     services: Services, clock: ManualClock, tmp_path: Path
 ) -> None:
     scene = await _scene(services, clock)
-    first, second = _notifier(services, tmp_path), _notifier(services, tmp_path)
-    await first.route_intents(clock.now())  # the orders' own notifications
+    await _notifier(services, tmp_path).route_intents(clock.now())  # the orders' own
     for number in range(len(SENDS)):
         await _send(scene, clock, number)
+    meeting = asyncio.Barrier(2)
+    first, second = (
+        _notifier(services, tmp_path, MeetingPresence(services.presence, meeting)) for _ in range(2)
+    )
 
-    # On PostgreSQL each router's transaction has its own connection: a real race.
+    # Both read the backlog, then both claim it: on PostgreSQL each router's transaction
+    # has its own connection, and whichever locks the recipients first claims every intent.
     routed = await asyncio.gather(
         first.route_intents(clock.now()), second.route_intents(clock.now())
     )
