@@ -326,7 +326,7 @@ def create_app(
             Route("/health", health.ready),
             Route("/health/live", health.live),
             Route("/health/ready", health.ready),
-            Route("/metrics", MetricsEndpoint(settings)),
+            Route("/metrics", MetricsEndpoint(settings).serve),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
         ],

@@ -21,7 +21,7 @@ class MetricsEndpoint:
         self.token = settings.metrics_token
         self.open = settings.debug and not self.token
 
-    async def __call__(self, request: Request) -> Response:
+    async def serve(self, request: Request) -> Response:
         if not self.open:
             if self.token is None:
                 return JSONResponse({"error": "not found"}, status_code=404)

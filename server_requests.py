@@ -6,8 +6,9 @@ it back. The GraphQL view fills in what only it knows (`RequestRecord`: the
 operation, the caller's account, the outcome) on the scope; this middleware
 writes the line when the response is done:
 
-    {"message": "POST /graphql 200", "request_id": "...", "operation": "SendMessage",
-     "account_id": 7, "duration_ms": 12.5, "outcome": "ok", "status": 200, ...}
+    {"message": "POST /graphql 200 SendMessage ok 12.5 ms", "request_id": "...",
+     "operation": "SendMessage", "account_id": 7, "duration_ms": 12.5, "outcome": "ok",
+     "status": 200, ...}
 
 Outcomes: `ok`, `error` (the result has errors), `invalid` (the document did not
 parse or validate), `refused` (another 4xx: too large, rate limited, ...),
@@ -111,10 +112,13 @@ class ObservedRequests:
                 span.set_attribute("http.response.status_code", status[0])
             log.log(
                 logging.ERROR if status[0] >= 500 else logging.INFO,
-                "%s %s %s",
+                "%s %s %s %s %s %.1f ms",
                 scope["method"],
                 scope["path"],
                 status[0],
+                operation,
+                outcome,
+                duration * 1000,
                 extra={
                     "request_id": record.request_id,
                     "operation": record.operation,
