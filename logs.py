@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import sys
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Literal, TextIO
 
 import orjson
 
@@ -45,7 +45,18 @@ class JsonFormatter(logging.Formatter):
 
 
 class _ParleyHandler(logging.StreamHandler):  # type: ignore[type-arg]
-    """The handler Parley installs; found again (and replaced) by its type."""
+    """The handler Parley installs (found again, and replaced, by its type).
+
+    It writes to whatever `sys.stderr` is when a line is written, not when it was made.
+    """
+
+    @property
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: TextIO) -> None:
+        pass
 
 
 def configure_logging(log_format: LogFormat, level: str = "INFO") -> None:
@@ -61,7 +72,7 @@ def configure_logging(log_format: LogFormat, level: str = "INFO") -> None:
     for handler in plain:
         handler.setFormatter(formatter)
     if not plain:
-        ours = _ParleyHandler(sys.stderr)
+        ours = _ParleyHandler()
         ours.setFormatter(formatter)
         root.addHandler(ours)
     logging.getLogger("parley").setLevel(level.upper())

@@ -159,3 +159,40 @@ async def close_of(ws: GraphQLWSClient) -> tuple[int, str]:
 async def _read_until_closed(ws: GraphQLWSClient) -> None:
     while True:
         await ws.receive()
+
+
+async def test_several_workers_behind_one_port_report_their_sum(
+    db_url: str, tmp_path: Path
+) -> None:
+    """`uvicorn --workers 2` with PROMETHEUS_MULTIPROC_DIR: every scrape, whichever worker
+    answers it, counts every request of both workers."""
+    folder = tmp_path / "prometheus"
+    folder.mkdir()
+    env = parley_env(db_url, "memory://", "parley.events", tmp_path / "data")
+    env.update(PROMETHEUS_MULTIPROC_DIR=str(folder), PARLEY_METRICS_TOKEN=METRICS_TOKEN)
+    workers = ParleyProcess(
+        "workers", env, tmp_path / "parley.log", uvicorn_args=("--workers", "2")
+    )
+    try:
+        await workers.start()
+        requests = 20
+        for _ in range(requests):  # a new connection each: the workers take turns accepting
+            async with httpx.AsyncClient(timeout=30) as http:
+                response = await http.post(
+                    workers.http, json={"query": "query Ping { __typename }"}
+                )
+                assert response.status_code == 200
+        counts = set()
+        for _ in range(5):
+            async with httpx.AsyncClient(timeout=30) as http:
+                scraped = await http.get(
+                    f"{workers.base}/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"}
+                )
+            labels = {"operation": "Ping", "outcome": "ok"}
+            counts.add(Metrics(scraped.text).value(COUNT, **labels))
+        assert counts == {requests}
+    finally:
+        workers.close()
+
+
+COUNT = "parley_http_request_duration_seconds_count"
