@@ -15,6 +15,7 @@ import asyncio
 import gc
 import logging
 import re
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -129,11 +130,13 @@ class ParleyGraphQL(GraphQLOverHTTP):
         )
         self.shutdown.sockets.add(handler)
         WEBSOCKETS_OPEN.inc()
+        opened = time.perf_counter()
         try:
             await handler.handle()
         finally:
             WEBSOCKETS_OPEN.dec()
             self.shutdown.sockets.discard(handler)
+            _log_websocket(websocket, context, time.perf_counter() - opened)
 
     def encode_json(self, data: object) -> str:
         # orjson: responses and subscription frames; text, as graphql-transport-ws needs.
@@ -448,6 +451,21 @@ def _tune_gc() -> None:
 def _address(request: Request | WebSocket | None) -> str:
     client = request.client if request is not None else None
     return client.host if client else "unknown"
+
+
+def _log_websocket(websocket: WebSocket, context: Context, duration: float) -> None:
+    """One line per WebSocket, when it ends, with the handshake's request id."""
+    record: RequestRecord | None = websocket.scope.get(RECORD)
+    caller = context.caller
+    log.info(
+        "WebSocket closed after %.1f s",
+        duration,
+        extra={
+            "request_id": record.request_id if record is not None else None,
+            "account_id": caller.account_id if caller is not None else None,
+            "duration_ms": round(duration * 1000, 2),
+        },
+    )
 
 
 def _operation_name(query: str | None) -> str | None:

@@ -121,6 +121,10 @@ async def test_health_logs_and_a_sigterm_that_drains(
             assert (code, reason) == (1012, "server shutting down")
             draining = await http.get(f"{production.base}/health/ready")
             assert draining.status_code == 503
+            refused = await http.post(production.http, json={"query": "{ __typename }"})
+            assert refused.status_code == 503
+            late = await GraphQLWSClient.open(production.ws, None, init=False)
+            assert await close_of(late) == (1012, "server shutting down")
             assert not sending.done()
         message = await asyncio.wait_for(sending, GRACE)
         assert message["body"] == "in flight"
@@ -138,6 +142,9 @@ async def test_health_logs_and_a_sigterm_that_drains(
     assert mistake["outcome"] == "invalid"
     assert mistake["level"] == "INFO"
     assert not [line for line in lines if line["level"] == "ERROR"], "a client mistake is no error"
+    (socket,) = [line for line in lines if line["message"].startswith("WebSocket closed")]
+    assert socket["account_id"] == int(pair.freelancer)
+    assert socket["request_id"]
 
 
 async def metric(
