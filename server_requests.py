@@ -78,7 +78,7 @@ class ObservedRequests:
             await self.app(scope, receive, _with_id(send, record.request_id, None))
             return
         if self.shutdown.draining:
-            await _refuse(send, record.request_id)
+            await _refuse(receive, send, record.request_id)
             return
         if self.tracer is None:
             await self._observed(scope, receive, send, record, None)
@@ -154,9 +154,16 @@ def _with_id(send: Send, request_id: str, status: list[int] | None) -> Send:
     return sending
 
 
-async def _refuse(send: Send, request_id: str) -> None:
+async def _refuse(receive: Receive, send: Send, request_id: str) -> None:
+    """503 while shutting down, after reading the body: closing on unread bytes would reset
+    the connection before the client read the answer."""
+    more = True
+    while more:
+        message = await receive()
+        more = message["type"] == "http.request" and message.get("more_body", False)
     headers = [
         (b"content-type", b"application/json"),
+        (b"content-length", str(len(_REFUSAL)).encode()),
         (b"connection", b"close"),
         (b"retry-after", b"1"),
         (b"x-request-id", request_id.encode()),
