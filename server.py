@@ -22,6 +22,7 @@ from datetime import timedelta
 from typing import Any
 
 import orjson
+from cross_web import AsyncHTTPRequestAdapter
 from opentelemetry.sdk.trace.export import SpanExporter
 from opentelemetry.trace import Tracer
 from starlette.applications import Starlette
@@ -166,7 +167,7 @@ class ParleyGraphQL(GraphQLOverHTTP):
     async def execute_single(
         self,
         request: Request,
-        request_adapter: Any,
+        request_adapter: AsyncHTTPRequestAdapter,
         sub_response: Response,
         context: Context,
         root_value: None,

@@ -139,8 +139,10 @@ class Hub:
         """Register `listener` for its account's events (closed at once while suspended)."""
         if self._suspended is not None:
             listener.close(*self._suspended)
-        self._listeners[listener.account_id].add(listener)
-        SUBSCRIPTIONS_OPEN.inc()
+        listeners = self._listeners[listener.account_id]
+        if listener not in listeners:
+            listeners.add(listener)
+            SUBSCRIPTIONS_OPEN.inc()
         self._notify()
 
     def remove(self, listener: Listener) -> None:
