@@ -2,9 +2,9 @@
 
 `configure_logging` is called by the app factory, so the format holds however
 the process was started (`uvicorn --factory server:create_app`, gunicorn,
-`python -m cli serve`). It puts one handler on the root logger (replacing one it
-put there before) and, in JSON mode, gives uvicorn's own handlers the same
-formatter, so every line of a process is JSON.
+`python -m cli serve`): it gives the root logger a stderr handler when it has
+none, formats the plain stderr handlers it finds there, and in JSON mode gives
+uvicorn's own handlers the same formatter, so every line of a process is JSON.
 
 A JSON line holds `time`, `level`, `logger` and `message`, the fields a call
 passed in `extra` (`request_id`, `operation`, `account_id`, `duration_ms`,
@@ -15,9 +15,8 @@ when there is one.
 from __future__ import annotations
 
 import logging
-import sys
 from datetime import UTC, datetime
-from typing import Literal, TextIO
+from typing import Literal
 
 import orjson
 
@@ -44,37 +43,19 @@ class JsonFormatter(logging.Formatter):
         return orjson.dumps(line, default=str).decode()
 
 
-class _ParleyHandler(logging.StreamHandler):  # type: ignore[type-arg]
-    """The handler Parley installs (found again, and replaced, by its type).
-
-    It writes to whatever `sys.stderr` is when a line is written, not when it was made.
-    """
-
-    @property
-    def stream(self) -> TextIO:
-        return sys.stderr
-
-    @stream.setter
-    def stream(self, value: TextIO) -> None:
-        pass
-
-
 def configure_logging(log_format: LogFormat, level: str = "INFO") -> None:
     """Send Parley's logs (and every library's) to stderr in `log_format`, from `level` up."""
     formatter: logging.Formatter = (
         JsonFormatter() if log_format == "json" else logging.Formatter(TEXT_FORMAT)
     )
     root = logging.getLogger()
-    for previous in [h for h in root.handlers if isinstance(h, _ParleyHandler)]:
-        root.removeHandler(previous)
-    # `python -m cli serve` set up a stderr handler already (logging.basicConfig): reuse it.
-    plain = [h for h in root.handlers if type(h) is logging.StreamHandler]
-    for handler in plain:
-        handler.setFormatter(formatter)
-    if not plain:
-        ours = _ParleyHandler()
-        ours.setFormatter(formatter)
-        root.addHandler(ours)
+    if not root.handlers:  # plain uvicorn and gunicorn leave the root logger bare
+        root.addHandler(logging.StreamHandler())
+    # Ours, or `python -m cli serve`'s (logging.basicConfig); a host's own handlers (pytest's,
+    # an embedding application's) keep their formats.
+    for handler in root.handlers:
+        if type(handler) is logging.StreamHandler:
+            handler.setFormatter(formatter)
     logging.getLogger("parley").setLevel(level.upper())
     if log_format == "json":
         for name in UVICORN_LOGGERS:

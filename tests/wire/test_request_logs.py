@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+
 import httpx
 import pytest
 
+from logs import TEXT_FORMAT
 from tests.conftest import LiveServer, token
 
 ME = "query Me { unreadSummary { totalUnread } }"
@@ -25,14 +28,16 @@ async def test_a_request_id_is_echoed_or_made_up(live_server: LiveServer) -> Non
 
 
 async def test_make_run_logs_text_lines_for_people(
-    live_server: LiveServer, capsys: pytest.CaptureFixture[str]
+    live_server: LiveServer, caplog: pytest.LogCaptureFixture
 ) -> None:
     assert live_server.services.settings.log_format_on == "text"  # debug, as `make run`
+    caplog.set_level(logging.INFO, logger="parley.requests")
     async with httpx.AsyncClient() as http:
         await http.post(
             live_server.http, json={"query": ME}, headers={"Authorization": f"Bearer {token(1)}"}
         )
-    lines = [line for line in capsys.readouterr().err.splitlines() if "POST /graphql 200" in line]
-    (line,) = lines
+    (record,) = [r for r in caplog.records if r.name == "parley.requests"]
+    assert record.request_id  # type: ignore[attr-defined]
+    line = logging.Formatter(TEXT_FORMAT).format(record)
     assert "INFO parley.requests: POST /graphql 200 Me ok" in line
     assert not line.startswith("{")
