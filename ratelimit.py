@@ -26,6 +26,7 @@ from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
 from limits.util import WindowStats
 
+from metrics import RATE_LIMIT_REFUSALS
 from models.clock import Clock
 from settings import Settings
 
@@ -134,9 +135,13 @@ class RateLimits:
             await self._pool.aclose()
 
     async def retry_after(self, item: RateLimitItem, *key: str) -> int | None:
-        """Count one hit; None when it is within the limit, else seconds until it would be."""
+        """Count one hit; None when it is within the limit, else seconds until it would be.
+
+        The key's first part names the limit in the refusals metric ("sends", "anonymous").
+        """
         if await self._limiter.hit(item, *key):
             return None
+        RATE_LIMIT_REFUSALS.labels(key[0] if key else "other").inc()
         stats = await self._limiter.get_window_stats(item, *key)
         return max(1, math.ceil(stats.reset_time - self._now()))
 

@@ -1,9 +1,12 @@
 """The Starlette application: settings, lifespan, routes.
 
-/graphql   GraphQL over HTTP (POST, and GET for queries) and WebSocket
-           (graphql-transport-ws only); GraphiQL in a browser when debug is on
-/health    liveness and readiness: database reachable, event bus listening
-           (503 while either is down, so a load balancer sends no one here)
+/graphql        GraphQL over HTTP (POST, and GET for queries) and WebSocket
+                (graphql-transport-ws only); GraphiQL in a browser when debug is on
+/health/live    liveness; /health/ready (and /health) readiness (server_health)
+/metrics        Prometheus metrics, behind a bearer token (server_metrics)
+
+Every HTTP request gets a request id, a log line, metrics and a span
+(server_requests); SIGTERM drains the process first (server_shutdown).
 """
 
 from __future__ import annotations
@@ -11,40 +14,53 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import re
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
 
 import orjson
+from cross_web import AsyncHTTPRequestAdapter
+from opentelemetry.sdk.trace.export import SpanExporter
+from opentelemetry.trace import Tracer
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route, WebSocketRoute
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http import GraphQLRequestData
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
+from strawberry.types import ExecutionResult
 from tortoise.context import TortoiseContext
 from tortoise.contrib.starlette import RegisterTortoise
 
 from auth import Caller, TokenError, TokenVerifier, load_keys
+from logs import configure_logging
+from metrics import DATABASE_ERRORS, WEBSOCKETS_OPEN, OperationNames, process_exited
 from models.clock import Clock, SystemClock
-from models.db import apply_migrations, tune_connection
+from models.db import DATABASE_FAILURES, apply_migrations, tune_connection
 from models.exclusive import Exclusive
 from models.retention import purge_expired
 from ratelimit import Throttled
 from schema.context import Context, Services
 from schema.limits import QueryLimits
 from schema.root import build_schema
-from server_http import GraphQLOverHTTP, HTTPError
+from server_health import Health
+from server_http import GraphQLOverHTTP, HTTPError, is_request_error
+from server_metrics import MetricsEndpoint
+from server_requests import RECORD, ObservedRequests, RequestRecord
+from server_shutdown import SHUTTING_DOWN, Shutdown
 from server_ws import GraphQLTransportWS
 from server_ws_frames import Payloads
 from server_ws_legacy import frame_limited_adapter
 from settings import Settings, tortoise_config
 from subscriptions.bus import EventBus
 from subscriptions.call_expiry import CallExpirySweep
-from subscriptions.connections import Connection, current_connection
+from subscriptions.connections import SERVER_RESTART, Connection, current_connection
 from subscriptions.email import EmailChannel, SmtpConfig
 from subscriptions.hub import Hub
 from subscriptions.notifier import Notifier, NotifierConfig
@@ -52,6 +68,7 @@ from subscriptions.outbound import OutboundHTTP
 from subscriptions.presence import InProcessPresence, Presence
 from subscriptions.presence_redis import RedisPresence
 from subscriptions.push import PushChannel, shared_vapid
+from tracing import build_tracing
 
 log = logging.getLogger("parley.server")
 
@@ -66,8 +83,10 @@ GC_THRESHOLDS = (10_000, 20, 100)
 class ParleyGraphQL(GraphQLOverHTTP):
     """Strawberry's ASGI view with Parley's context and token checks."""
 
-    def __init__(self, services: Services, **kwargs: Any) -> None:
+    def __init__(self, services: Services, shutdown: Shutdown, **kwargs: Any) -> None:
         settings = services.settings
+        self.shutdown = shutdown
+        self.operation_names = OperationNames()
         schema = build_schema(debug=settings.debug, limits=QueryLimits.from_settings(settings))
         super().__init__(schema, **kwargs)
         self.services = services
@@ -99,6 +118,9 @@ class ParleyGraphQL(GraphQLOverHTTP):
             await self.run(websocket)  # refused (403), legacy graphql-ws, or 4406
             return
         await self.create_websocket_response(websocket, GRAPHQL_TRANSPORT_WS_PROTOCOL)
+        if self.shutdown.draining:
+            await websocket.close(code=SERVER_RESTART, reason=SHUTTING_DOWN)
+            return
         context = await self.get_context(websocket, response=websocket)
         handler = GraphQLTransportWS(
             self,
@@ -108,7 +130,15 @@ class ParleyGraphQL(GraphQLOverHTTP):
             self.connection_init_wait_timeout,
             self.max_subscriptions_per_connection,
         )
-        await handler.handle()
+        self.shutdown.sockets.add(handler)
+        WEBSOCKETS_OPEN.inc()
+        opened = time.perf_counter()
+        try:
+            await handler.handle()
+        finally:
+            WEBSOCKETS_OPEN.dec()
+            self.shutdown.sockets.discard(handler)
+            _log_websocket(websocket, context, time.perf_counter() - opened)
 
     def encode_json(self, data: object) -> str:
         # orjson: responses and subscription frames; text, as graphql-transport-ws needs.
@@ -126,6 +156,9 @@ class ParleyGraphQL(GraphQLOverHTTP):
                 context.caller = await self.authenticate(request.headers.get("authorization"))
             except TokenError as exc:
                 context.auth_error = str(exc)
+            record: RequestRecord | None = request.scope.get(RECORD)
+            if record is not None and context.caller is not None:
+                record.account_id = context.caller.account_id
             if context.caller is None:
                 await self._limit_anonymous(request)
         return context
@@ -138,6 +171,32 @@ class ParleyGraphQL(GraphQLOverHTTP):
         if account_id is not None and not await self.services.known_accounts.exists(account_id):
             raise TokenError("The token's account does not exist.")
         return caller
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        """The operation, noted on the request's record for its log line and metrics."""
+        result = await super().execute_single(
+            request, request_adapter, sub_response, context, root_value, request_data
+        )
+        record: RequestRecord | None = request.scope.get(RECORD)
+        if record is not None:
+            name = request_data.operation_name or _operation_name(request_data.query)
+            record.operation = self.operation_names.label(name)
+            if is_request_error(result):
+                record.outcome = "invalid"
+            else:
+                record.outcome = "error" if result.errors else "ok"
+        for error in result.errors or ():
+            if isinstance(error.original_error, DATABASE_FAILURES):
+                DATABASE_ERRORS.labels("graphql").inc()
+        return result
 
     async def _limit_anonymous(self, request: Request) -> None:
         """Requests without a good token are counted per client address."""
@@ -185,9 +244,17 @@ class ParleyGraphQL(GraphQLOverHTTP):
         await self.services.presence.connected(caller.account_id, self.services.clock.now())
 
 
-def create_app(settings: Settings | None = None, clock: Clock | None = None) -> Starlette:
+def create_app(
+    settings: Settings | None = None,
+    clock: Clock | None = None,
+    span_exporter: SpanExporter | None = None,
+) -> Starlette:
+    """The app; `span_exporter` turns tracing on with that exporter (tests), else OTEL_*."""
     settings = settings or Settings()
     clock = clock or SystemClock()
+    configure_logging(settings.log_format_on, settings.log_level)
+    tracing = build_tracing(settings, span_exporter)
+    tracer = tracing.tracer if tracing is not None else None
     services = Services(
         settings=settings,
         clock=clock,
@@ -196,10 +263,17 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         ),
         verifier=TokenVerifier(load_keys(settings), settings),
         presence=build_presence(settings, clock),
+        tracer=tracer,
     )
+    services.bus.tracer = tracer
+    services.bus.hub.tracer = tracer
+    services.bus.hub.now = clock.now
     services.notifier = build_notifier(settings, services)
+    shutdown = Shutdown(settings.shutdown_grace_seconds)
+    health = Health(services.bus, shutdown)
     graphql = ParleyGraphQL(
         services,
+        shutdown,
         graphql_ide="graphiql" if settings.graphiql_on else None,
         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,)
         + ((GRAPHQL_WS_PROTOCOL,) if settings.ws_legacy_protocol else ()),
@@ -216,6 +290,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         async with RegisterTortoise(app, config=db_config):
             context: TortoiseContext = app.state._tortoise_context
             await tune_connection(context)
+            health.connection = context.db
             await services.bus.start()
             if isinstance(services.presence, RedisPresence):
                 await services.presence.start()
@@ -235,9 +310,11 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             if settings.gc_tuning:
                 _tune_gc()
             log.info("Parley is serving (database %s)", _redacted(settings.database_url))
+            shutdown.install()
             try:
                 yield
             finally:
+                shutdown.uninstall()
                 for worker in workers:
                     worker.cancel()
                 await asyncio.gather(*workers, return_exceptions=True)
@@ -247,30 +324,26 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
                 if isinstance(services.presence, RedisPresence):
                     await services.presence.stop()
                 await services.rate_limits.aclose()
-
-    async def health(request: Request) -> JSONResponse:
-        context: TortoiseContext = request.app.state._tortoise_context
-        try:
-            await context.db().execute_query("SELECT 1")
-        except Exception:
-            log.exception("health check: database unreachable")
-            return JSONResponse({"status": "unavailable", "database": "down"}, status_code=503)
-        if not services.bus.available:
-            return JSONResponse(
-                {"status": "unavailable", "database": "up", "events": "down"}, status_code=503
-            )
-        return JSONResponse({"status": "ok", "database": "up"})
+                if tracing is not None:
+                    tracing.shutdown()
+                process_exited()
 
     app = ParleyApp(
         graphql,
+        shutdown,
+        tracer,
         routes=[
-            Route("/health", health),
+            Route("/health", health.ready),
+            Route("/health/live", health.live),
+            Route("/health/ready", health.ready),
+            Route("/metrics", MetricsEndpoint(settings).serve),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
         ],
         lifespan=lifespan,
     )
     app.state.services = services
+    app.state.shutdown = shutdown
     return app
 
 
@@ -282,11 +355,21 @@ class ParleyApp(Starlette):
     for the life of every connection (~2.5 KB of 10,000s of idle sockets).
     """
 
-    def __init__(self, graphql: ParleyGraphQL, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        graphql: ParleyGraphQL,
+        shutdown: Shutdown,
+        tracer: Tracer | None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self._graphql = graphql
+        self._observed: ASGIApp = ObservedRequests(self._route, shutdown, tracer)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self._observed(scope, receive, send)
+
+    async def _route(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "websocket" and scope["path"] == "/graphql":
             scope["app"] = self
             await self._graphql(scope, receive, send)
@@ -375,6 +458,30 @@ def _tune_gc() -> None:
 def _address(request: Request | WebSocket | None) -> str:
     client = request.client if request is not None else None
     return client.host if client else "unknown"
+
+
+def _log_websocket(websocket: WebSocket, context: Context, duration: float) -> None:
+    """One line per WebSocket, when it ends, with the handshake's request id."""
+    record: RequestRecord | None = websocket.scope.get(RECORD)
+    caller = context.caller
+    log.info(
+        "WebSocket closed after %.1f s",
+        duration,
+        extra={
+            "request_id": record.request_id if record is not None else None,
+            "account_id": caller.account_id if caller is not None else None,
+            "duration_ms": round(duration * 1000, 2),
+        },
+    )
+
+
+def _operation_name(query: str | None) -> str | None:
+    """The name of a document's first operation, when the client did not say which."""
+    match = _FIRST_OPERATION.search(query or "")
+    return match.group(1) if match else None
+
+
+_FIRST_OPERATION = re.compile(r"\b(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)")
 
 
 def _redacted(url: str) -> str:

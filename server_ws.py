@@ -326,6 +326,21 @@ class GraphQLTransportWS:
         variables: dict[str, Any] | None,
         operation_name: str | None,
     ) -> None:
+        """The operation, in a span of its own when tracing is on."""
+        tracer = self.view.services.tracer
+        if tracer is None:
+            await self._execute(operation, query, variables, operation_name)
+            return
+        with tracer.start_as_current_span(f"graphql {operation_name or 'anonymous'}"):
+            await self._execute(operation, query, variables, operation_name)
+
+    async def _execute(
+        self,
+        operation: _Operation,
+        query: str,
+        variables: dict[str, Any] | None,
+        operation_name: str | None,
+    ) -> None:
         claim = _Claim()
         claim_source_streams(claim)
         try:

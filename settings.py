@@ -164,6 +164,40 @@ class Settings(BaseSettings):
         """Seconds between purges: the interval, or a tenth of a shorter retention."""
         return min(self.retention_purge_interval_seconds, self.retention.total_seconds() / 10)
 
+    # Operations (README, Running in production).
+    log_format: Literal["json", "text"] | None = Field(
+        None, description="json (one object a line) or text; default: text when debug is on."
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    metrics_token: str | None = Field(
+        None, description="Bearer token for /metrics; without one /metrics is served only in debug."
+    )
+    shutdown_grace_seconds: float = Field(
+        10.0, gt=0, description="On SIGTERM: how long in-flight requests may take to finish."
+    )
+    otel_traces_exporter: str | None = Field(
+        None,
+        validation_alias=AliasChoices("OTEL_TRACES_EXPORTER", "otel_traces_exporter"),
+        description="otlp, console or none; unset: otlp when an OTLP endpoint is set.",
+    )
+    otel_exporter_otlp_endpoint: str | None = Field(
+        None,
+        validation_alias=AliasChoices(
+            "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+            "OTEL_EXPORTER_OTLP_ENDPOINT",
+            "otel_exporter_otlp_endpoint",
+        ),
+    )
+    otel_service_name: str = Field(
+        "parley", validation_alias=AliasChoices("OTEL_SERVICE_NAME", "otel_service_name")
+    )
+
+    @property
+    def log_format_on(self) -> Literal["json", "text"]:
+        if self.log_format is not None:
+            return self.log_format
+        return "text" if self.debug else "json"
+
     @property
     def introspection_on(self) -> bool:
         return self.debug if self.introspection is None else self.introspection

@@ -12,9 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from tortoise.context import TortoiseContext
+from tortoise.exceptions import DBConnectionError, OperationalError, TransactionManagementError
 from tortoise.migrations.api import migrate
 
 log = logging.getLogger("parley.db")
+
+# Failures of the database itself (not of a rule), as operators count them.
+DATABASE_FAILURES = (OperationalError, DBConnectionError, TransactionManagementError)
 
 
 def ensure_sqlite_directory(database_url: str) -> None:

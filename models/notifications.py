@@ -16,6 +16,7 @@ from enum import StrEnum
 
 from tortoise import fields
 from tortoise.expressions import F, Q
+from tortoise.functions import Count
 from tortoise.models import Model
 
 from models.clock import Clock
@@ -194,6 +195,19 @@ async def due_deliveries(now: datetime, limit: int = 100) -> list[Delivery]:
         .order_by("due_at", "id")
         .limit(limit)
     )
+
+
+async def due_by_channel(now: datetime) -> dict[DeliveryChannel, int]:
+    """How many pending deliveries of each channel are due (the notifier's backlog)."""
+    rows = (
+        await Delivery.filter(status=DeliveryStatus.PENDING, due_at__lte=now)
+        .group_by("channel")
+        .annotate(count=Count("id"))
+        .values("channel", "count")
+    )
+    due = dict.fromkeys((DeliveryChannel.PUSH, DeliveryChannel.EMAIL), 0)
+    due.update({DeliveryChannel(row["channel"]): row["count"] for row in rows})
+    return due
 
 
 async def claim_delivery(delivery: Delivery, now: datetime, lease: timedelta) -> bool:

@@ -22,6 +22,7 @@ from schema.messaging import (
     SendMessageInput,
     SendMessageResult,
 )
+from tracing import span
 
 
 def _optional_id(value: str | None, what: str) -> int | None:
@@ -57,17 +58,18 @@ async def send_message(info: Info, input: SendMessageInput) -> SendMessageResult
         target = _target(
             input.conversation_id, input.counterpart_id, input.order_id, input.campaign_id
         )
-        result = await messaging.send_message(
-            services.clock,
-            sender,
-            body=input.body,
-            conversation_id=target.conversation_id,
-            counterpart_id=target.counterpart_id,
-            order_id=target.order_id,
-            campaign_id=target.campaign_id,
-            idempotency_key=input.idempotency_key,
-            no_messaging_job_types=services.settings.no_messaging_job_types,
-        )
+        with span(services.tracer, "parley.send_message.transaction"):
+            result = await messaging.send_message(
+                services.clock,
+                sender,
+                body=input.body,
+                conversation_id=target.conversation_id,
+                counterpart_id=target.counterpart_id,
+                order_id=target.order_id,
+                campaign_id=target.campaign_id,
+                idempotency_key=input.idempotency_key,
+                no_messaging_job_types=services.settings.no_messaging_job_types,
+            )
     except ParleyError as exc:
         return from_domain(exc)  # type: ignore[return-value]
     await after_commit(services, result.events)

@@ -7,6 +7,7 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
+from opentelemetry.trace import Tracer
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
@@ -51,6 +52,7 @@ class Services:
     outbound: OutboundPolicy = field(init=False)
     # Subscription events executed once for all their subscribers (schema.shared_events).
     shared_events: SharedLoads = field(default_factory=SharedLoads)
+    tracer: Tracer | None = None  # None: tracing is off (tracing.py)
 
     def __post_init__(self) -> None:
         self.rate_limits = RateLimits(self.settings, clock=self.clock)

@@ -23,11 +23,14 @@ from typing import Any
 import orjson
 from broadcaster import Broadcast
 from broadcaster._base import Unsubscribed
+from opentelemetry.trace import Tracer
 
+from metrics import REDIS_ERRORS
 from models.events import LoggedEvent
 from subscriptions.connections import BUS_UNAVAILABLE
 from subscriptions.hub import Hub
 from subscriptions.redis_backend import ResilientRedisBackend
+from tracing import span
 
 log = logging.getLogger("parley.bus")
 
@@ -44,6 +47,7 @@ class EventBus:
         self.hub = hub
         self._task: asyncio.Task[None] | None = None
         self._ready = asyncio.Event()
+        self.tracer: Tracer | None = None  # set by the server when tracing is on
 
     async def start(self) -> None:
         await self._broadcast.connect()
@@ -58,6 +62,8 @@ class EventBus:
         return not self.hub.suspended
 
     def _down(self, reason: str) -> None:
+        # One outage of Redis pub/sub (the hook for a count kept on the bus itself).
+        REDIS_ERRORS.labels("bus_outage").inc()
         self.hub.suspend(
             f"event bus unavailable ({reason}); resume with your last cursor", BUS_UNAVAILABLE
         )
@@ -78,10 +84,13 @@ class EventBus:
         if not events:
             return
         payload = orjson.dumps([event.to_wire() for event in events]).decode()
-        try:
-            await self._broadcast.publish(self._channel, payload)
-        except Exception:
-            log.exception("publish failed; subscribers will catch up from the event log")
+        with span(self.tracer, "parley.publish"):
+            try:
+                await self._broadcast.publish(self._channel, payload)
+            except Exception:
+                if self._redis is not None:
+                    REDIS_ERRORS.labels("publish").inc()
+                log.exception("publish failed; subscribers will catch up from the event log")
 
     async def _listen(self) -> None:
         async with self._broadcast.subscribe(self._channel) as subscriber:

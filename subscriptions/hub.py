@@ -18,7 +18,12 @@ import asyncio
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
+from datetime import datetime
 
+from opentelemetry.trace import Tracer
+
+from metrics import SUBSCRIBER_OVERFLOWS, SUBSCRIPTIONS_OPEN
+from models.clock import SystemClock
 from models.events import LoggedEvent
 from subscriptions.connections import SERVER_RESTART, TOO_SLOW, Connection, current_connection
 from subscriptions.eager import Deliveries
@@ -66,6 +71,7 @@ class Listener:
             return
         if len(self._events) >= self.capacity:
             self.overflowed = True
+            SUBSCRIBER_OVERFLOWS.inc()
             if self.connection is not None:
                 self.connection.close(
                     TOO_SLOW,
@@ -116,6 +122,9 @@ class Hub:
         self.loads = SharedLoads()
         # The live streams woken by a dispatch, delivered together (subscriptions.live_stream).
         self.deliveries = Deliveries(self.loads)
+        # Set by the server: the clock that stamps events (for the delivery lag), tracing.
+        self.now: Callable[[], datetime] = SystemClock().now
+        self.tracer: Tracer | None = None
 
     @asynccontextmanager
     async def listen(self, account_id: int) -> AsyncIterator[Listener]:
@@ -130,13 +139,17 @@ class Hub:
         """Register `listener` for its account's events (closed at once while suspended)."""
         if self._suspended is not None:
             listener.close(*self._suspended)
-        self._listeners[listener.account_id].add(listener)
+        listeners = self._listeners[listener.account_id]
+        if listener not in listeners:
+            listeners.add(listener)
+            SUBSCRIPTIONS_OPEN.inc()
         self._notify()
 
     def remove(self, listener: Listener) -> None:
         listeners = self._listeners.get(listener.account_id)
-        if listeners is not None:
-            listeners.discard(listener)
+        if listeners is not None and listener in listeners:
+            listeners.remove(listener)
+            SUBSCRIPTIONS_OPEN.dec()
             if not listeners:
                 del self._listeners[listener.account_id]
         self._notify()

@@ -29,11 +29,13 @@ from contextlib import aclosing
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
+from metrics import DELIVERY_LAG, REPLAY_SIZE
 from models.events import LoggedEvent, latest_seq
 from subscriptions.connections import current_connection
 from subscriptions.eager import start_eagerly
 from subscriptions.hub import Hub, Listener
 from subscriptions.streams import StreamClosed, account_events, contiguous, replay
+from tracing import span
 
 T = TypeVar("T")
 U = TypeVar("U")
@@ -127,10 +129,12 @@ class LiveStream(Generic[T]):
         self._listener = listener
         self._hub.add(listener)
         try:
-            await self._replay(account, sink)
+            replayed = await self._replay(account, sink)
         except BaseException:
             self.stop()
             raise
+        if opening.after is not None:
+            REPLAY_SIZE.observe(replayed)
         self._live = True
         self._wake()  # whatever arrived during the replay
 
@@ -164,7 +168,7 @@ class LiveStream(Generic[T]):
                     raise StreamClosed(listener.closed_reason)
                 if listener.overflowed:
                     listener.reset_overflow()
-                    await self._replay(listener.account_id, sink)
+                    await self._replay(listener.account_id, sink, live=True)
                     continue
                 fresh = sorted(
                     (event for event in listener.drain() if event.seq > self._last),
@@ -173,9 +177,9 @@ class LiveStream(Generic[T]):
                 if not fresh:
                     return
                 if contiguous(self._last, fresh):
-                    await self._push(fresh, sink)
+                    await self._push(fresh, sink, live=True)
                 else:
-                    await self._replay(listener.account_id, sink)
+                    await self._replay(listener.account_id, sink, live=True)
         except asyncio.CancelledError:
             raise
         except Exception as exc:
@@ -185,13 +189,23 @@ class LiveStream(Generic[T]):
             self._running = False
             self._pump = None
 
-    async def _replay(self, account_id: int, sink: Sink[T]) -> None:
+    async def _replay(self, account_id: int, sink: Sink[T], live: bool = False) -> int:
+        """Push the log after the last cursor; returns how many events that was."""
+        replayed = 0
         async with aclosing(replay(account_id, self._last)) as batches:
             async for batch in batches:
-                await self._push(batch, sink)
+                await self._push(batch, sink, live)
+                replayed += len(batch)
+        return replayed
 
-    async def _push(self, batch: list[LoggedEvent], sink: Sink[T]) -> None:
+    async def _push(self, batch: list[LoggedEvent], sink: Sink[T], live: bool = False) -> None:
+        """Deliver a batch; a live one (not a resume's replay) is timed from commit to frame."""
         assert self._select is not None
-        for item in await self._select(batch):
-            await sink.deliver(item)
+        with span(self._hub.tracer, "parley.deliver"):
+            for item in await self._select(batch):
+                await sink.deliver(item)
         self._last = batch[-1].seq
+        if live:
+            now = self._hub.now()
+            for event in batch:
+                DELIVERY_LAG.observe((now - event.created_at).total_seconds())

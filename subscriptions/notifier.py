@@ -34,12 +34,14 @@ from datetime import datetime, timedelta
 
 from tortoise.transactions import in_transaction
 
+from metrics import DATABASE_ERRORS, NOTIFIER_BACKLOG, NOTIFIER_OUTCOMES
 from models import notification_batch as nb
 from models import notifications as n
 from models import push as push_devices
 from models.accounts import Account
 from models.clock import Clock
 from models.conversations import Participant
+from models.db import DATABASE_FAILURES
 from models.events import EventKind, LoggedEvent, append_events, lock_event_logs
 from models.feed import FeedItem
 from models.notification_batch import Planned, RoutedIntent, Step, route_batch_script
@@ -57,6 +59,7 @@ BATCH = 100
 PUSH_PREVIEW = 140
 
 Publish = Callable[[Sequence[LoggedEvent]], Awaitable[None]]
+_MEASURED = (DeliveryChannel.PUSH, DeliveryChannel.EMAIL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +123,9 @@ class Notifier:
         while True:
             try:
                 await self.deliver_due()
-            except Exception:
+            except Exception as exc:
+                if isinstance(exc, DATABASE_FAILURES):
+                    DATABASE_ERRORS.labels("notifier").inc()
                 log.exception("notification step failed; retrying at the next poll")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.config.poll_interval)
@@ -247,7 +252,8 @@ class Notifier:
 
     async def _send_due(self, now: datetime) -> int:
         sent = 0
-        for delivery in await n.due_deliveries(now, BATCH):
+        due = await n.due_deliveries(now, BATCH)
+        for delivery in due:
             if not await n.claim_delivery(delivery, now, self.config.lease):
                 continue
             sent += 1
@@ -262,7 +268,14 @@ class Notifier:
             async with in_transaction():
                 await n.finish_delivery(delivery, status, now)
                 await self._log(delivery, outcome, reason, now)
+        await self._measure_backlog(now, full=len(due) == BATCH)
         return sent
+
+    async def _measure_backlog(self, now: datetime, *, full: bool) -> None:
+        """Due deliveries left after this step: none unless the step took a full batch."""
+        backlog = await n.due_by_channel(now) if full else dict.fromkeys(_MEASURED, 0)
+        for channel, count in backlog.items():
+            NOTIFIER_BACKLOG.labels(channel.value).set(count)
 
     async def _failed(self, delivery: Delivery, now: datetime, error: str) -> None:
         async with in_transaction():
@@ -277,6 +290,7 @@ class Notifier:
             await self._log(delivery, Outcome.RETRYING, reason, now)
 
     async def _log(self, delivery: Delivery, outcome: Outcome, reason: str, now: datetime) -> None:
+        NOTIFIER_OUTCOMES.labels(delivery.channel, outcome.value).inc()
         await n.record(
             delivery.account_id,
             delivery.conversation_id,

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from opentelemetry.sdk.trace.export import SpanExporter
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 from tortoise.context import TortoiseContext
 
@@ -169,9 +170,11 @@ class LiveServer:
 
 
 @asynccontextmanager
-async def running_server(settings: Settings, clock: ManualClock) -> AsyncIterator[LiveServer]:
+async def running_server(
+    settings: Settings, clock: ManualClock, span_exporter: SpanExporter | None = None
+) -> AsyncIterator[LiveServer]:
     """uvicorn serving the real app on a loopback socket; ready when this yields."""
-    app = create_app(settings, clock=clock)
+    app = create_app(settings, clock=clock, span_exporter=span_exporter)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))

@@ -52,6 +52,7 @@ class ParleyProcess:
     log_path: Path
     sock: socket.socket = field(default_factory=listening_socket)
     process: subprocess.Popen[bytes] | None = None
+    uvicorn_args: tuple[str, ...] = ()  # more of uvicorn's options, e.g. ("--workers", "2")
 
     @property
     def base(self) -> str:
@@ -84,6 +85,7 @@ class ParleyProcess:
                     str(fd),
                     "--log-level",
                     "warning",
+                    *self.uvicorn_args,
                 ],
                 cwd=ROOT,
                 env=self.env,

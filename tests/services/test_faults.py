@@ -28,6 +28,7 @@ from resolvers.cursors import event_cursor
 from settings import Settings
 from subscriptions.connections import BUS_UNAVAILABLE, TOO_SLOW
 from tests.conftest import LiveServer, token
+from tests.scrape import scrape
 from tests.services.api import MESSAGES, Pair, make_pair, send
 from tests.services.conftest import make_processes
 from tests.services.processes import ParleyProcess, RedisServer
@@ -108,6 +109,9 @@ async def test_redis_hanging_then_restarting_closes_subscribers_with_1013_and_lo
         await asyncio.wait_for(following, 15)  # noticed within seconds: the socket is closed
         assert collector.close_code == BUS_UNAVAILABLE
         assert (await http.get(f"{a.base}/health")).status_code == 503
+        assert (await http.get(f"{a.base}/health/live")).status_code == 200  # do not restart it
+        outages = (await scrape(a.base)).value("parley_redis_errors_total", component="bus_outage")
+        assert outages >= 1
 
         # Sends still succeed: the log has them; publishing is best effort.
         during = [await send(http, b.http, pair, f"during {i}") for i in range(3)]
@@ -231,6 +235,7 @@ async def _stop_reading_then_resume(
     conversation_with_order: int,
 ) -> None:
     hub = live_server.services.bus.hub
+    overflows = (await scrape(live_server.base)).value("parley_subscriber_overflows_total")
     slow = GraphQLWSClient(raw)
     await slow.send(
         {"type": "connection_init", "payload": {"authorization": f"Bearer {token(freelancer.id)}"}}
@@ -263,6 +268,8 @@ async def _stop_reading_then_resume(
             collector.ids.append(int(payload["message"]["id"]))
             collector.cursor = payload["cursor"]
     assert raw.close_code == TOO_SLOW
+    after = (await scrape(live_server.base)).value("parley_subscriber_overflows_total")
+    assert after == overflows + 1
     assert len(collector.ids) < len(sent)
     await asyncio.wait_for(hub.wait_for_no_listeners(freelancer.id), WAIT)  # all given back
 

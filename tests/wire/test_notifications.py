@@ -13,6 +13,7 @@ from models.clock import ManualClock
 from settings import Settings
 from tests.channels import BrowserKeys, PushService, SmtpSink, text_of
 from tests.conftest import SERVICE_TOKEN_ROLE, LiveServer, running_server, token
+from tests.scrape import scrape
 from tests.support import GraphQLWSClient
 
 CREATE_ACCOUNT = "mutation($input: CreateAccountInput!) { createAccount(input: $input) { ... on Account { id } } }"
@@ -23,6 +24,7 @@ PREFS = "mutation($email: String) { updateNotificationPreferences(input: {email:
 REGISTER = "mutation($input: PushSubscriptionInput!) { registerPushSubscription(input: $input) { __typename ... on PushDevice { id } } }"
 LOG = "{ notificationLog(first: 20) { channel outcome reason messageId } }"
 PUBLIC_KEY = "{ webPushPublicKey }"
+OUTCOMES = "parley_notifier_outcomes_total"
 NOTIFICATIONS = "subscription { notifications { cursor conversationId reason message { body sender { name } } } }"
 PRESENCE = "subscription { presenceChanged { accountId online lastSeenAt } }"
 COUNTERPART = "query($id: ID!) { conversation(id: $id) { counterpartPresence { online } } }"
@@ -145,9 +147,13 @@ async def test_a_registered_browser_receives_a_decryptable_push(
     live_server: LiveServer, pair: dict[str, str], push_service: PushService
 ) -> None:
     keys = await _register_browser(live_server, push_service, pair["freelancer"])
+    sent = (await scrape(live_server.base)).value(OUTCOMES, channel="push", outcome="sent")
     await gql(live_server, SEND, pair["client"], id=pair["conversation"], body="Draft attached")
     assert live_server.services.notifier is not None
     await live_server.services.notifier.deliver_due()
+    metrics = await scrape(live_server.base)
+    assert metrics.value(OUTCOMES, channel="push", outcome="sent") == sent + 1
+    assert metrics.value("parley_notifier_backlog", channel="push") == 0
 
     (push,) = await push_service.wait_for(1)
     assert push.headers["content-encoding"] == "aes128gcm"
