@@ -39,6 +39,7 @@ from schema.limits import QueryLimits
 from schema.root import build_schema
 from server_http import GraphQLOverHTTP, HTTPError
 from server_ws import GraphQLTransportWS
+from server_ws_close import TRANSPORT, close_websocket, transport_of
 from server_ws_frames import Payloads
 from server_ws_legacy import frame_limited_adapter
 from settings import Settings, tortoise_config
@@ -79,6 +80,7 @@ class ParleyGraphQL(GraphQLOverHTTP):
         """Strawberry has no disconnect hook: a WebSocket ends (closed or dropped) here."""
         try:
             if scope["type"] == "websocket":
+                scope[TRANSPORT] = transport_of(send)  # to abort it (server_ws_close)
                 await self._websocket(WebSocket(scope, receive=receive, send=send))
             else:
                 await super().__call__(scope, receive, send)
@@ -146,7 +148,7 @@ class ParleyGraphQL(GraphQLOverHTTP):
         websocket = await super().create_websocket_response(request, subprotocol)
 
         async def close(code: int, reason: str) -> None:
-            await websocket.close(code=code, reason=reason)
+            await close_websocket(websocket, code, reason)
 
         # Operation tasks start after this and inherit the binding (see subscriptions.connections).
         current_connection.set(Connection(close))

@@ -112,6 +112,11 @@ class Settings(BaseSettings):
     # permessage-deflate: ~50 KB of zlib state per connection and a compression per frame
     # per subscriber, for chat frames of a few hundred bytes (docs/benchmarks.md).
     ws_compression: bool = False
+    # uvicorn's WebSocket keepalive: a ping every interval; no pong within the timeout ends the
+    # connection. Below the ~60 s idle timeouts of common proxies and NATs; a dead peer is let
+    # go after interval + timeout (README: Live updates, close codes).
+    ws_ping_interval_seconds: float = Field(20.0, gt=0)
+    ws_ping_timeout_seconds: float = Field(20.0, gt=0)
     rate_limit_storage_url: str = "memory://"
     rate_limit_sends: str = "60/minute"
     rate_limit_ws_connections: str = "30/minute"
