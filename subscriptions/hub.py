@@ -181,9 +181,15 @@ class Hub:
         """Close every listener, and every new one until `resume` (the bus is down)."""
         self._suspended = code
         self.close_all(code)
+        self._notify()
 
     def resume(self) -> None:
         self._suspended = None
+        self._notify()
+
+    async def wait_resumed(self) -> None:
+        """Wait until the event bus is available again."""
+        await self._wait_until(lambda: self._suspended is None)
 
     @property
     def suspended(self) -> bool:
