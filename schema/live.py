@@ -17,25 +17,18 @@ from graphql import GraphQLError
 from models.conversations import participant_view
 from models.errors import ParleyError
 from models.events import EventKind
-from resolvers.inputs import decode_int_cursor, encode_cursor, parse_id, query_error
+from resolvers.inputs import encode_cursor, parse_id, query_error
 from schema.context import Info
 from schema.conversations import Conversation, UnreadSummary
 from schema.feed import FeedFilter, FeedItem, feed_item_from_model
 from schema.messaging import Message
-from schema.notifications_api import NotificationSubscription
+from schema.notifications_api import NotificationSubscription, resume_cursor
 from subscriptions.feed import FeedChange, feed_select, message_select
 from subscriptions.live_stream import LiveStream, Opening, mapped
 from subscriptions.streams import StreamClosed
 from subscriptions.unread import UnreadChange, unread_select
 
 CURSOR = "ev"
-
-
-def _after(value: str | None) -> int | None:
-    try:
-        return decode_int_cursor(value, CURSOR, "after")
-    except ParleyError as exc:
-        raise query_error(exc) from exc
 
 
 def _closed(exc: StreamClosed) -> Exception:
@@ -137,7 +130,9 @@ class Subscription(NotificationSubscription):
 
         async def opening() -> Opening[MessageEvent]:
             account = context.account_id()
-            return Opening(account, _after(after), mapped(message_select(hub), event))
+            return Opening(
+                account, await resume_cursor(account, after), mapped(message_select(hub), event)
+            )
 
         return LiveStream(hub, opening, _closed)
 
@@ -173,7 +168,7 @@ class Subscription(NotificationSubscription):
             except ParleyError as exc:
                 raise query_error(exc) from exc
             select = feed_select(hub, conversation, filter.kinds())
-            return Opening(account, _after(after), mapped(select, update))
+            return Opening(account, await resume_cursor(account, after), mapped(select, update))
 
         return LiveStream(hub, opening, _closed)
 
@@ -199,6 +194,10 @@ class Subscription(NotificationSubscription):
 
         async def opening() -> Opening[UnreadIndicator]:
             account = context.account_id()
-            return Opening(account, _after(after), mapped(unread_select(account), indicator))
+            return Opening(
+                account,
+                await resume_cursor(account, after),
+                mapped(unread_select(account), indicator),
+            )
 
         return LiveStream(context.services.bus.hub, opening, _closed)

@@ -11,6 +11,7 @@ from graphql import GraphQLError
 
 from models.conversations import Participant
 from models.errors import ParleyError
+from models.events import check_cursor
 from resolvers import notifications as r
 from resolvers.inputs import decode_int_cursor, encode_cursor, query_error
 from schema.context import Info
@@ -104,11 +105,15 @@ class NotificationMutation:
         return await r.mute(info, conversation_id, muted)
 
 
-def _after(value: str | None) -> int | None:
+async def resume_cursor(account: int, value: str | None) -> int | None:
+    """The decoded `after` cursor, refused if malformed or ahead of the account's log."""
     try:
-        return decode_int_cursor(value, CURSOR, "after")
+        after = decode_int_cursor(value, CURSOR, "after")
+        if after is not None:
+            await check_cursor(account, after)
     except ParleyError as exc:
         raise query_error(exc) from exc
+    return after
 
 
 @strawberry.type(description="Live notifications and presence.")
@@ -125,7 +130,9 @@ class NotificationSubscription:
         ] = None,
     ) -> AsyncGenerator[InAppNotification, None]:
         account = info.context.account_id()
-        stream = in_app_notifications(info.context.services.bus.hub, account, _after(after))
+        stream = in_app_notifications(
+            info.context.services.bus.hub, account, await resume_cursor(account, after)
+        )
         try:
             async with aclosing(stream):
                 async for note in stream:

@@ -36,10 +36,14 @@ async def test_the_longest_close_reasons_reach_the_client_with_their_code(
     for message in messages:
         await ws.send(message)
     with pytest.raises(ConnectionClosed) as closed:
-        while True:
-            await ws.receive(WAIT)
+        await _until_closed(ws)
     received = closed.value.rcvd
     assert received is not None, "the server did not send a close frame (the client saw 1006)"
     assert received.code == code
     assert received.reason.startswith(starts)
     assert 100 < len(received.reason.encode()) <= MAX_REASON_BYTES
+
+
+async def _until_closed(ws: GraphQLWSClient) -> None:
+    while True:
+        await ws.receive(WAIT)
