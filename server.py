@@ -210,7 +210,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         await apply_migrations(db_config)
         async with RegisterTortoise(app, config=db_config):
             context: TortoiseContext = app.state._tortoise_context
-            await tune_connection(context)
+            await tune_connection(context, settings.sqlite_synchronous)
             await services.bus.start()
             if isinstance(services.presence, RedisPresence):
                 await services.presence.start()

@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     retention_days: int = Field(365, ge=1)
     retention_purge_interval_seconds: float = Field(3600.0, gt=0)
     subscriber_queue_size: int = 1000
+    # SQLite durability (models.db.tune_connection): FULL survives power loss, NORMAL only a
+    # process crash. PostgreSQL keeps its own (synchronous_commit).
+    sqlite_synchronous: Literal["FULL", "NORMAL"] = "FULL"
     events_channel: str = "parley.events"
     # After start-up: freeze the heap built so far out of the collector's sight and
     # collect the young generation less often (see docs/benchmarks.md for the effect).
