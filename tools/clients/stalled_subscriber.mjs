@@ -23,7 +23,7 @@ let expected = null;
 const ids = [];
 const payload = {
   query:
-    "subscription Resume($after: String) { messageReceived(after: $after) { cursor message { id } } }",
+    "subscription Resume($after: String) { messageReceived(after: $after) { cursor message { id body } } }",
   variables: { after },
 };
 
