@@ -14,7 +14,7 @@ Every close Parley sends goes through `close_websocket`:
 Aborting is the one thing ASGI cannot say. `transport_of` finds the TCP transport
 behind uvicorn's ASGI `send` (uvicorn compat: its protocol object's public `transport`);
 `server.ParleyGraphQL` keeps it in the connection's scope under `TRANSPORT`.
-tests/wire/test_server_ws_close.py fails if uvicorn stops exposing it.
+tests/wire/test_graphql_ws_client.py fails if uvicorn stops exposing it (nothing is aborted).
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import shutil
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -63,13 +64,11 @@ class NodeClient:
                     return event
 
 
-async def test_a_stalled_graphql_ws_client_is_cut_off_reconnects_and_misses_nothing(
-    live_server: LiveServer,
-    clock: ManualClock,
-    client: Account,
-    freelancer: Account,
-    conversation_with_order: int,
-) -> None:
+@pytest.fixture
+async def stalled_subscriber(
+    live_server: LiveServer, freelancer: Account
+) -> AsyncIterator[NodeClient]:
+    """tools/clients/stalled_subscriber.mjs, subscribed as `freelancer` from the first event."""
     node = shutil.which("node")
     assert node, "Node.js is needed for the graphql-ws client"
     assert (CLIENTS / "node_modules" / "graphql-ws").is_dir(), "run `make test` (npm ci) first"
@@ -84,23 +83,22 @@ async def test_a_stalled_graphql_ws_client_is_cut_off_reconnects_and_misses_noth
         limit=1 << 20,
     )
     try:
-        await _stall_cut_off_and_resume(
-            NodeClient(process), live_server, clock, client, freelancer, conversation_with_order
-        )
+        yield NodeClient(process)
     finally:
         if process.returncode is None:
             process.kill()
         await process.wait()
 
 
-async def _stall_cut_off_and_resume(
-    node: NodeClient,
+async def test_a_stalled_graphql_ws_client_is_cut_off_reconnects_and_misses_nothing(
+    stalled_subscriber: NodeClient,
     live_server: LiveServer,
     clock: ManualClock,
     client: Account,
     freelancer: Account,
     conversation_with_order: int,
 ) -> None:
+    node = stalled_subscriber
     hub = live_server.services.bus.hub
     await node.until("connected", WAIT)
     await asyncio.wait_for(hub.wait_for_listeners(freelancer.id, 1), WAIT)
