@@ -10,6 +10,8 @@ around. Close codes a client sees (documented in the README):
 1012 Service Restart   this process is shutting down; reconnect (to another one)
 4008 Too Slow          the client stopped reading and its queue passed
                        PARLEY_SUBSCRIBER_QUEUE_SIZE events; reconnect and resume
+                       (when even the close frame cannot get out, the server
+                       aborts the connection: the client sees 1006)
 
 graphql-ws and other graphql-transport-ws clients retry on all three. Each cause has
 one fixed, neutral reason (`REASONS`): never an exception's text, which may be long
