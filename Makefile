@@ -22,6 +22,14 @@ $(AUDIT_STAMP): $(AUDIT)/package.json $(AUDIT)/package-lock.json
 	npm ci --prefix $(AUDIT) --no-audit --no-fund --loglevel=error
 	touch $(AUDIT_STAMP)
 
+# Real GraphQL clients (graphql-ws in Node) that tests/wire/test_graphql_ws_client.py runs.
+CLIENTS := tools/clients
+CLIENTS_STAMP := $(CLIENTS)/node_modules/.installed-stamp
+
+$(CLIENTS_STAMP): $(CLIENTS)/package.json $(CLIENTS)/package-lock.json
+	npm ci --prefix $(CLIENTS) --no-audit --no-fund --loglevel=error
+	touch $(CLIENTS_STAMP)
+
 ## Serve Parley on HOST:PORT (default 127.0.0.1:8000) with migrations applied and demo data loaded.
 run: $(STAMP)
 	$(PY) -m cli serve
@@ -48,7 +56,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(PY) -m mypy
 
-pytest: $(STAMP) $(AUDIT_STAMP)
+pytest: $(STAMP) $(AUDIT_STAMP) $(CLIENTS_STAMP)
 	$(PY) -m pytest
 
 ## Apply migrations to DATABASE_URL.
@@ -84,4 +92,4 @@ bench: $(BENCH_STAMP)
 	$(PY) -m bench.run $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache $(AUDIT)/node_modules
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache $(AUDIT)/node_modules $(CLIENTS)/node_modules

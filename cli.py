@@ -16,6 +16,7 @@ import json
 import logging
 import sys
 from datetime import timedelta
+from typing import Any
 
 from tortoise.context import TortoiseContext
 
@@ -82,9 +83,18 @@ def serve(settings: Settings) -> None:
         host=settings.host,
         port=settings.port,
         log_level="info",
-        ws_max_size=settings.ws_max_message_bytes,  # refused before it is read (1009)
-        ws_per_message_deflate=settings.ws_compression,
+        **uvicorn_websocket_options(settings),
     )
+
+
+def uvicorn_websocket_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn's WebSocket options from the settings (the production command in README)."""
+    return {
+        "ws_max_size": settings.ws_max_message_bytes,  # refused before it is read (1009)
+        "ws_per_message_deflate": settings.ws_compression,
+        "ws_ping_interval": settings.ws_ping_interval_seconds,
+        "ws_ping_timeout": settings.ws_ping_timeout_seconds,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -55,6 +55,7 @@ from server_metrics import MetricsEndpoint
 from server_requests import RECORD, ObservedRequests, RequestRecord
 from server_shutdown import SHUTTING_DOWN, Shutdown
 from server_ws import GraphQLTransportWS
+from server_ws_close import TRANSPORT, close_websocket, transport_of
 from server_ws_frames import Payloads
 from server_ws_legacy import frame_limited_adapter
 from settings import Settings, tortoise_config
@@ -99,6 +100,7 @@ class ParleyGraphQL(GraphQLOverHTTP):
         """Strawberry has no disconnect hook: a WebSocket ends (closed or dropped) here."""
         try:
             if scope["type"] == "websocket":
+                scope[TRANSPORT] = transport_of(send)  # to abort it (server_ws_close)
                 await self._websocket(WebSocket(scope, receive=receive, send=send))
             else:
                 await super().__call__(scope, receive, send)
@@ -213,7 +215,7 @@ class ParleyGraphQL(GraphQLOverHTTP):
         websocket = await super().create_websocket_response(request, subprotocol)
 
         async def close(code: int, reason: str) -> None:
-            await websocket.close(code=code, reason=reason)
+            await close_websocket(websocket, code, reason)
 
         # Operation tasks start after this and inherit the binding (see subscriptions.connections).
         current_connection.set(Connection(close))
@@ -289,7 +291,7 @@ def create_app(
         await apply_migrations(db_config)
         async with RegisterTortoise(app, config=db_config):
             context: TortoiseContext = app.state._tortoise_context
-            await tune_connection(context)
+            await tune_connection(context, settings.sqlite_synchronous)
             health.connection = context.db
             await services.bus.start()
             if isinstance(services.presence, RedisPresence):

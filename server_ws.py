@@ -44,6 +44,7 @@ from strawberry.utils.aio import aclosing
 from ratelimit import Throttled
 from schema.context import Context
 from schema.shared_events import SharedEventExecutor, claim_source_streams
+from server_ws_close import close_websocket
 from server_ws_frames import (
     CONNECTION_ACK,
     PONG,
@@ -201,7 +202,7 @@ class GraphQLTransportWS:
         if not self.closed:
             self.closed = True
             with contextlib.suppress(*_GONE):
-                await self.ws.close(code=code, reason=reason)
+                await close_websocket(self.ws, code, reason)
 
     async def send(self, text: str) -> None:
         await self.ws.send({"type": "websocket.send", "text": text})

@@ -14,6 +14,8 @@ from starlette.websockets import WebSocketDisconnect, WebSocketState
 from strawberry.asgi import ASGIWebSocketAdapter
 from strawberry.http.exceptions import NonJsonMessageReceived, NonTextMessageReceived
 
+from server_ws_close import close_websocket
+
 MESSAGE_TOO_BIG = 1009
 
 
@@ -29,7 +31,7 @@ def frame_limited_adapter(max_message_bytes: int) -> type[ASGIWebSocketAdapter]:
                     text = await self.ws.receive_text()
                     if len(text.encode()) > max_message_bytes:
                         reason = f"Message larger than {max_message_bytes} bytes"
-                        await self.ws.close(code=MESSAGE_TOO_BIG, reason=reason)
+                        await close_websocket(self.ws, MESSAGE_TOO_BIG, reason)
                         return
                     try:
                         yield self.view.decode_json(text)

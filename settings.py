@@ -81,6 +81,9 @@ class Settings(BaseSettings):
     )
     retention_purge_interval_seconds: float = Field(3600.0, gt=0)
     subscriber_queue_size: int = 1000
+    # SQLite durability (models.db.tune_connection): FULL survives power loss, NORMAL only a
+    # process crash. PostgreSQL keeps its own (synchronous_commit).
+    sqlite_synchronous: Literal["FULL", "NORMAL"] = "FULL"
     events_channel: str = "parley.events"
     # After start-up: freeze the heap built so far out of the collector's sight and
     # collect the young generation less often (see docs/benchmarks.md for the effect).
@@ -128,6 +131,11 @@ class Settings(BaseSettings):
     # permessage-deflate: ~50 KB of zlib state per connection and a compression per frame
     # per subscriber, for chat frames of a few hundred bytes (docs/benchmarks.md).
     ws_compression: bool = False
+    # uvicorn's WebSocket keepalive: a ping every interval; no pong within the timeout ends the
+    # connection. Below the ~60 s idle timeouts of common proxies and NATs; a dead peer is let
+    # go after interval + timeout (README: Live updates, close codes).
+    ws_ping_interval_seconds: float = Field(20.0, gt=0)
+    ws_ping_timeout_seconds: float = Field(20.0, gt=0)
     rate_limit_storage_url: str = "memory://"
     rate_limit_sends: str = "60/minute"
     rate_limit_ws_connections: str = "30/minute"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from tortoise.context import TortoiseContext
 from tortoise.exceptions import DBConnectionError, OperationalError, TransactionManagementError
@@ -38,10 +38,18 @@ async def apply_migrations(config: dict[str, Any]) -> None:
         await migrate(config=config)
 
 
-async def tune_connection(ctx: TortoiseContext) -> None:
-    """Per-connection settings for SQLite (WAL, sane sync, a busy timeout)."""
+SqliteSynchronous = Literal["FULL", "NORMAL"]
+
+
+async def tune_connection(ctx: TortoiseContext, synchronous: SqliteSynchronous = "FULL") -> None:
+    """Per-connection settings for SQLite: WAL, a busy timeout, and `synchronous`.
+
+    FULL (the default) syncs the WAL at every commit: an acknowledged send survives a power
+    failure or an OS crash. NORMAL syncs only at checkpoints: it survives a process crash,
+    but the last commits can be lost with the machine (PARLEY_SQLITE_SYNCHRONOUS).
+    """
     db = ctx.db()
     if db.capabilities.dialect == "sqlite":
         await db.execute_script(
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
+            f"PRAGMA journal_mode=WAL; PRAGMA synchronous={synchronous}; PRAGMA busy_timeout=5000;"
         )

@@ -3,7 +3,8 @@
     ParleyError                 an expected failure: a stable `code`, a message a UI shows
     ├── NotFound                unknown id, or one the caller may not see (told apart by no one)
     ├── InvalidInput            a value is malformed or out of range (`field` names it)
-    │   └── CallTimeRejected    a call time breaks a rule; the rule is the code (TIME_IN_PAST, …)
+    │   ├── CallTimeRejected    a call time breaks a rule; the rule is the code (TIME_IN_PAST, …)
+    │   └── CursorAhead         an event cursor past the account's log (e.g. after a restore)
     ├── IdempotencyKeyReused    the key was used before for a different request
     ├── InvalidTransition       an order cannot move from its status to the one asked for
     ├── ConversationRequired    the order needs a message from both sides before work starts
@@ -85,6 +86,17 @@ class CallTimeRejected(InvalidInput):
     def __init__(self, code: str, field: str, message: str) -> None:
         super().__init__(field, message)
         self.code = code
+
+
+class CursorAhead(InvalidInput):
+    code = "CURSOR_AHEAD"
+
+    def __init__(self, field: str) -> None:
+        super().__init__(
+            field,
+            f"'{field}' is ahead of the event log (it was restored or reset): "
+            "reload with a fresh query, then subscribe without a cursor or with a new one.",
+        )
 
 
 class NotDiscoverable(ParleyError):

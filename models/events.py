@@ -19,6 +19,7 @@ from tortoise import fields
 from tortoise.models import Model
 
 from models.accounts import Account
+from models.errors import CursorAhead
 from models.sql_script import Dialect, Row, Script, placeholders
 
 
@@ -223,3 +224,10 @@ async def events_after(account_id: int, after: int, limit: int = 500) -> list[Lo
 async def latest_seq(account_id: int) -> int:
     rows = await Account.filter(id=account_id).limit(1).values("event_seq")
     return int(rows[0]["event_seq"]) if rows else 0
+
+
+async def check_cursor(account_id: int, after: int, field: str = "after") -> None:
+    """Refuse a cursor the account's log has not reached (CursorAhead): live events up to it
+    would otherwise be dropped as duplicates without a word."""
+    if after > await latest_seq(account_id):
+        raise CursorAhead(field)

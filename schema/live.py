@@ -18,24 +18,17 @@ from models.conversations import participant_view
 from models.errors import ParleyError
 from models.events import EventKind
 from models.retention import visibility
-from resolvers.cursors import decode_event_cursor, event_cursor
+from resolvers.cursors import event_cursor
 from resolvers.inputs import parse_id, query_error
 from schema.context import Context, Info
 from schema.conversations import Conversation, UnreadSummary
 from schema.feed import FeedFilter, FeedItem, feed_item_from_model
 from schema.messaging import Message
-from schema.notifications_api import NotificationSubscription
+from schema.notifications_api import NotificationSubscription, resume_cursor
 from subscriptions.feed import FeedChange, VisibleSince, feed_select, message_select
 from subscriptions.live_stream import LiveStream, Opening, mapped
 from subscriptions.streams import StreamClosed
 from subscriptions.unread import UnreadChange, unread_select
-
-
-def _after(value: str | None) -> int | None:
-    try:
-        return decode_event_cursor(value, "after")
-    except ParleyError as exc:
-        raise query_error(exc) from exc
 
 
 def _visibility(context: Context) -> VisibleSince:
@@ -142,7 +135,9 @@ class Subscription(NotificationSubscription):
         async def opening() -> Opening[MessageEvent]:
             account = context.account_id()
             return Opening(
-                account, _after(after), mapped(message_select(hub, _visibility(context)), event)
+                account,
+                await resume_cursor(account, after),
+                mapped(message_select(hub, _visibility(context)), event),
             )
 
         return LiveStream(hub, opening, _closed)
@@ -179,7 +174,7 @@ class Subscription(NotificationSubscription):
             except ParleyError as exc:
                 raise query_error(exc) from exc
             select = feed_select(hub, conversation, filter.kinds(), _visibility(context))
-            return Opening(account, _after(after), mapped(select, update))
+            return Opening(account, await resume_cursor(account, after), mapped(select, update))
 
         return LiveStream(hub, opening, _closed)
 
@@ -205,6 +200,10 @@ class Subscription(NotificationSubscription):
 
         async def opening() -> Opening[UnreadIndicator]:
             account = context.account_id()
-            return Opening(account, _after(after), mapped(unread_select(account), indicator))
+            return Opening(
+                account,
+                await resume_cursor(account, after),
+                mapped(unread_select(account), indicator),
+            )
 
         return LiveStream(context.services.bus.hub, opening, _closed)

@@ -11,6 +11,7 @@ from graphql import GraphQLError
 
 from models.conversations import Participant
 from models.errors import ParleyError
+from models.events import check_cursor
 from models.retention import visibility
 from resolvers import notifications as r
 from resolvers.cursors import decode_event_cursor, event_cursor
@@ -104,11 +105,15 @@ class NotificationMutation:
         return await r.mute(info, conversation_id, muted)
 
 
-def _after(value: str | None) -> int | None:
+async def resume_cursor(account: int, value: str | None) -> int | None:
+    """The decoded `after` cursor, refused if malformed or ahead of the account's log."""
     try:
-        return decode_event_cursor(value, "after")
+        after = decode_event_cursor(value, "after")
+        if after is not None:
+            await check_cursor(account, after)
     except ParleyError as exc:
         raise query_error(exc) from exc
+    return after
 
 
 @strawberry.type(description="Live notifications and presence.")
@@ -129,7 +134,7 @@ class NotificationSubscription:
         stream = in_app_notifications(
             services.bus.hub,
             account,
-            _after(after),
+            await resume_cursor(account, after),
             visibility(services.clock, services.settings.retention),
         )
         try:

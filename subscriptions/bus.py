@@ -10,6 +10,10 @@ goes away the hub is suspended (subscribers are closed with 1013 and resume
 from their cursor elsewhere or later) and resumed when Redis is back. The
 process subscribes to its one channel once, at start-up, so broadcaster's race
 between concurrent first subscribers cannot arise.
+
+An outage is logged twice, when it starts and when it ends, not once per send;
+`EventBus.counters` (`BusCounters`) counts outages and the publishes made while
+Redis could not take them, for a metrics exporter to read.
 """
 
 from __future__ import annotations
@@ -17,7 +21,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -29,10 +35,19 @@ from metrics import REDIS_ERRORS
 from models.events import LoggedEvent
 from subscriptions.connections import BUS_UNAVAILABLE
 from subscriptions.hub import Hub
-from subscriptions.redis_backend import ResilientRedisBackend
+from subscriptions.redis_backend import BrokerUnavailable, ResilientRedisBackend
 from tracing import span
 
 log = logging.getLogger("parley.bus")
+
+
+@dataclass
+class BusCounters:
+    """Plain counters since start-up (monotonic, for a metrics exporter)."""
+
+    outages_started: int = 0
+    outages_ended: int = 0
+    publishes_skipped: int = 0  # Redis did not take them (kept and resent on recovery)
 
 
 class EventBus:
@@ -48,6 +63,9 @@ class EventBus:
         self._task: asyncio.Task[None] | None = None
         self._ready = asyncio.Event()
         self.tracer: Tracer | None = None  # set by the server when tracing is on
+        self.counters = BusCounters()
+        self._down_since: float | None = None
+        self._skipped_at_down = 0
 
     async def start(self) -> None:
         await self._broadcast.connect()
@@ -62,21 +80,35 @@ class EventBus:
         return not self.hub.suspended
 
     def _down(self, reason: str) -> None:
-        # One outage of Redis pub/sub (the hook for a count kept on the bus itself).
+        """The backend reports each outage once; `reason` is for the log only."""
+        self.counters.outages_started += 1
         REDIS_ERRORS.labels("bus_outage").inc()
-        self.hub.suspend(
-            f"event bus unavailable ({reason}); resume with your last cursor", BUS_UNAVAILABLE
+        self._down_since = time.monotonic()
+        self._skipped_at_down = self.counters.publishes_skipped
+        log.warning(
+            "event bus down (%s): subscribers are closed with %d and publishes kept for resending",
+            reason,
+            BUS_UNAVAILABLE,
         )
+        self.hub.suspend(BUS_UNAVAILABLE)
 
     def _up(self) -> None:
         self.hub.resume()
+        if self._down_since is not None:
+            self.counters.outages_ended += 1
+            log.warning(
+                "event bus back after %.1f s; %d publishes were skipped meanwhile",
+                time.monotonic() - self._down_since,
+                self.counters.publishes_skipped - self._skipped_at_down,
+            )
+            self._down_since = None
 
     async def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-        self.hub.close_all("server shutting down")
+        self.hub.close_all()
         await self._broadcast.disconnect()
 
     async def publish(self, events: Sequence[LoggedEvent]) -> None:
@@ -87,6 +119,8 @@ class EventBus:
         with span(self.tracer, "parley.publish"):
             try:
                 await self._broadcast.publish(self._channel, payload)
+            except BrokerUnavailable:
+                self.counters.publishes_skipped += 1  # the outage itself is logged once
             except Exception:
                 if self._redis is not None:
                     REDIS_ERRORS.labels("publish").inc()

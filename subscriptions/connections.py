@@ -10,8 +10,12 @@ around. Close codes a client sees (documented in the README):
 1012 Service Restart   this process is shutting down; reconnect (to another one)
 4008 Too Slow          the client stopped reading and its queue passed
                        PARLEY_SUBSCRIBER_QUEUE_SIZE events; reconnect and resume
+                       (when even the close frame cannot get out, the server
+                       aborts the connection: the client sees 1006)
 
-graphql-ws and other graphql-transport-ws clients retry on all three.
+graphql-ws and other graphql-transport-ws clients retry on all three. Each cause has
+one fixed, neutral reason (`REASONS`): never an exception's text, which may be long
+(a close reason fits in 123 bytes) and tells a client about the server's insides.
 """
 
 from __future__ import annotations
@@ -27,6 +31,12 @@ log = logging.getLogger("parley.connections")
 BUS_UNAVAILABLE = 1013
 SERVER_RESTART = 1012
 TOO_SLOW = 4008
+
+REASONS = {
+    BUS_UNAVAILABLE: "Event bus unavailable: reconnect later and resume with your last cursor",
+    SERVER_RESTART: "Server restarting: reconnect and resume with your last cursor",
+    TOO_SLOW: "Too slow: events were not read in time; reconnect and resume with your cursor",
+}
 
 
 class Connection:

@@ -25,7 +25,13 @@ from opentelemetry.trace import Tracer
 from metrics import SUBSCRIBER_OVERFLOWS, SUBSCRIPTIONS_OPEN
 from models.clock import SystemClock
 from models.events import LoggedEvent
-from subscriptions.connections import SERVER_RESTART, TOO_SLOW, Connection, current_connection
+from subscriptions.connections import (
+    REASONS,
+    SERVER_RESTART,
+    TOO_SLOW,
+    Connection,
+    current_connection,
+)
 from subscriptions.eager import Deliveries
 from subscriptions.shared_loads import SharedLoads
 
@@ -73,19 +79,17 @@ class Listener:
             self.overflowed = True
             SUBSCRIBER_OVERFLOWS.inc()
             if self.connection is not None:
-                self.connection.close(
-                    TOO_SLOW,
-                    f"subscriber too slow: over {self.capacity} events queued; resume with cursor",
-                )
+                self.connection.close(TOO_SLOW, REASONS[TOO_SLOW])
             self._events = []
         else:
             self._events.append(event)
         self._wake()
 
-    def close(self, reason: str, code: int = SERVER_RESTART) -> None:
-        self.closed_reason = reason
+    def close(self, code: int = SERVER_RESTART) -> None:
+        """End the subscription with the cause's fixed reason; its socket closes with `code`."""
+        self.closed_reason = REASONS[code]
         if self.connection is not None:
-            self.connection.close(code, reason)
+            self.connection.close(code, self.closed_reason)
         self._wake()
 
     def _wake(self) -> None:
@@ -117,7 +121,7 @@ class Hub:
         self.queue_capacity = queue_capacity
         self._listeners: dict[int, set[Listener]] = defaultdict(set)
         self._changed: asyncio.Future[None] | None = None
-        self._suspended: tuple[str, int] | None = None
+        self._suspended: int | None = None  # the close code while the bus is down
         # Reads that every local subscriber of an event needs, done once (subscriptions.feed).
         self.loads = SharedLoads()
         # The live streams woken by a dispatch, delivered together (subscriptions.live_stream).
@@ -138,7 +142,7 @@ class Hub:
     def add(self, listener: Listener) -> None:
         """Register `listener` for its account's events (closed at once while suspended)."""
         if self._suspended is not None:
-            listener.close(*self._suspended)
+            listener.close(self._suspended)
         listeners = self._listeners[listener.account_id]
         if listener not in listeners:
             listeners.add(listener)
@@ -181,18 +185,24 @@ class Hub:
             for listener in self._listeners.get(event.account_id, ()):
                 listener.offer(event)
 
-    def close_all(self, reason: str, code: int = SERVER_RESTART) -> None:
+    def close_all(self, code: int = SERVER_RESTART) -> None:
         for listeners in self._listeners.values():
             for listener in listeners:
-                listener.close(reason, code)
+                listener.close(code)
 
-    def suspend(self, reason: str, code: int) -> None:
+    def suspend(self, code: int) -> None:
         """Close every listener, and every new one until `resume` (the bus is down)."""
-        self._suspended = (reason, code)
-        self.close_all(reason, code)
+        self._suspended = code
+        self.close_all(code)
+        self._notify()
 
     def resume(self) -> None:
         self._suspended = None
+        self._notify()
+
+    async def wait_resumed(self) -> None:
+        """Wait until the event bus is available again."""
+        await self._wait_until(lambda: self._suspended is None)
 
     @property
     def suspended(self) -> bool:

@@ -179,7 +179,7 @@ class ResilientRedisBackend(BroadcastBackend):
         self._delay = RETRY_MIN
         if not self.up:
             self.up = True
-            log.info("Redis pub/sub is live")
+            log.info("Redis pub/sub is live")  # the bus logs the end of an outage
             self._on_up()
 
     def _down(self, reason: str) -> None:
@@ -187,5 +187,4 @@ class ResilientRedisBackend(BroadcastBackend):
         self._settled.set()
         if self.up or first:
             self.up = False
-            log.warning("Redis pub/sub is down: %s", reason)
-            self._on_down(reason)
+            self._on_down(reason)  # logged there, once per outage

@@ -23,6 +23,7 @@ from tortoise.backends.base.executor import EXECUTOR_CACHE
 from tortoise.context import TortoiseContext
 
 from auth import SERVICE_ROLE, Keys, TokenVerifier, issue_token
+from cli import uvicorn_websocket_options
 from models.accounts import Account, AccountKind, create_account
 from models.clock import ManualClock
 from models.db import apply_migrations, tune_connection
@@ -178,7 +179,9 @@ async def running_server(
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
-    config = uvicorn.Config(app, log_level="warning", lifespan="on")
+    config = uvicorn.Config(
+        app, log_level="warning", lifespan="on", **uvicorn_websocket_options(settings)
+    )
     config.load()
     server = uvicorn.Server(config)
     server.lifespan = config.lifespan_class(config)

@@ -8,6 +8,7 @@ from typing import Any
 
 from models.accounts import Account
 from models.clock import ManualClock
+from models.events import latest_seq
 from models.messaging import mark_read, send_message
 from schema.context import Services
 from tests.support import WAIT, Executor, account, next_data
@@ -209,3 +210,37 @@ async def test_a_stranger_cannot_subscribe_to_a_conversation(
     result = await asyncio.wait_for(anext(stream), WAIT)
     assert result.errors
     assert result.errors[0].extensions == {"code": "NOT_FOUND"}
+
+
+async def test_a_cursor_ahead_of_the_log_is_refused_with_cursor_ahead(
+    gql: Executor,
+    clock: ManualClock,
+    client: Account,
+    freelancer: Account,
+    conversation_with_order: int,
+) -> None:
+    """After a database restore a saved cursor is ahead: the client must resync, not wait."""
+    from resolvers.inputs import encode_cursor
+    from schema.live import CURSOR
+
+    await send_message(clock, client.id, conversation_id=conversation_with_order, body="one")
+    newest = await latest_seq(freelancer.id)
+    for document in (MESSAGES, UNREAD_AFTER, NOTIFICATIONS_AFTER):
+        ahead = await _open(
+            gql, document, {"after": encode_cursor(CURSOR, newest + 1)}, freelancer.id
+        )
+        result = await asyncio.wait_for(anext(ahead), WAIT)
+        assert result.errors, document
+        assert result.errors[0].extensions == {"code": "CURSOR_AHEAD", "field": "after"}
+
+    # The newest cursor itself is where a caught-up client resumes: accepted, and live.
+    stream = await _open(gql, MESSAGES, {"after": encode_cursor(CURSOR, newest)}, freelancer.id)
+    pending = asyncio.create_task(_next(stream))
+    sent = await send_message(clock, client.id, conversation_id=conversation_with_order, body="two")
+    await gql.services.bus.publish(sent.events)
+    assert (await pending)["messageReceived"]["message"]["body"] == "two"
+    await stream.aclose()
+
+
+UNREAD_AFTER = "subscription($after: String) { unreadIndicators(after: $after) { cursor } }"
+NOTIFICATIONS_AFTER = "subscription($after: String) { notifications(after: $after) { cursor } }"

@@ -1,4 +1,7 @@
-"""Faults: Redis hanging and restarting, a server killed mid-load, a subscriber that stops reading.
+"""Faults: Redis hanging and restarting, a server killed mid-load.
+
+(A subscriber that stops reading: tests/wire/test_graphql_ws_client.py, with the real
+graphql-ws client.)
 
 The invariants every test checks: what was acknowledged is stored exactly once;
 live events plus replay after the last cursor are all the events, with no
@@ -10,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
-import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -18,16 +20,11 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
-from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from models.accounts import Account
-from models.clock import ManualClock
-from models.messaging import send_message
 from resolvers.cursors import event_cursor
-from settings import Settings
-from subscriptions.connections import BUS_UNAVAILABLE, TOO_SLOW
-from tests.conftest import LiveServer, token
+from subscriptions.connections import BUS_UNAVAILABLE
+from tests.conftest import token
 from tests.scrape import scrape
 from tests.services.api import MESSAGES, Pair, make_pair, send
 from tests.services.conftest import make_processes
@@ -35,7 +32,6 @@ from tests.services.processes import ParleyProcess, RedisServer
 from tests.support import WAIT, GraphQLWSClient
 
 FROM_THE_START = event_cursor(0)
-SLOW_QUEUE = 8
 
 
 class Collector:
@@ -181,97 +177,3 @@ async def test_a_server_killed_mid_load_keeps_every_acknowledged_send_exactly_on
         await watcher.follow(b.ws, until=len(stored))
     assert_exactly_once_in_order(dropped.ids, stored)
     assert_exactly_once_in_order(watcher.ids, stored)
-
-
-@pytest.fixture
-def settings(settings: Settings) -> Settings:
-    # These tests write through their own connection while the server runs; SQLite allows
-    # one writer, so the server's background writers (notifier, call expiry) stay idle.
-    quiet = {"notify_poll_seconds": 3600.0, "call_expiry_interval_seconds": 3600.0}
-    return settings.model_copy(update={"subscriber_queue_size": SLOW_QUEUE, **quiet})
-
-
-async def test_a_subscriber_that_stops_reading_is_cut_off_and_catches_up_on_reconnect(
-    live_server: LiveServer,
-    clock: ManualClock,
-    client: Account,
-    freelancer: Account,
-    conversation_with_order: int,
-) -> None:
-    # max_queue=1: once one frame waits unread, the client stops reading its socket; a
-    # small receive buffer (set before connecting, so the kernel does not grow it to
-    # loopback's many megabytes) makes the server feel that at once, as over a real network.
-    raw = await connect(
-        live_server.ws,
-        subprotocols=["graphql-transport-ws"],  # type: ignore[list-item]
-        max_queue=1,
-        close_timeout=1,
-        compression=None,  # "x" * 4000 would deflate to a few bytes and never fill a buffer
-        sock=_small_window_socket(live_server.base),
-    )
-    try:
-        await _stop_reading_then_resume(
-            raw, live_server, clock, client, freelancer, conversation_with_order
-        )
-    finally:
-        await raw.close()
-
-
-def _small_window_socket(base: str) -> socket.socket:
-    host, port = base.removeprefix("http://").split(":")
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8192)
-    sock.connect((host, int(port)))
-    sock.setblocking(False)
-    return sock
-
-
-async def _stop_reading_then_resume(
-    raw: ClientConnection,
-    live_server: LiveServer,
-    clock: ManualClock,
-    client: Account,
-    freelancer: Account,
-    conversation_with_order: int,
-) -> None:
-    hub = live_server.services.bus.hub
-    overflows = (await scrape(live_server.base)).value("parley_subscriber_overflows_total")
-    slow = GraphQLWSClient(raw)
-    await slow.send(
-        {"type": "connection_init", "payload": {"authorization": f"Bearer {token(freelancer.id)}"}}
-    )
-    assert (await slow.receive())["type"] == "connection_ack"
-    await slow.subscribe("m", MESSAGES, {"after": FROM_THE_START})
-    await asyncio.wait_for(hub.wait_for_listeners(freelancer.id, 1), WAIT)
-
-    # Big frames: the kernel buffers take ~4 MB on loopback before the server's sends block.
-    body = "x" * 5000
-    sent: list[int] = []
-    (listener,) = hub.listeners_of(freelancer.id)
-    for _ in range(1500):
-        result = await send_message(
-            clock, client.id, conversation_id=conversation_with_order, body=body
-        )
-        sent.append(result.message.id)
-        await live_server.services.bus.publish(result.events)
-        if listener.connection is not None and listener.connection.closing:
-            break
-    assert listener.connection is not None
-    assert listener.connection.closing, "a subscriber that stopped reading was never cut off"
-    # Memory stays flat: the server never held more than the bounded queue for it.
-    assert len(listener.drain()) <= SLOW_QUEUE
-
-    collector = Collector(token(freelancer.id))
-    with contextlib.suppress(ConnectionClosed):
-        while True:
-            payload = (await slow.next_payload("m"))["messageReceived"]
-            collector.ids.append(int(payload["message"]["id"]))
-            collector.cursor = payload["cursor"]
-    assert raw.close_code == TOO_SLOW
-    after = (await scrape(live_server.base)).value("parley_subscriber_overflows_total")
-    assert after == overflows + 1
-    assert len(collector.ids) < len(sent)
-    await asyncio.wait_for(hub.wait_for_no_listeners(freelancer.id), WAIT)  # all given back
-
-    await collector.follow(live_server.ws, until=len(sent))
-    assert_exactly_once_in_order(collector.ids, sent)
