@@ -220,21 +220,18 @@ async def test_a_cursor_ahead_of_the_log_is_refused_with_cursor_ahead(
     conversation_with_order: int,
 ) -> None:
     """After a database restore a saved cursor is ahead: the client must resync, not wait."""
-    from resolvers.inputs import encode_cursor
-    from schema.live import CURSOR
+    from resolvers.cursors import event_cursor
 
     await send_message(clock, client.id, conversation_id=conversation_with_order, body="one")
     newest = await latest_seq(freelancer.id)
     for document in (MESSAGES, UNREAD_AFTER, NOTIFICATIONS_AFTER):
-        ahead = await _open(
-            gql, document, {"after": encode_cursor(CURSOR, newest + 1)}, freelancer.id
-        )
+        ahead = await _open(gql, document, {"after": event_cursor(newest + 1)}, freelancer.id)
         result = await asyncio.wait_for(anext(ahead), WAIT)
         assert result.errors, document
         assert result.errors[0].extensions == {"code": "CURSOR_AHEAD", "field": "after"}
 
     # The newest cursor itself is where a caught-up client resumes: accepted, and live.
-    stream = await _open(gql, MESSAGES, {"after": encode_cursor(CURSOR, newest)}, freelancer.id)
+    stream = await _open(gql, MESSAGES, {"after": event_cursor(newest)}, freelancer.id)
     pending = asyncio.create_task(_next(stream))
     sent = await send_message(clock, client.id, conversation_id=conversation_with_order, body="two")
     await gql.services.bus.publish(sent.events)

@@ -15,8 +15,7 @@ import pytest
 from models.accounts import Account
 from models.clock import ManualClock
 from models.messaging import send_message
-from resolvers.inputs import encode_cursor
-from schema.live import CURSOR
+from resolvers.cursors import event_cursor
 from settings import Settings
 from subscriptions.connections import TOO_SLOW
 from tests.conftest import LiveServer, token
@@ -77,7 +76,7 @@ async def stalled_subscriber(
         str(CLIENTS / "stalled_subscriber.mjs"),
         live_server.ws,
         token(freelancer.id),
-        encode_cursor(CURSOR, 0),
+        event_cursor(0),
         stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
         limit=1 << 20,

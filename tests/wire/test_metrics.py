@@ -9,8 +9,8 @@ import httpx
 import pytest
 
 from metrics import MAX_OPERATION_NAMES, OperationNames
-from resolvers.inputs import encode_cursor
-from schema.live import CURSOR
+from models.accounts import Account
+from resolvers.cursors import event_cursor
 from server import create_app
 from settings import Settings
 from tests.conftest import SECRET, LiveServer, token
@@ -28,11 +28,15 @@ def settings(settings: Settings) -> Settings:
     return settings.model_copy(update={"rate_limit_sends": "3/minute"})
 
 
-async def test_http_requests_are_counted_by_operation_and_outcome(live_server: LiveServer) -> None:
+async def test_http_requests_are_counted_by_operation_and_outcome(
+    live_server: LiveServer, client: Account
+) -> None:
     before = await scrape(live_server.base)
     async with httpx.AsyncClient() as http:
         ok = await http.post(
-            live_server.http, json={"query": ME}, headers={"Authorization": f"Bearer {token(1)}"}
+            live_server.http,
+            json={"query": ME},
+            headers={"Authorization": f"Bearer {token(client.id)}"},
         )
         invalid = await http.post(live_server.http, json={"query": BROKEN})
         refused = await http.post(
@@ -69,7 +73,7 @@ async def test_live_delivery_is_measured_from_commit_to_frame(live_server: LiveS
         before = await scrape(live_server.base)
         ws = await GraphQLWSClient.open(live_server.ws, token(pair.freelancer))
         try:
-            await ws.subscribe("m", MESSAGES, {"after": encode_cursor(CURSOR, 0)})
+            await ws.subscribe("m", MESSAGES, {"after": event_cursor(0)})
             replayed = await ws.next_payload("m")  # the resume replays the one message
             assert replayed["messageReceived"]["message"]["body"] == "before the subscription"
             await asyncio.wait_for(hub.wait_for_listeners(int(pair.freelancer), 1), WAIT)

@@ -27,6 +27,7 @@ async def test_a_request_id_is_echoed_or_made_up(live_server: LiveServer) -> Non
     assert len(forged.headers["x-request-id"]) == 32  # not a safe token: replaced
 
 
+@pytest.mark.usefixtures("accounts_one_to_nine")
 async def test_make_run_logs_text_lines_for_people(
     live_server: LiveServer, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -29,6 +29,7 @@ SUBSCRIBE = {
     ],
     ids=["unknown-type", "duplicate-id"],
 )
+@pytest.mark.usefixtures("accounts_one_to_nine")
 async def test_the_longest_close_reasons_reach_the_client_with_their_code(
     live_server: LiveServer, messages: list[dict[str, Any]], code: int, starts: str
 ) -> None:
