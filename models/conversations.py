@@ -179,12 +179,15 @@ async def require_participant(viewer_id: int, conversation_id: int) -> None:
 
 
 async def conversation_page(
-    viewer_id: int, first: int, after: ConversationKey | None
+    viewer_id: int, first: int, after: ConversationKey | None, *, within: Q | None = None
 ) -> tuple[list[Participant], bool]:
-    """One page of the viewer's conversations and whether more follow."""
+    """One page of the viewer's conversations (those `within` matches) and whether more
+    follow."""
     if first < 0:
         raise InvalidInput("first", "first cannot be negative.")
     query = Participant.filter(account_id=viewer_id)
+    if within is not None:
+        query = query.filter(within)
     if after is not None:
         query = query.filter(_after_key(after))
     rows = (

@@ -7,6 +7,7 @@ from datetime import datetime
 import strawberry
 
 from models import conversations as m
+from models.campaigns import campaign_conversation_page
 from models.errors import InvalidInput, ParleyError
 from models.messaging import mark_read as mark_read_model
 from resolvers.after_commit import after_commit
@@ -25,12 +26,18 @@ from schema.feed import PageInfo
 CURSOR = "conv"
 
 
-async def conversations(info: Info, first: int | None, after: str | None) -> ConversationConnection:
+async def conversations(
+    info: Info, first: int | None, after: str | None, campaign_id: strawberry.ID | None = None
+) -> ConversationConnection:
     viewer = info.context.account_id()
     try:
         size = page_size(first, "first", 20, info.context.services.settings.feed_page_max)
         key = _decode_key(after) if after is not None else None
-        rows, has_more = await m.conversation_page(viewer, size, key)
+        if campaign_id is None:
+            rows, has_more = await m.conversation_page(viewer, size, key)
+        else:
+            campaign = parse_id(campaign_id, "The campaign")
+            rows, has_more = await campaign_conversation_page(viewer, campaign, size, key)
     except ParleyError as exc:
         raise query_error(exc) from exc
     edges = [

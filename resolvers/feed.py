@@ -8,6 +8,7 @@ from models.conversations import require_participant
 from models.errors import InvalidInput, ParleyError
 from models.feed import FeedItemKind
 from models.feed_pages import FeedPage, read_page
+from models.orders import require_order_in
 from models.retention import visible_since
 from resolvers.inputs import decode_int_cursor, encode_cursor, page_size, parse_id, query_error
 from schema.accounts import Account
@@ -26,6 +27,7 @@ def feed_cursor(item_id: int) -> str:
 async def feed(
     info: Info,
     conversation_id: strawberry.ID,
+    order_id: strawberry.ID | None,
     filter: FeedFilter,
     last: int | None,
     before: str | None,
@@ -38,6 +40,7 @@ async def feed(
         if (first is not None or after is not None) and (last is not None or before is not None):
             raise InvalidInput("first", "Page with first/after or with last/before, not both.")
         conversation = parse_id(conversation_id, "The conversation")
+        order = None if order_id is None else parse_id(order_id, "The order")
         forward = first is not None or after is not None
         try:
             size_last = None if forward else page_size(last, "last", DEFAULT_PAGE, cap)
@@ -45,13 +48,16 @@ async def feed(
             size_first = page_size(first, "first", DEFAULT_PAGE, cap) if forward else None
             after_id = decode_int_cursor(after, CURSOR, "after")
         except InvalidInput:
-            # Someone else's conversation is unknown, whatever the other arguments say.
+            # Someone else's conversation or order is unknown, whatever the other arguments say.
             await require_participant(viewer, conversation)
+            if order is not None:
+                await require_order_in(conversation, order)
             raise
         page = await read_page(
             viewer,
             conversation,
             filter.kinds(),
+            order_id=order,
             last=size_last,
             before=before_id,
             first=size_first,

@@ -24,6 +24,7 @@ from schema.accounts import (
 )
 from schema.call_fields import CallMutations, CallQueries
 from schema.campaigns import (
+    Campaign,
     CampaignMemberResult,
     CampaignResult,
     CreateCampaignInput,
@@ -60,7 +61,8 @@ class Query(CallQueries, NotificationQuery):
         return await accounts.me(info)
 
     @strawberry.field(
-        description="The caller's conversations: unread first, then by last activity."
+        description="The caller's conversations: unread first, then by last activity. With "
+        "campaignId, only those with that campaign's creators (for a creator: with its brand)."
     )
     async def conversations(
         self,
@@ -71,8 +73,23 @@ class Query(CallQueries, NotificationQuery):
         after: Annotated[
             str | None, strawberry.argument(description="Continue after this cursor.")
         ] = None,
+        campaign_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Only the conversations of this campaign."),
+        ] = None,
     ) -> ConversationConnection:
-        return await conversations.conversations(info, first, after)
+        return await conversations.conversations(info, first, after, campaign_id)
+
+    @strawberry.field(
+        description="A campaign the caller runs (brand) or is in the group of (creator); "
+        "null if unknown or not theirs."
+    )
+    async def campaign(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The campaign id.")],
+    ) -> Campaign | None:
+        return await campaigns.campaign(info, id)
 
     @strawberry.field(
         description="One of the caller's conversations; null if unknown or not theirs."
@@ -86,7 +103,8 @@ class Query(CallQueries, NotificationQuery):
 
     @strawberry.field(
         description="A conversation's feed, chronological with the newest at the bottom. "
-        "Scroll up with last/before; read forward with first/after."
+        "Scroll up with last/before; read forward with first/after. With orderId, the job's "
+        "own thread: only that order's messages and events."
     )
     async def feed(
         self,
@@ -94,6 +112,12 @@ class Query(CallQueries, NotificationQuery):
         conversation_id: Annotated[
             strawberry.ID, strawberry.argument(description="The conversation.")
         ],
+        order_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="Only this order's items (one of the conversation's orders)."
+            ),
+        ] = None,
         filter: Annotated[
             FeedFilter, strawberry.argument(description="ALL, ORDERS, MESSAGES or CALLS.")
         ] = FeedFilter.ALL,
@@ -111,7 +135,7 @@ class Query(CallQueries, NotificationQuery):
             str | None, strawberry.argument(description="Items newer than this cursor.")
         ] = None,
     ) -> FeedConnection:
-        return await feed.feed(info, conversation_id, filter, last, before, first, after)
+        return await feed.feed(info, conversation_id, order_id, filter, last, before, first, after)
 
     @strawberry.field(
         description="The menu bubble: conversations with unread messages, and the total."
