@@ -136,36 +136,35 @@ async def test_filters_apply_within_a_jobs_thread(
     assert [edge["node"]["__typename"] for edge in data["feed"]["edges"]] == typenames
 
 
+async def _walk(
+    gql: Executor, variables: dict[str, Any], viewer: int, size: int, *, forward: bool
+) -> list[int]:
+    """Every item id of a thread, `size` a page from one end, in feed order."""
+    size_name, cursor_name, more, next_cursor = (
+        ("first", "after", "hasNextPage", "endCursor")
+        if forward
+        else ("last", "before", "hasPreviousPage", "startCursor")
+    )
+    seen: list[int] = []
+    cursor = None
+    while True:
+        arguments = {**variables, size_name: size, cursor_name: cursor}
+        page = (await gql.execute(FEED, arguments, as_=account(viewer)))["feed"]
+        ids = [int(edge["node"]["id"]) for edge in page["edges"]]
+        assert len(ids) <= size
+        seen = seen + ids if forward else ids + seen
+        if not page["pageInfo"][more]:
+            return seen
+        cursor = page["pageInfo"][next_cursor]
+
+
 @pytest.mark.parametrize("size", [1, 2, 3, 7])
 async def test_a_jobs_thread_pages_both_ways_to_exactly_the_whole_thread(
     gql: Executor, client: Account, two_jobs: TwoJobs, size: int
 ) -> None:
     variables = {"id": two_jobs.conversation, "order": two_jobs.logo}
-    up: list[int] = []
-    before = None
-    while True:
-        page = (
-            await gql.execute(
-                FEED, {**variables, "last": size, "before": before}, as_=account(client.id)
-            )
-        )["feed"]
-        up = [int(edge["node"]["id"]) for edge in page["edges"]] + up
-        assert len(page["edges"]) <= size
-        if not page["pageInfo"]["hasPreviousPage"]:
-            break
-        before = page["pageInfo"]["startCursor"]
-    down: list[int] = []
-    after = None
-    while True:
-        page = (
-            await gql.execute(
-                FEED, {**variables, "first": size, "after": after}, as_=account(client.id)
-            )
-        )["feed"]
-        down += [int(edge["node"]["id"]) for edge in page["edges"]]
-        if not page["pageInfo"]["hasNextPage"]:
-            break
-        after = page["pageInfo"]["endCursor"]
+    up = await _walk(gql, variables, client.id, size, forward=False)
+    down = await _walk(gql, variables, client.id, size, forward=True)
     assert up == down == two_jobs.thread(two_jobs.logo)
 
 
