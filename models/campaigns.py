@@ -2,17 +2,24 @@
 
 Only creators whose membership is ACCEPTED can be messaged about a campaign;
 either side may then start the thread, and the first message opens it.
+
+A campaign is seen by its brand and by the creators in its group (any status);
+the brand sees every creator, a creator only its own membership. Its
+conversations are the brand's with its creators (one per pair, as everywhere).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 from tortoise import fields
+from tortoise.expressions import Q, Subquery
 from tortoise.models import Model
 
 from models.accounts import Account, AccountKind
 from models.clock import Clock
+from models.conversations import Participant
 from models.errors import InvalidInput, NotFound
 
 TITLE_MAX = 200
@@ -88,4 +95,56 @@ async def has_accepted_membership(client_id: int, freelancer_id: int) -> bool:
         campaign_id__in=list(campaign_ids),
         freelancer_id=freelancer_id,
         status=MembershipStatus.ACCEPTED,
+    )
+
+
+async def get_campaign_for(viewer_id: int, campaign_id: int) -> Campaign:
+    """A campaign the viewer runs or is in the group of; NotFound otherwise."""
+    campaign = await Campaign.get_or_none(id=campaign_id)
+    if campaign is None or not (
+        campaign.client_id == viewer_id
+        or await CampaignMember.exists(campaign_id=campaign_id, freelancer_id=viewer_id)
+    ):
+        raise NotFound("The campaign")
+    return campaign
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignCreator:
+    """A creator's membership, and the viewer's side of the brand–creator conversation."""
+
+    member: CampaignMember
+    conversation: Participant | None
+
+
+async def campaign_creators(
+    viewer_id: int, campaign: Campaign, status: MembershipStatus | None = None
+) -> list[CampaignCreator]:
+    """The campaign's creators (in the order they joined) as the viewer sees them: every one
+    for the brand, its own membership for a creator; each with their conversation, if any."""
+    brand = campaign.client_id
+    members = CampaignMember.filter(campaign_id=campaign.id)
+    if viewer_id != brand:
+        members = members.filter(freelancer_id=viewer_id)
+    if status is not None:
+        members = members.filter(status=status)
+    rows = await members.order_by("id")
+    counterparts = {row.freelancer_id for row in rows} if viewer_id == brand else {brand}
+    sides = await Participant.filter(
+        account_id=viewer_id, counterpart_id__in=counterparts
+    ).select_related("conversation")
+    by_counterpart = {side.counterpart_id: side for side in sides}
+    return [
+        CampaignCreator(row, by_counterpart.get(row.freelancer_id if viewer_id == brand else brand))
+        for row in rows
+    ]
+
+
+async def campaign_scope(viewer_id: int, campaign_id: int) -> Q:
+    """Which of the viewer's conversations belong to the campaign: the brand's with its
+    creators (for a creator, its own with the brand). NotFound for a foreign campaign."""
+    campaign = await get_campaign_for(viewer_id, campaign_id)
+    members = CampaignMember.filter(campaign_id=campaign.id).values("freelancer_id")
+    return Q(conversation__client_id=campaign.client_id) & Q(
+        conversation__freelancer_id__in=Subquery(members)
     )

@@ -199,8 +199,10 @@ async def conversation_page(
     after: ConversationKey | None = None,
     last: int | None = None,
     before: ConversationKey | None = None,
+    within: Q | None = None,
 ) -> ConversationPage:
-    """One page of the viewer's conversations: `first` after a key, or `last` before one."""
+    """One page of the viewer's conversations (those `within` matches): `first` after a key,
+    or `last` before one."""
     if first is not None and last is not None:
         raise InvalidInput("first", "Use either first/after or last/before, not both.")
     forward = last is None
@@ -209,6 +211,8 @@ async def conversation_page(
     if size < 0:
         raise InvalidInput("first" if forward else "last", "A page size cannot be negative.")
     query = Participant.filter(account_id=viewer_id)
+    if within is not None:
+        query = query.filter(within)
     if forward and after is not None:
         query = query.filter(_after_key(after))
     if not forward and before is not None:

@@ -69,6 +69,7 @@ class FeedItem(Model):
         indexes = (
             ("conversation_id", "id"),
             ("conversation_id", "kind", "id"),
+            ("conversation_id", "order_id", "id"),  # one job's thread
             ("kind", "created_at"),  # the retention purge's scan
         )
 

@@ -27,7 +27,7 @@ from models.accounts import Account
 from models.conversations import require_participant
 from models.errors import InvalidInput
 from models.feed import CallEventType, FeedItem, FeedItemKind, OrderEventType
-from models.orders import Order
+from models.orders import Order, require_order_in
 
 # The feed item columns a page shows, in FeedEntry's order.
 _ITEM_COLUMNS = (
@@ -36,6 +36,7 @@ _ITEM_COLUMNS = (
     "kind",
     "author_id",
     "order_id",
+    "campaign_id",
     "body",
     "event",
     "order_status",
@@ -56,6 +57,7 @@ class FeedEntry:
     kind: FeedItemKind
     author_id: int | None
     order_id: int | None
+    campaign_id: int | None
     body: str | None
     event: OrderEventType | None
     order_status: str | None
@@ -103,7 +105,12 @@ def _joined() -> tuple[_Joined, _Joined]:
 
 @cache
 def _statement(
-    dialect: str, kinds: int | None, retention: bool, forward: bool, cursor: bool
+    dialect: str,
+    kinds: int | None,
+    retention: bool,
+    forward: bool,
+    cursor: bool,
+    order: bool = False,
 ) -> str:
     """The page's SQL for one shape of question; parameters in `read_page`'s order."""
     numbered = dialect == "postgres"
@@ -127,6 +134,8 @@ def _statement(
     ]
     if kinds is not None:  # (an empty filter admits nothing)
         where.append(f'f."kind" IN ({", ".join(p() for _ in range(kinds))})' if kinds else "1 = 0")
+    if order:  # one job's thread
+        where.append(f'f."order_id" = {p()}')
     if retention:
         # Messages past the retention period are gone even before the purge runs.
         where.append(f'(f."kind" <> {p()} OR f."created_at" >= {p()})')
@@ -146,6 +155,7 @@ async def read_page(
     conversation_id: int,
     kinds: Sequence[FeedItemKind] | None,
     *,
+    order_id: int | None = None,
     last: int | None = None,
     before: int | None = None,
     first: int | None = None,
@@ -154,7 +164,9 @@ async def read_page(
 ) -> FeedPage:
     """The page `models.feed.feed_page` gives, for a participant; NotFound for anyone else.
 
-    `last`/`before` scroll up from the newest item; `first`/`after` read forward.
+    With `order_id`, only that order's items: the job's own thread (NotFound when the
+    order is not the conversation's). `last`/`before` scroll up from the newest item;
+    `first`/`after` read forward.
     """
     if first is not None and last is not None:
         raise InvalidInput("first", "Use either first/after or last/before, not both.")
@@ -164,6 +176,8 @@ async def read_page(
     values: list[Any] = [conversation_id, viewer_id, conversation_id]
     if kinds is not None:
         values += [str(kind) for kind in kinds]
+    if order_id is not None:
+        values.append(order_id)
     if visible_since is not None:
         values += [str(FeedItemKind.MESSAGE), visible_since]
     if cursor is not None:
@@ -176,11 +190,14 @@ async def read_page(
         visible_since is not None,
         forward,
         cursor is not None,
+        order_id is not None,
     )
     _, rows = await connection.execute_query(sql, values)
     if not rows:
         # Nothing to show, or not the viewer's conversation: tell the two apart.
         await require_participant(viewer_id, conversation_id)
+        if order_id is not None:
+            await require_order_in(conversation_id, order_id)
     page = rows[:size]
     if not forward:
         page = page[::-1]
@@ -194,17 +211,30 @@ async def read_page(
     items: list[FeedEntry] = []
     for row in page:
         columns = tuple(row)
-        (id_, conv, kind, author_id, order_id, body, event, status, previous, invite, call) = (
-            columns[: n_items - 2]
-        )
-        read_at, created_at = columns[n_items - 2 : n_items]
+        (
+            id_,
+            conv,
+            kind,
+            author_id,
+            item_order,
+            campaign,
+            body,
+            event,
+            status,
+            previous,
+            invite,
+            call,
+            read_at,
+            created_at,
+        ) = columns[:n_items]
         items.append(
             FeedEntry(
                 id_,
                 conv,
                 FeedItemKind(kind),
                 author_id,
-                order_id,
+                item_order,
+                campaign,
                 body,
                 None if event is None else OrderEventType(event),
                 status,
@@ -217,9 +247,9 @@ async def read_page(
         )
         if author_id is not None and author_id not in authors:
             authors[author_id] = _hydrate(accounts, columns[n_items:n_accounts], zone)
-        if order_id is not None and order_id not in read_orders and columns[order_id_at]:
+        if item_order is not None and item_order not in read_orders and columns[order_id_at]:
             # (an order id without an order row is shown as no order)
-            read_orders[order_id] = _hydrate(orders, columns[n_accounts:], zone)
+            read_orders[item_order] = _hydrate(orders, columns[n_accounts:], zone)
     has_more = len(rows) > size
     if forward:
         return FeedPage(items, after is not None, has_more, authors, read_orders)

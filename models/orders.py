@@ -213,6 +213,12 @@ async def record_review(clock: Clock, order_id: int, *, negative: bool) -> Order
     return order
 
 
+async def require_order_in(conversation_id: int, order_id: int) -> None:
+    """NotFound unless the order is one of the conversation's (its job thread exists)."""
+    if not await Order.exists(id=order_id, conversation_id=conversation_id):
+        raise NotFound("The order")
+
+
 async def get_order_for(viewer_id: int, order_id: int) -> Order:
     """An order the viewer is a party to; NotFound otherwise."""
     order = await Order.get_or_none(id=order_id)

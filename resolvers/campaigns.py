@@ -1,4 +1,4 @@
-"""Campaigns, driven by the marketplace's service token."""
+"""Campaigns: the marketplace's service token creates them; their brand and creators read them."""
 
 from __future__ import annotations
 
@@ -17,6 +17,15 @@ from schema.campaigns import (
 )
 from schema.context import Info
 from schema.errors import from_domain
+
+
+async def campaign(info: Info, id: strawberry.ID) -> Campaign | None:
+    viewer = info.context.account_id()
+    try:
+        row = await m.get_campaign_for(viewer, parse_id(id, "The campaign"))
+    except ParleyError:
+        return None
+    return Campaign.from_model(row)
 
 
 async def create_campaign(info: Info, input: CreateCampaignInput) -> CampaignResult:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from models import conversations as m
+from models.campaigns import campaign_scope
 from models.errors import InvalidInput, ParleyError
 from models.messaging import mark_read as mark_read_model
 from resolvers.after_commit import after_commit
@@ -25,20 +26,34 @@ CURSOR = "conv"
 
 
 async def conversations(
-    info: Info, first: int | None, after: str | None, last: int | None, before: str | None
+    info: Info,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+    campaign_id: strawberry.ID | None = None,
 ) -> ConversationConnection:
     viewer = info.context.account_id()
     cap = info.context.services.settings.feed_page_max
     try:
         if (first is not None or after is not None) and (last is not None or before is not None):
             raise InvalidInput("first", "Page with first/after or with last/before, not both.")
+        within = None
+        if campaign_id is not None:
+            within = await campaign_scope(viewer, parse_id(campaign_id, "The campaign"))
         if last is not None or before is not None:
             page = await m.conversation_page(
-                viewer, last=page_size(last, "last", 20, cap), before=_decode_key(before, "before")
+                viewer,
+                last=page_size(last, "last", 20, cap),
+                before=_decode_key(before, "before"),
+                within=within,
             )
         else:
             page = await m.conversation_page(
-                viewer, first=page_size(first, "first", 20, cap), after=_decode_key(after, "after")
+                viewer,
+                first=page_size(first, "first", 20, cap),
+                after=_decode_key(after, "after"),
+                within=within,
             )
     except ParleyError as exc:
         raise query_error(exc) from exc

@@ -8,6 +8,7 @@ from models.conversations import require_participant
 from models.errors import InvalidInput, ParleyError
 from models.feed import FeedItemKind
 from models.feed_pages import FeedPage, read_page
+from models.orders import require_order_in
 from models.retention import visible_since
 from resolvers.cursors import decode_feed_cursor, feed_cursor
 from resolvers.inputs import page_size, parse_id, query_error
@@ -22,6 +23,7 @@ DEFAULT_PAGE = 20
 async def feed(
     info: Info,
     conversation_id: strawberry.ID,
+    order_id: strawberry.ID | None,
     filter: FeedFilter,
     last: int | None,
     before: str | None,
@@ -34,6 +36,7 @@ async def feed(
         if (first is not None or after is not None) and (last is not None or before is not None):
             raise InvalidInput("first", "Page with first/after or with last/before, not both.")
         conversation = parse_id(conversation_id, "The conversation")
+        order = None if order_id is None else parse_id(order_id, "The order")
         forward = first is not None or after is not None
         try:
             size_last = None if forward else page_size(last, "last", DEFAULT_PAGE, cap)
@@ -41,13 +44,16 @@ async def feed(
             size_first = page_size(first, "first", DEFAULT_PAGE, cap) if forward else None
             after_id = decode_feed_cursor(after, conversation, "after")
         except InvalidInput:
-            # Someone else's conversation is unknown, whatever the other arguments say.
+            # Someone else's conversation or order is unknown, whatever the other arguments say.
             await require_participant(viewer, conversation)
+            if order is not None:
+                await require_order_in(conversation, order)
             raise
         page = await read_page(
             viewer,
             conversation,
             filter.kinds(),
+            order_id=order,
             last=size_last,
             before=before_id,
             first=size_first,

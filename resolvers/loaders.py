@@ -10,6 +10,7 @@ from strawberry.dataloader import DataLoader
 
 from models.accounts import Account
 from models.calls import CallInvite
+from models.campaigns import Campaign
 from models.feed import FeedItem
 from models.orders import Order
 
@@ -36,6 +37,11 @@ async def _feed_items(ids: Sequence[int]) -> list[FeedItem | None]:
     return [rows.get(i) for i in ids]
 
 
+async def _campaigns(ids: Sequence[int]) -> list[Campaign | None]:
+    rows = {row.id: row for row in await Campaign.filter(id__in=set(ids))}
+    return [rows.get(i) for i in ids]
+
+
 async def _call_invites(ids: Sequence[int]) -> list[CallInvite | None]:
     rows = {row.id: row for row in await CallInvite.filter(id__in=set(ids))}
     return [rows.get(i) for i in ids]
@@ -59,6 +65,11 @@ class OrdersByConversationLoader(DataLoader[int, list[Order]]):
 class FeedItemByIdLoader(DataLoader[int, FeedItem | None]):
     def __init__(self) -> None:
         super().__init__(load_fn=_feed_items)
+
+
+class CampaignByIdLoader(DataLoader[int, Campaign | None]):
+    def __init__(self) -> None:
+        super().__init__(load_fn=_campaigns)
 
 
 class CallInviteByIdLoader(DataLoader[int, CallInvite | None]):
@@ -92,3 +103,7 @@ class Loaders:
     @cached_property
     def call_invite_by_id(self) -> CallInviteByIdLoader:
         return CallInviteByIdLoader()
+
+    @cached_property
+    def campaign_by_id(self) -> CampaignByIdLoader:
+        return CampaignByIdLoader()

@@ -8,6 +8,10 @@ from typing import Annotated
 import strawberry
 
 from models import campaigns as m
+from resolvers.campaign_creators import campaign_creators
+from schema.accounts import Account
+from schema.context import Info
+from schema.conversations import Conversation
 from schema.errors import InvalidInputError, NotFoundError
 
 strawberry.enum(
@@ -18,16 +22,66 @@ strawberry.enum(
 MembershipStatus = m.MembershipStatus
 
 
+@strawberry.type(
+    description="A creator in a campaign's group: their status, and the caller's conversation "
+    "with them."
+)
+class CampaignCreator:
+    _creator_id: strawberry.Private[int]
+    status: MembershipStatus = strawberry.field(
+        description="Invited, accepted, declined or removed; only ACCEPTED creators can be "
+        "messaged about the campaign."
+    )
+    status_changed_at: datetime = strawberry.field(description="When the status last changed.")
+    conversation: Conversation | None = strawberry.field(
+        description="The conversation between the brand and this creator (unread state "
+        "included); null until either side writes or an order opens it."
+    )
+
+    @strawberry.field(description="The creator.")
+    async def creator(self, info: Info) -> Account:
+        row = await info.context.loaders.account_by_id.load(self._creator_id)
+        assert row is not None
+        return Account.from_model(row)
+
+    @classmethod
+    def from_model(cls, row: m.CampaignCreator) -> CampaignCreator:
+        side = row.conversation
+        return cls(
+            _creator_id=row.member.freelancer_id,
+            status=m.MembershipStatus(row.member.status),
+            status_changed_at=row.member.updated_at,
+            conversation=None if side is None else Conversation.from_model(side),
+        )
+
+
 @strawberry.type(description="A brand's campaign with a group of creators.")
 class Campaign:
+    _row: strawberry.Private[m.Campaign]
     id: strawberry.ID = strawberry.field(description="The campaign's id.")
     client_id: strawberry.ID = strawberry.field(description="The brand running it.")
     title: str = strawberry.field(description="The campaign's name.")
     created_at: datetime = strawberry.field(description="When it was created.")
 
+    @strawberry.field(
+        description="The campaign's creator group, in the order they joined: every creator "
+        "for the brand, only the caller's own membership for a creator."
+    )
+    async def creators(
+        self,
+        info: Info,
+        status: Annotated[
+            MembershipStatus | None,
+            strawberry.argument(description="Only creators with this status."),
+        ] = None,
+    ) -> list[CampaignCreator]:
+        rows = await campaign_creators(info, self._row, status)
+        return [CampaignCreator.from_model(row) for row in rows]
+
     @classmethod
     def from_model(cls, row: m.Campaign) -> Campaign:
         return cls(
+            _row=row,
             id=strawberry.ID(str(row.id)),
             client_id=strawberry.ID(str(row.client_id)),
             title=row.title,

@@ -14,9 +14,10 @@ from typing import Annotated
 import strawberry
 from graphql import GraphQLError
 
-from models.conversations import participant_view
+from models.conversations import require_participant
 from models.errors import ParleyError
 from models.events import EventKind
+from models.orders import require_order_in
 from models.retention import visibility
 from resolvers.cursors import event_cursor
 from resolvers.inputs import parse_id, query_error
@@ -60,7 +61,8 @@ class FeedUpdate:
     conversation_id: strawberry.ID = strawberry.field(description="The conversation.")
     kind: FeedUpdateKind = strawberry.field(description="ADDED for a new item, READ for a receipt.")
     item: FeedItem | None = strawberry.field(
-        description="The new item (ADDED), or the newest message read (READ)."
+        description="The new item (ADDED), or the newest message read (READ; null in a job's "
+        "thread when that message is about another order or none)."
     )
     read_by: strawberry.ID | None = strawberry.field(
         description="READ: the account that read the conversation."
@@ -143,7 +145,8 @@ class Subscription(NotificationSubscription):
         return LiveStream(hub, opening, _closed)
 
     @strawberry.subscription(
-        description="New feed items and read receipts of one conversation, for both participants."
+        description="New feed items and read receipts of one conversation, for both "
+        "participants; with orderId, of one job's thread."
     )
     def feed_updates(
         self,
@@ -154,6 +157,13 @@ class Subscription(NotificationSubscription):
         filter: Annotated[
             FeedFilter, strawberry.argument(description="Which kinds of items to push.")
         ] = FeedFilter.ALL,
+        order_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="Only this order's items: the job's own thread (read receipts "
+                "still come, with `item` null when it is another order's)."
+            ),
+        ] = None,
         after: Annotated[
             str | None,
             strawberry.argument(description="Resume after this cursor (replays what was missed)."),
@@ -170,10 +180,13 @@ class Subscription(NotificationSubscription):
             account = context.account_id()
             try:
                 conversation = parse_id(conversation_id, "The conversation")
-                await participant_view(account, conversation)
+                await require_participant(account, conversation)
+                order = None if order_id is None else parse_id(order_id, "The order")
+                if order is not None:
+                    await require_order_in(conversation, order)
             except ParleyError as exc:
                 raise query_error(exc) from exc
-            select = feed_select(hub, conversation, filter.kinds(), _visibility(context))
+            select = feed_select(hub, conversation, filter.kinds(), _visibility(context), order)
             return Opening(account, await resume_cursor(account, after), mapped(select, update))
 
         return LiveStream(hub, opening, _closed)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable
 from datetime import datetime, timedelta
 from enum import Enum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -23,6 +23,9 @@ from schema.errors import (
     RateLimitedError,
 )
 from schema.orders import Order, ReadWithPage, load_order
+
+if TYPE_CHECKING:
+    from schema.campaigns import Campaign
 
 
 @strawberry.type(description="A message in a conversation, optionally about one order.")
@@ -64,6 +67,15 @@ class Message:
             return self._read.order
         return load_order(info, self._row.order_id)
 
+    @strawberry.field(
+        description="The campaign the message is about, if any.",
+        graphql_type=Annotated["Campaign", strawberry.lazy("schema.campaigns")] | None,
+    )
+    def campaign(self, info: Info) -> Awaitable[Campaign | None] | None:
+        if self._row.campaign_id is None:
+            return None
+        return _load_campaign(info, self._row.campaign_id)
+
     @classmethod
     def from_model(
         cls, row: feed_m.FeedItem | FeedEntry, read: ReadWithPage | None = None
@@ -77,6 +89,13 @@ class Message:
             created_at=row.created_at,
             read_at=row.read_at,
         )
+
+
+async def _load_campaign(info: Info, campaign_id: int) -> Campaign | None:
+    from schema.campaigns import Campaign
+
+    row = await info.context.loaders.campaign_by_id.load(campaign_id)
+    return Campaign.from_model(row) if row is not None else None
 
 
 @strawberry.input(

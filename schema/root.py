@@ -24,6 +24,7 @@ from schema.accounts import (
 )
 from schema.call_fields import CallMutations, CallQueries
 from schema.campaigns import (
+    Campaign,
     CampaignMemberResult,
     CampaignResult,
     CreateCampaignInput,
@@ -62,7 +63,8 @@ class Query(CallQueries, NotificationQuery):
 
     @strawberry.field(
         description="The caller's conversations: unread first, then by last activity. "
-        "Page forward with first/after, or back from the end with last/before."
+        "Page forward with first/after, or back from the end with last/before. With "
+        "campaignId, only those with that campaign's creators (for a creator: with its brand)."
     )
     async def conversations(
         self,
@@ -80,8 +82,23 @@ class Query(CallQueries, NotificationQuery):
         before: Annotated[
             str | None, strawberry.argument(description="Conversations listed before this cursor.")
         ] = None,
+        campaign_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Only the conversations of this campaign."),
+        ] = None,
     ) -> ConversationConnection:
-        return await conversations.conversations(info, first, after, last, before)
+        return await conversations.conversations(info, first, after, last, before, campaign_id)
+
+    @strawberry.field(
+        description="A campaign the caller runs (brand) or is in the group of (creator); "
+        "null if unknown or not theirs."
+    )
+    async def campaign(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The campaign id.")],
+    ) -> Campaign | None:
+        return await campaigns.campaign(info, id)
 
     @strawberry.field(
         description="One of the caller's conversations; null if unknown or not theirs."
@@ -95,7 +112,8 @@ class Query(CallQueries, NotificationQuery):
 
     @strawberry.field(
         description="A conversation's feed, chronological with the newest at the bottom. "
-        "Scroll up with last/before; read forward with first/after."
+        "Scroll up with last/before; read forward with first/after. With orderId, the job's "
+        "own thread: only that order's messages and events."
     )
     async def feed(
         self,
@@ -103,6 +121,12 @@ class Query(CallQueries, NotificationQuery):
         conversation_id: Annotated[
             strawberry.ID, strawberry.argument(description="The conversation.")
         ],
+        order_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="Only this order's items (one of the conversation's orders)."
+            ),
+        ] = None,
         filter: Annotated[
             FeedFilter, strawberry.argument(description="ALL, ORDERS, MESSAGES or CALLS.")
         ] = FeedFilter.ALL,
@@ -120,7 +144,7 @@ class Query(CallQueries, NotificationQuery):
             str | None, strawberry.argument(description="Items newer than this cursor.")
         ] = None,
     ) -> FeedConnection:
-        return await feed.feed(info, conversation_id, filter, last, before, first, after)
+        return await feed.feed(info, conversation_id, order_id, filter, last, before, first, after)
 
     @strawberry.field(
         description="The menu bubble: conversations with unread messages, and the total."

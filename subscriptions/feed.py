@@ -98,13 +98,18 @@ def _kinds_for(event: LoggedEvent) -> FeedItemKind:
 
 
 def feed_select(
-    hub: Hub, conversation_id: int, kinds: Collection[FeedItemKind] | None, since: VisibleSince
+    hub: Hub,
+    conversation_id: int,
+    kinds: Collection[FeedItemKind] | None,
+    since: VisibleSince,
+    order_id: int | None = None,
 ) -> Select[FeedChange]:
-    """A batch's new items and read receipts of one conversation."""
+    """A batch's new items and read receipts of one conversation (with `order_id`: of one
+    job's thread, whose read receipts show the read item only when it is the order's)."""
     wanted_kinds = None if kinds is None else frozenset(kinds)
 
     async def select(batch: list[LoggedEvent]) -> list[FeedChange]:
-        key = _batch_key("feed", batch, conversation_id, wanted_kinds)
+        key = _batch_key("feed", batch, conversation_id, wanted_kinds, order_id)
         if (made := hub.loads.ready(key)) is None:
             wanted = [
                 event
@@ -113,14 +118,25 @@ def feed_select(
                 and (kinds is None or _kinds_for(event) in kinds)
             ]
             made = [
-                change
+                _in_thread(change, order_id)
                 for change in await _with_items(hub, wanted)
-                if change.item is not None or change.event.kind == EventKind.READ
+                if change.event.kind == EventKind.READ
+                or (
+                    change.item is not None
+                    and (order_id is None or change.item.order_id == order_id)
+                )
             ]
             hub.loads.remember(key, made)
         return _unexpired(made, since)
 
     return select
+
+
+def _in_thread(change: FeedChange, order_id: int | None) -> FeedChange:
+    """A read receipt in a job's thread names no item of another order."""
+    if order_id is None or change.item is None or change.item.order_id == order_id:
+        return change
+    return FeedChange(change.event, None)
 
 
 async def feed_changes(
@@ -130,9 +146,11 @@ async def feed_changes(
     kinds: Collection[FeedItemKind] | None,
     after: int | None,
     since: VisibleSince,
+    order_id: int | None = None,
 ) -> AsyncGenerator[FeedChange, None]:
-    """New items and read receipts of one conversation, as one participant sees them."""
-    select = feed_select(hub, conversation_id, kinds, since)
+    """New items and read receipts of one conversation (or one job's thread), as one
+    participant sees them."""
+    select = feed_select(hub, conversation_id, kinds, since, order_id)
     async with aclosing(account_events(hub, account_id, after)) as batches:
         async for batch in batches:
             for change in await select(batch):

@@ -17,12 +17,15 @@ CREATE_ACCOUNT = "mutation($input: CreateAccountInput!) { createAccount(input: $
 CREATE_ORDER = "mutation($input: CreateOrderInput!) { createOrder(input: $input) { ... on Order { id conversationId } ... on Error { code } } }"
 SEND_CALL_INVITE = "mutation($input: SendCallInviteInput!) { sendCallInvite(input: $input) { ... on CallInvite { id } ... on Error { code message } } }"
 CALL_AT = "2026-01-07T10:00:00+00:00"  # two days after the test clock's start
+CREATE_CAMPAIGN = 'mutation($client: ID!) { createCampaign(input: {clientId: $client, title: "Drop"}) { ... on Campaign { id } } }'
+ACCEPT_MEMBERSHIP = "mutation($c: ID!, $f: ID!) { setCampaignMembership(campaignId: $c, freelancerId: $f, status: ACCEPTED) { __typename } }"
 SEND = "mutation($input: SendMessageInput!) { sendMessage(input: $input) { __typename ... on Message { id } ... on Error { code message } ... on RateLimited { retryAfter } } }"
 
 
 @dataclass(frozen=True)
 class Pair:
-    """A client and a freelancer with one order and one message from the client."""
+    """A client and a freelancer with one order, one message from the client, a call invite,
+    and a campaign of the client's with the freelancer accepted in it."""
 
     client: str
     freelancer: str
@@ -30,6 +33,7 @@ class Pair:
     conversation: str
     message: str
     invite: str
+    campaign: str
 
     @property
     def client_token(self) -> str:
@@ -64,6 +68,9 @@ async def make_pair(server: LiveServer, name: str) -> Pair:
     message = body["data"]["sendMessage"]["id"]
     invite = {"input": {"freelancerId": ids["FREELANCER"], "startTimes": [CALL_AT]}}
     body = await graphql(server, SEND_CALL_INVITE, invite, token(ids["CLIENT"]))
+    campaign = await graphql(server, CREATE_CAMPAIGN, {"client": ids["CLIENT"]}, service)
+    campaign_id = campaign["data"]["createCampaign"]["id"]
+    await graphql(server, ACCEPT_MEMBERSHIP, {"c": campaign_id, "f": ids["FREELANCER"]}, service)
     return Pair(
         client=ids["CLIENT"],
         freelancer=ids["FREELANCER"],
@@ -71,6 +78,7 @@ async def make_pair(server: LiveServer, name: str) -> Pair:
         conversation=order["conversationId"],
         message=message,
         invite=body["data"]["sendCallInvite"]["id"],
+        campaign=campaign_id,
     )
 
 

@@ -1,6 +1,6 @@
 """The authorization matrix: another account's ids answer exactly like ids that do not exist.
 
-Every root field and mutation that takes a conversation, order or message id is
+Every root field and mutation that takes a conversation, order, campaign or message id is
 called by Mallory with Alice's ids and with unknown ids; the two answers must be
 byte-for-byte the same, and nothing of Alice's changes.
 """
@@ -20,6 +20,15 @@ UNKNOWN = "987654"
 CONVERSATION = "query($id: ID!) { conversation(id: $id) { id unreadCount } }"
 ORDER = "query($id: ID!) { order(id: $id) { id title } }"
 FEED = "query($id: ID!) { feed(conversationId: $id) { edges { cursor } } }"
+JOB_THREAD = (
+    "query($own: ID!, $id: ID!) { feed(conversationId: $own, orderId: $id) { edges { cursor } } }"
+)
+CAMPAIGN = (
+    "query($id: ID!) { campaign(id: $id) { id title creators { status conversation { id } } } }"
+)
+CAMPAIGN_CONVERSATIONS = (
+    "query($id: ID!) { conversations(campaignId: $id) { edges { node { id unreadCount } } } }"
+)
 SEND_IN = 'mutation($id: ID!) { sendMessage(input: {conversationId: $id, body: "hi"}) { __typename ... on Error { code message } } }'
 SEND_ABOUT = 'mutation($own: ID!, $id: ID!) { sendMessage(input: {conversationId: $own, orderId: $id, body: "hi"}) { __typename ... on Error { code message } } }'
 MARK_READ = "mutation($id: ID!) { markRead(conversationId: $id) { __typename ... on Error { code message } } }"
@@ -47,6 +56,7 @@ NO_SHOW = (
     "mutation($id: ID!) { reportCallNoShow(id: $id) { __typename ... on Error { code message } } }"
 )
 FEED_UPDATES = "subscription($id: ID!) { feedUpdates(conversationId: $id) { cursor } }"
+JOB_THREAD_UPDATES = "subscription($own: ID!, $id: ID!) { feedUpdates(conversationId: $own, orderId: $id) { cursor } }"
 ALICE_FEED = "query($id: ID!) { feed(conversationId: $id, last: 100) { edges { node { __typename ... on Message { body } ... on OrderEvent { status } } } } }"
 MINE = "{ me { id } conversations { edges { node { id } } } unreadSummary { totalUnread } }"
 
@@ -55,6 +65,9 @@ MATRIX = [
     (CONVERSATION, "conversation"),
     (ORDER, "order"),
     (FEED, "conversation"),
+    (JOB_THREAD, "order"),
+    (CAMPAIGN, "campaign"),
+    (CAMPAIGN_CONVERSATIONS, "campaign"),
     (SEND_IN, "conversation"),
     (SEND_ABOUT, "order"),
     (MARK_READ, "conversation"),
@@ -92,13 +105,16 @@ async def test_another_accounts_id_answers_exactly_as_not_found(
     assert len(after["data"]["feed"]["edges"]) == 3  # her order event, message and call invite
 
 
+@pytest.mark.parametrize(
+    ("document", "kind"), [(FEED_UPDATES, "conversation"), (JOB_THREAD_UPDATES, "order")]
+)
 async def test_a_subscription_to_another_accounts_conversation_is_not_found(
-    live_server: LiveServer, alice: Pair, mallory: Pair
+    live_server: LiveServer, alice: Pair, mallory: Pair, document: str, kind: str
 ) -> None:
     ws = await GraphQLWSClient.open(live_server.ws, mallory.client_token)
     answers: list[dict[str, Any]] = []
-    for operation_id, conversation in (("foreign", alice.conversation), ("unknown", UNKNOWN)):
-        await ws.subscribe(operation_id, FEED_UPDATES, {"id": conversation})
+    for operation_id, target in (("foreign", getattr(alice, kind)), ("unknown", UNKNOWN)):
+        await ws.subscribe(operation_id, document, {"id": target, "own": mallory.conversation})
         message = await ws.receive()
         while message["type"] == "complete":  # the previous operation's end
             message = await ws.receive()
