@@ -42,6 +42,8 @@ _ITEM_COLUMNS = (
     "previous_status",
     "call_invite_id",
     "call_event",
+    "subject_id",
+    "subject_status",
     "read_at",
     "created_at",
 )
@@ -62,6 +64,8 @@ class FeedEntry:
     previous_status: str | None
     call_invite_id: int | None
     call_event: CallEventType | None
+    subject_id: int | None
+    subject_status: str | None
     read_at: datetime | None
     created_at: datetime
 
@@ -124,6 +128,8 @@ def _statement(
         f'f."conversation_id" = {p()}',
         f'EXISTS (SELECT 1 FROM "participants" m WHERE m."account_id" = {p()} '
         f'AND m."conversation_id" = {p()})',
+        # Items for one participant alone (support updates) are only theirs to see.
+        f'(f."audience_id" IS NULL OR f."audience_id" = {p()})',
     ]
     if kinds is not None:  # (an empty filter admits nothing)
         where.append(f'f."kind" IN ({", ".join(p() for _ in range(kinds))})' if kinds else "1 = 0")
@@ -161,7 +167,7 @@ async def read_page(
     forward = first is not None
     size = first if first is not None else (20 if last is None else last)
     cursor = after if forward else before
-    values: list[Any] = [conversation_id, viewer_id, conversation_id]
+    values: list[Any] = [conversation_id, viewer_id, conversation_id, viewer_id]
     if kinds is not None:
         values += [str(kind) for kind in kinds]
     if visible_since is not None:
@@ -195,8 +201,9 @@ async def read_page(
     for row in page:
         columns = tuple(row)
         (id_, conv, kind, author_id, order_id, body, event, status, previous, invite, call) = (
-            columns[: n_items - 2]
+            columns[: n_items - 4]
         )
+        subject_id, subject_status = columns[n_items - 4 : n_items - 2]
         read_at, created_at = columns[n_items - 2 : n_items]
         items.append(
             FeedEntry(
@@ -211,6 +218,8 @@ async def read_page(
                 previous,
                 invite,
                 None if call is None else CallEventType(call),
+                subject_id,
+                subject_status,
                 None if read_at is None else _when(read_at, zone),
                 _when(created_at, zone),
             )

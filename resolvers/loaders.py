@@ -11,6 +11,7 @@ from strawberry.dataloader import DataLoader
 from models.accounts import Account
 from models.calls import CallInvite
 from models.feed import FeedItem
+from models.guarantees import GuaranteeRequest, OrderTerms
 from models.orders import Order
 
 
@@ -41,6 +42,16 @@ async def _call_invites(ids: Sequence[int]) -> list[CallInvite | None]:
     return [rows.get(i) for i in ids]
 
 
+async def _order_terms(ids: Sequence[int]) -> list[OrderTerms | None]:
+    rows = {row.id: row for row in await OrderTerms.filter(id__in=set(ids))}
+    return [rows.get(i) for i in ids]
+
+
+async def _guarantee_requests(ids: Sequence[int]) -> list[GuaranteeRequest | None]:
+    rows = {row.id: row for row in await GuaranteeRequest.filter(id__in=set(ids))}
+    return [rows.get(i) for i in ids]
+
+
 class AccountByIdLoader(DataLoader[int, Account | None]):
     def __init__(self) -> None:
         super().__init__(load_fn=_accounts)
@@ -64,6 +75,16 @@ class FeedItemByIdLoader(DataLoader[int, FeedItem | None]):
 class CallInviteByIdLoader(DataLoader[int, CallInvite | None]):
     def __init__(self) -> None:
         super().__init__(load_fn=_call_invites)
+
+
+class OrderTermsByIdLoader(DataLoader[int, OrderTerms | None]):
+    def __init__(self) -> None:
+        super().__init__(load_fn=_order_terms)
+
+
+class GuaranteeRequestByIdLoader(DataLoader[int, GuaranteeRequest | None]):
+    def __init__(self) -> None:
+        super().__init__(load_fn=_guarantee_requests)
 
 
 class Loaders:
@@ -92,3 +113,11 @@ class Loaders:
     @cached_property
     def call_invite_by_id(self) -> CallInviteByIdLoader:
         return CallInviteByIdLoader()
+
+    @cached_property
+    def order_terms_by_id(self) -> OrderTermsByIdLoader:
+        return OrderTermsByIdLoader()
+
+    @cached_property
+    def guarantee_request_by_id(self) -> GuaranteeRequestByIdLoader:
+        return GuaranteeRequestByIdLoader()

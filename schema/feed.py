@@ -12,13 +12,15 @@ from models.feed_pages import FeedEntry
 from schema.calls import CallInviteEvent
 from schema.messaging import Message
 from schema.orders import OrderEvent, ReadWithPage
+from schema.support import SupportRequestEvent
 
 FeedItem = Annotated[
-    Message | OrderEvent | CallInviteEvent,
+    Message | OrderEvent | CallInviteEvent | SupportRequestEvent,
     strawberry.union(
         "FeedItem",
-        description="One entry of a conversation's feed: a message, an order event or a "
-        "call-invite event.",
+        description="One entry of a conversation's feed: a message, an order event (terms and "
+        "guarantee steps too), a call-invite event, or an update to the viewer's support "
+        "request.",
     ),
 ]
 
@@ -29,6 +31,7 @@ class FeedFilter(Enum):
     ORDERS = "orders"
     MESSAGES = "messages"
     CALLS = "calls"
+    SUPPORT = "support"
 
     def kinds(self) -> list[feed_m.FeedItemKind] | None:
         if self is FeedFilter.ORDERS:
@@ -37,6 +40,8 @@ class FeedFilter(Enum):
             return [feed_m.FeedItemKind.MESSAGE]
         if self is FeedFilter.CALLS:
             return [feed_m.FeedItemKind.CALL_EVENT]
+        if self is FeedFilter.SUPPORT:
+            return [feed_m.FeedItemKind.SUPPORT_EVENT]
         return None
 
     def admits(self, kind: feed_m.FeedItemKind) -> bool:
@@ -46,12 +51,14 @@ class FeedFilter(Enum):
 
 def feed_item_from_model(
     row: feed_m.FeedItem | FeedEntry, read: ReadWithPage | None = None
-) -> Message | OrderEvent | CallInviteEvent:
+) -> Message | OrderEvent | CallInviteEvent | SupportRequestEvent:
     """The API's item for a row; `read`: its author and order, when read with the page."""
     if row.kind == feed_m.FeedItemKind.MESSAGE:
         return Message.from_model(row, read)
     if row.kind == feed_m.FeedItemKind.CALL_EVENT:
         return CallInviteEvent.from_model(row)
+    if row.kind == feed_m.FeedItemKind.SUPPORT_EVENT:
+        return SupportRequestEvent.from_model(row)
     return OrderEvent.from_model(row, read)
 
 
