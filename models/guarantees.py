@@ -58,8 +58,7 @@ class GuaranteeStatus(StrEnum):
 
 
 class OrderTerms(Model):
-    """One proposal of an order's terms; never edited, only answered or superseded."""
-
+    # One proposal of an order's terms: never edited, only accepted or superseded.
     id = fields.BigIntField(primary_key=True)
     order: fields.ForeignKeyRelation[Order] = fields.ForeignKeyField(
         "models.Order", related_name=False

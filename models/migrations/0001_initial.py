@@ -5,6 +5,7 @@ from models.calls import CallInviteStatus
 from models.campaigns import MembershipStatus
 from models.events import EventKind
 from models.feed import CallEventType, FeedItemKind, OrderEventType
+from models.guarantees import GuaranteeStatus, TermsStatus
 from models.notifications import DeliveryChannel, DeliveryStatus, Outcome
 from models.orders import OrderStatus
 from models.support import SupportReason, SupportStatus
@@ -127,7 +128,7 @@ class Migration(migrations.Migration):
                 ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
                 ('account', fields.ForeignKeyField('models.Account', source_field='account_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
                 ('seq', fields.BigIntField()),
-                ('kind', fields.CharEnumField(description='MESSAGE: message\nITEM: item\nREAD: read\nCALL: call\nNOTIFICATION: notification', enum_type=EventKind, max_length=16)),
+                ('kind', fields.CharEnumField(description='MESSAGE: message\nITEM: item\nREAD: read\nCALL: call\nSUPPORT: support\nNOTIFICATION: notification', enum_type=EventKind, max_length=16)),
                 ('conversation_id', fields.BigIntField()),
                 ('item_id', fields.BigIntField(null=True)),
                 ('data', fields.JSONField(null=True, encoder=JSON_DUMPS, decoder=loads)),
@@ -141,17 +142,20 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
                 ('conversation_id', fields.BigIntField()),
-                ('kind', fields.CharEnumField(description='MESSAGE: message\nORDER_EVENT: order_event\nCALL_EVENT: call_event', enum_type=FeedItemKind, max_length=16)),
+                ('kind', fields.CharEnumField(description='MESSAGE: message\nORDER_EVENT: order_event\nCALL_EVENT: call_event\nSUPPORT_EVENT: support_event', enum_type=FeedItemKind, max_length=16)),
                 ('author', fields.ForeignKeyField('models.Account', source_field='author_id', null=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
                 ('order_id', fields.BigIntField(null=True)),
                 ('campaign_id', fields.BigIntField(null=True)),
                 ('body', fields.TextField(null=True, unique=False)),
                 ('idempotency_key', fields.CharField(null=True, max_length=128)),
-                ('event', fields.CharEnumField(null=True, description='CREATED: created\nSTATUS_CHANGED: status_changed', enum_type=OrderEventType, max_length=32)),
+                ('event', fields.CharEnumField(null=True, description='CREATED: created\nSTATUS_CHANGED: status_changed\nTERMS_PROPOSED: terms_proposed\nTERMS_COUNTERED: terms_countered\nTERMS_ACCEPTED: terms_accepted\nGUARANTEE_REQUESTED: guarantee_requested\nGUARANTEE_ACCEPTED: guarantee_accepted\nGUARANTEE_DECLINED: guarantee_declined\nGUARANTEE_VOIDED: guarantee_voided', enum_type=OrderEventType, max_length=32)),
                 ('order_status', fields.CharField(null=True, max_length=32)),
                 ('previous_status', fields.CharField(null=True, max_length=32)),
                 ('call_invite_id', fields.BigIntField(null=True)),
                 ('call_event', fields.CharEnumField(null=True, description='SENT: sent\nACCEPTED: accepted\nDECLINED: declined\nCANCELLED: cancelled\nEXPIRED: expired\nNO_SHOW_REPORTED: no_show_reported', enum_type=CallEventType, max_length=32)),
+                ('subject_id', fields.BigIntField(null=True)),
+                ('subject_status', fields.CharField(null=True, max_length=32)),
+                ('audience_id', fields.BigIntField(null=True)),
                 ('read_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
             ],
@@ -221,6 +225,38 @@ class Migration(migrations.Migration):
             bases=['Model'],
         ),
         ops.CreateModel(
+            name='OrderTerms',
+            fields=[
+                ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('order', fields.ForeignKeyField('models.Order', source_field='order_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
+                ('proposer_id', fields.BigIntField()),
+                ('amount', fields.DecimalField(max_digits=12, decimal_places=2)),
+                ('currency', fields.CharField(max_length=3)),
+                ('delivery_date', fields.DateField()),
+                ('deliverables', fields.TextField(unique=False)),
+                ('status', fields.CharEnumField(default=TermsStatus.PROPOSED, description='PROPOSED: proposed\nACCEPTED: accepted\nSUPERSEDED: superseded', enum_type=TermsStatus, max_length=16)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('decided_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'order_terms', 'app': 'models', 'indexes': [Index(fields=['order_id', 'status'])], 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='GuaranteeRequest',
+            fields=[
+                ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('order', fields.ForeignKeyField('models.Order', source_field='order_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
+                ('terms', fields.ForeignKeyField('models.OrderTerms', source_field='terms_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
+                ('requester_id', fields.BigIntField()),
+                ('status', fields.CharEnumField(default=GuaranteeStatus.REQUESTED, description='REQUESTED: requested\nACCEPTED: accepted\nDECLINED: declined\nVOIDED: voided', enum_type=GuaranteeStatus, max_length=16)),
+                ('note', fields.TextField(default='', unique=False)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('decided_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'guarantee_requests', 'app': 'models', 'indexes': [Index(fields=['status', 'id']), Index(fields=['order_id', 'status'])], 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='Participant',
             fields=[
                 ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
@@ -271,8 +307,10 @@ class Migration(migrations.Migration):
                 ('conversation_id', fields.BigIntField(null=True)),
                 ('order_id', fields.BigIntField(null=True)),
                 ('call_invite_id', fields.BigIntField(null=True)),
-                ('status', fields.CharEnumField(default=SupportStatus.OPEN, description='OPEN: open\nCLOSED: closed', enum_type=SupportStatus, max_length=16)),
+                ('status', fields.CharEnumField(default=SupportStatus.OPEN, description='OPEN: open\nIN_PROGRESS: in_progress\nRESOLVED: resolved\nCLOSED: closed', enum_type=SupportStatus, max_length=16)),
+                ('note', fields.TextField(default='', unique=False)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('updated_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
             ],
             options={'table': 'support_requests', 'app': 'models', 'indexes': [Index(fields=['account_id', 'id'])], 'pk_attr': 'id'},
             bases=['Model'],
