@@ -139,8 +139,8 @@ async def test_terms_support_requests_and_guarantees_of_another_pair_stay_out_of
         alice.client_token,
     )
     assert terms["data"]["proposeOrderTerms"]["__typename"] == "OrderTerms"
-    terms_id = await graphql(live_server, ALICE_TERMS, {"id": alice.order}, alice.client_token)
-    alices_terms = terms_id["data"]["feed"]["edges"][-1]["node"]["terms"]["id"]
+    feed = await graphql(live_server, ALICE_TERMS, {"id": alice.conversation}, alice.client_token)
+    alices_terms = feed["data"]["feed"]["edges"][-1]["node"]["terms"]["id"]
     support = await graphql(
         live_server, SUPPORT_ABOUT_ORDER, {"id": alice.order}, alice.client_token
     )
