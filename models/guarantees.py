@@ -135,7 +135,7 @@ def checked_terms(
     if delivery_date < clock.now().date():
         raise InvalidInput("deliveryDate", "The delivery date cannot be in the past.")
     text = deliverables.strip()
-    if not text or len(text) > DELIVERABLES_MAX:
+    if not text or len(text) > DELIVERABLES_MAX or "\x00" in text:
         raise InvalidInput(
             "deliverables", f"Describe the deliverables in 1 to {DELIVERABLES_MAX:,} characters."
         )
@@ -245,7 +245,7 @@ async def decide_guarantee(
 ) -> GuaranteeChange:
     """The marketplace accepts or declines an open request (service token)."""
     note = note.strip()
-    if len(note) > NOTE_MAX:
+    if len(note) > NOTE_MAX or "\x00" in note:
         raise InvalidInput("note", f"A note has at most {NOTE_MAX:,} characters.")
     found = await GuaranteeRequest.get_or_none(id=request_id).select_related("order")
     if found is None:

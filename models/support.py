@@ -108,7 +108,7 @@ async def update_support_request(
     note = note.strip()
     if status == SupportStatus.OPEN:
         raise InvalidInput("status", "Support moves a request to in progress, resolved or closed.")
-    if len(note) > NOTE_MAX:
+    if len(note) > NOTE_MAX or "\x00" in note:
         raise InvalidInput("note", f"A note has at most {NOTE_MAX:,} characters.")
     found = await SupportRequest.get_or_none(id=request_id)
     if found is None:
