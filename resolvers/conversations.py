@@ -38,12 +38,7 @@ async def conversations(info: Info, first: int | None, after: str | None) -> Con
     ]
     return ConversationConnection(
         edges=edges,
-        page_info=PageInfo(
-            has_previous_page=after is not None,
-            has_next_page=has_more,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
+        page_info=PageInfo.forward([edge.cursor for edge in edges], after=after, has_more=has_more),
     )
 
 

@@ -71,6 +71,16 @@ class PageInfo:
     start_cursor: str | None = strawberry.field(description="Cursor of the page's first item.")
     end_cursor: str | None = strawberry.field(description="Cursor of the page's last item.")
 
+    @classmethod
+    def forward(cls, cursors: list[str], *, after: str | None, has_more: bool) -> PageInfo:
+        """A page read forward (first/after): older items exist when it started after one."""
+        return cls(
+            has_previous_page=after is not None,
+            has_next_page=has_more,
+            start_cursor=cursors[0] if cursors else None,
+            end_cursor=cursors[-1] if cursors else None,
+        )
+
 
 @strawberry.type(description="A feed item with its cursor.")
 class FeedEdge:
