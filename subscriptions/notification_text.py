@@ -18,6 +18,7 @@ _CALL_SENTENCES = {
 }
 
 
+SUPPORT_SENDER = "Parley support"  # who an email of support updates alone is from
 _SUPPORT_SENTENCES = {
     "in_progress": "Support is working on your request.",
     "resolved": "Support resolved your request.",

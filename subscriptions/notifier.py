@@ -47,7 +47,13 @@ from models.notification_batch import Planned, RoutedIntent, Step, route_batch_s
 from models.notifications import Delivery, DeliveryChannel, DeliveryStatus, Outcome
 from models.sql_script import run_script
 from subscriptions.email import ConversationEmail, EmailChannel
-from subscriptions.notification_text import NOTIFYING_KINDS, describe, headline
+from subscriptions.notification_text import (
+    NOTIFYING_KINDS,
+    SUPPORT_SENDER,
+    describe,
+    headline,
+    is_support_update,
+)
 from subscriptions.presence import Presence, PresenceState
 from subscriptions.push import PushChannel, PushFailed, PushGone, PushPayload
 from subscriptions.routing import Action, Activity, Channel, Decision, Situation, Stage, route
@@ -349,7 +355,7 @@ class Notifier:
                 delivery_id=delivery.id,
                 to=known.prefs.email,
                 recipient_name=recipient.name,
-                sender_name=sender.name,
+                sender_name=SUPPORT_SENDER if all(map(is_support_update, unread)) else sender.name,
                 link=self.config.link(delivery.conversation_id),
                 messages=[describe(item, sender.name) for item in unread],
                 noun="message" if all(item.is_message for item in unread) else "update",

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+import pytest
+
+from settings import Settings
+from tests.channels import SmtpSink, text_of
 from tests.conftest import SERVICE_TOKEN_ROLE, LiveServer, token
 from tests.support import GraphQLWSClient
 from tests.wire.conftest import Pair, graphql
@@ -12,6 +17,9 @@ SERVICE = token("marketplace", SERVICE_TOKEN_ROLE)
 OPEN = 'mutation($id: ID!) { openSupportRequest(input: {orderId: $id, details: "Refund?"}) { ... on SupportRequest { id } } }'
 UPDATE = "mutation($input: UpdateSupportRequestInput!) { updateSupportRequest(input: $input) { __typename ... on SupportRequest { status } } }"
 MINE = "query { supportRequests { edges { node { id status note } } } }"
+EMAIL_ME = (
+    'mutation { updateNotificationPreferences(input: {email: "acme@example.com"}) { __typename } }'
+)
 REPORT = "mutation { reportActivity(state: ACTIVE) { state } }"
 SUPPORT_FEED = "subscription($id: ID!, $after: String) { feedUpdates(conversationId: $id, filter: SUPPORT, after: $after) { cursor item { ... on SupportRequestEvent { requestId status note } } } }"
 NOTIFICATIONS = "subscription { notifications { conversationId message { body } item { __typename ... on SupportRequestEvent { status note } } } }"
@@ -23,6 +31,19 @@ QUEUE = (
 )
 DECIDE = 'mutation($id: ID!) { decideGuaranteeRequest(id: $id, decision: DECLINE, note: "Too late") { __typename } }'
 ORDER_FEED = "subscription($id: ID!) { feedUpdates(conversationId: $id, filter: ORDERS) { item { ... on OrderEvent { event terms { amount } guaranteeRequest { status note } } } } }"
+
+
+@pytest.fixture
+def settings(settings: Settings, smtp_sink: SmtpSink) -> Settings:
+    """Emails go to a real SMTP sink; the worker polls rarely (tests call deliver_due)."""
+    return settings.model_copy(
+        update={
+            "smtp_host": "127.0.0.1",
+            "smtp_port": smtp_sink.port,
+            "smtp_security": "none",
+            "notify_poll_seconds": 3600.0,
+        }
+    )
 
 
 async def _data(server: LiveServer, query: str, variables: dict[str, Any], bearer: str) -> Any:
@@ -106,3 +127,22 @@ async def test_the_freelancer_sees_each_guarantee_step_live_while_the_pair_and_s
         "guaranteeRequest": {"status": "DECLINED", "note": "Too late"},
     }
     await ws.close()
+
+
+async def test_an_offline_requester_gets_the_support_update_by_email_from_support(
+    live_server: LiveServer, alice: Pair, smtp_sink: SmtpSink
+) -> None:
+    request = (await _data(live_server, OPEN, {"id": alice.order}, alice.client_token))["id"]
+    await _data(live_server, EMAIL_ME, {}, alice.client_token)
+    change = {"id": request, "status": "RESOLVED", "note": "Refunded"}
+    await _data(live_server, UPDATE, {"input": change}, SERVICE)
+    notifier = live_server.services.notifier
+    assert notifier is not None
+    await notifier.deliver_due()
+    live_server.clock.advance(timedelta(minutes=3))
+    await notifier.deliver_due()
+
+    (mail,) = await smtp_sink.wait_for(1)
+    assert mail["To"] == "Alice client <acme@example.com>"
+    assert mail["Subject"] == "1 new update from Parley support"
+    assert "Support resolved your request. Refunded" in text_of(mail, "plain")
