@@ -80,6 +80,11 @@ async def load_terms(info: Info, terms_id: int) -> OrderTerms:
     return OrderTerms.from_model(row)
 
 
+async def load_current_terms(info: Info, order_id: int) -> OrderTerms | None:
+    row = await info.context.loaders.current_terms_by_order.load(order_id)
+    return None if row is None else OrderTerms.from_model(row)
+
+
 @strawberry.type(description="A request to the marketplace to guarantee an order's agreed terms.")
 class GuaranteeRequest:
     _terms_id: strawberry.Private[int]
@@ -163,3 +168,8 @@ DecideGuaranteeResult = Annotated[
     | GuaranteeAlreadyDecidedError,
     strawberry.union("DecideGuaranteeResult", description="The decided request, or why not."),
 ]
+
+
+async def load_latest_guarantee(info: Info, order_id: int) -> GuaranteeRequest | None:
+    row = await info.context.loaders.latest_guarantee_by_order.load(order_id)
+    return None if row is None else GuaranteeRequest.from_model(row)

@@ -22,7 +22,14 @@ from schema.errors import (
     NotDiscoverableError,
     NotFoundError,
 )
-from schema.guarantees import GuaranteeRequest, OrderTerms, load_guarantee, load_terms
+from schema.guarantees import (
+    GuaranteeRequest,
+    OrderTerms,
+    load_current_terms,
+    load_guarantee,
+    load_latest_guarantee,
+    load_terms,
+)
 
 strawberry.enum(
     m.OrderStatus,
@@ -74,6 +81,21 @@ class Order:
         if m.conversation_requirement_met(self._row):
             return None
         return str(ConversationRequired().message)
+
+    @strawberry.field(
+        description="The order's current terms: the latest proposal (PROPOSED) or the agreed "
+        "terms (ACCEPTED); null before anyone proposed terms.",
+        graphql_type=OrderTerms | None,
+    )
+    def terms(self, info: Info) -> Awaitable[OrderTerms | None]:
+        return load_current_terms(info, self._row.id)
+
+    @strawberry.field(
+        description="The order's latest guarantee request, whatever its status; null if none.",
+        graphql_type=GuaranteeRequest | None,
+    )
+    def guarantee_request(self, info: Info) -> Awaitable[GuaranteeRequest | None]:
+        return load_latest_guarantee(info, self._row.id)
 
     @classmethod
     def from_model(cls, row: m.Order) -> Order:

@@ -61,6 +61,11 @@ query Feed($id: ID!) {
   }
 }
 """
+ORDER = """
+query Order($id: ID!) {
+  order(id: $id) { terms { amount status } guaranteeRequest { status } }
+}
+"""
 TERMS = {"currency": "EUR", "deliveryDate": "2026-02-01", "deliverables": "Three articles"}
 
 
@@ -142,6 +147,10 @@ async def test_terms_are_countered_agreed_and_guaranteed_and_each_step_is_in_the
     ]
     assert await _events(gql, client.id, conversation_with_order) == expected
     assert await _events(gql, freelancer.id, conversation_with_order) == expected
+    assert await _call(gql, ORDER, freelancer.id, id=order) == {
+        "terms": {"amount": "1200.00", "status": "ACCEPTED"},
+        "guaranteeRequest": {"status": "ACCEPTED"},
+    }
 
 
 async def test_every_refusal_is_typed_and_new_terms_void_the_guarantee(
@@ -168,6 +177,10 @@ async def test_every_refusal_is_typed_and_new_terms_void_the_guarantee(
     assert (await _call(gql, REQUEST, client.id, order=order))["code"] == "NO_AGREED_TERMS"
     events = [node["event"] for node in await _events(gql, client.id, conversation_with_order)]
     assert events[-2:] == ["TERMS_PROPOSED", "GUARANTEE_VOIDED"]
+    assert await _call(gql, ORDER, client.id, id=order) == {
+        "terms": {"amount": "350.00", "status": "PROPOSED"},
+        "guaranteeRequest": {"status": "VOIDED"},
+    }
 
     # A decided request stays decided.
     latest = await OrderTerms.filter(order_id=order).order_by("-id").first()
