@@ -22,6 +22,7 @@ MODEL_MODULES = [
     "models.feed",
     "models.events",
     "models.support",
+    "models.guarantees",
     "models.campaigns",
     "models.calls",
     "models.notifications",

@@ -13,7 +13,11 @@
     ├── NotDiscoverable         the freelancer opted out of being found (no job requests)
     ├── CallInviteClosed        the invite's status forbids the action (CALL_INVITE_<STATUS>)
     ├── OutsideCallWindow       allowed only from / until a moment (TOO_EARLY, TOO_LATE)
-    └── NoLineAvailable         every PIN of the dial-in pool is taken by an active call
+    ├── NoLineAvailable         every PIN of the dial-in pool is taken by an active call
+    ├── NoAgreedTerms           a guarantee needs terms both sides agreed on
+    ├── GuaranteeAlreadyRequested  the agreed terms already have an open or granted guarantee
+    ├── TermsChanged            the terms were replaced since: the proposal or request is void
+    └── GuaranteeDecided        the marketplace already accepted or declined the request
 
 The GraphQL layer maps each to a typed union member; nothing here knows GraphQL.
 """
@@ -132,3 +136,33 @@ class NoLineAvailable(ParleyError):
 
     def __init__(self) -> None:
         super().__init__("No conference line is free right now; please try again later.")
+
+
+class NoAgreedTerms(ParleyError):
+    code = "NO_AGREED_TERMS"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Agree on the order's terms first: one side proposes them, the other accepts."
+        )
+
+
+class GuaranteeAlreadyRequested(ParleyError):
+    code = "GUARANTEE_ALREADY_REQUESTED"
+
+    def __init__(self) -> None:
+        super().__init__("A guarantee for these terms is already requested or granted.")
+
+
+class TermsChanged(ParleyError):
+    """The terms were replaced after this was asked for: the request or proposal is void."""
+
+    code = "TERMS_CHANGED"
+
+
+class GuaranteeDecided(ParleyError):
+    code = "GUARANTEE_ALREADY_DECIDED"
+
+    def __init__(self, status: str) -> None:
+        super().__init__(f"This guarantee request was already {status}.")
+        self.status = status

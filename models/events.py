@@ -28,6 +28,7 @@ class EventKind(StrEnum):
     ITEM = "item"  # another new feed item (an order event): item_id
     READ = "read"  # a participant read up to data["up_to"]
     CALL = "call"  # a call invite changed: item_id (a call event feed item)
+    SUPPORT = "support"  # a support request the account opened changed: item_id
     NOTIFICATION = "notification"  # an in-app notification: data (item in data, not item_id)
 
 

@@ -23,11 +23,19 @@ class FeedItemKind(StrEnum):
     MESSAGE = "message"
     ORDER_EVENT = "order_event"
     CALL_EVENT = "call_event"
+    SUPPORT_EVENT = "support_event"  # seen by the requester alone (audience_id)
 
 
 class OrderEventType(StrEnum):
     CREATED = "created"
     STATUS_CHANGED = "status_changed"
+    TERMS_PROPOSED = "terms_proposed"
+    TERMS_COUNTERED = "terms_countered"
+    TERMS_ACCEPTED = "terms_accepted"
+    GUARANTEE_REQUESTED = "guarantee_requested"
+    GUARANTEE_ACCEPTED = "guarantee_accepted"
+    GUARANTEE_DECLINED = "guarantee_declined"
+    GUARANTEE_VOIDED = "guarantee_voided"
 
 
 class CallEventType(StrEnum):
@@ -59,6 +67,13 @@ class FeedItem(Model):
     previous_status = fields.CharField(max_length=32, null=True)
     call_invite_id = fields.BigIntField(null=True)
     call_event = fields.CharEnumField(CallEventType, max_length=32, null=True)
+    # What an event is about beyond its order: the terms (terms events), the guarantee
+    # request (guarantee events) or the support request (support events).
+    subject_id = fields.BigIntField(null=True)
+    # The status a support request moved to (support events; the note is the body).
+    subject_status = fields.CharField(max_length=32, null=True)
+    # When set, only this participant sees the item (a support update is the requester's).
+    audience_id = fields.BigIntField(null=True)
     # When the recipient read this message (read receipts).
     read_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField()

@@ -43,6 +43,8 @@ _ITEM_COLUMNS = (
     "previous_status",
     "call_invite_id",
     "call_event",
+    "subject_id",
+    "subject_status",
     "read_at",
     "created_at",
 )
@@ -64,6 +66,8 @@ class FeedEntry:
     previous_status: str | None
     call_invite_id: int | None
     call_event: CallEventType | None
+    subject_id: int | None
+    subject_status: str | None
     read_at: datetime | None
     created_at: datetime
 
@@ -131,6 +135,8 @@ def _statement(
         f'f."conversation_id" = {p()}',
         f'EXISTS (SELECT 1 FROM "participants" m WHERE m."account_id" = {p()} '
         f'AND m."conversation_id" = {p()})',
+        # Items for one participant alone (support updates) are only theirs to see.
+        f'(f."audience_id" IS NULL OR f."audience_id" = {p()})',
     ]
     if kinds is not None:  # (an empty filter admits nothing)
         where.append(f'f."kind" IN ({", ".join(p() for _ in range(kinds))})' if kinds else "1 = 0")
@@ -173,7 +179,7 @@ async def read_page(
     forward = first is not None
     size = first if first is not None else (20 if last is None else last)
     cursor = after if forward else before
-    values: list[Any] = [conversation_id, viewer_id, conversation_id]
+    values: list[Any] = [conversation_id, viewer_id, conversation_id, viewer_id]
     if kinds is not None:
         values += [str(kind) for kind in kinds]
     if order_id is not None:
@@ -224,6 +230,8 @@ async def read_page(
             previous,
             invite,
             call,
+            subject_id,
+            subject_status,
             read_at,
             created_at,
         ) = columns[:n_items]
@@ -241,6 +249,8 @@ async def read_page(
                 previous,
                 invite,
                 None if call is None else CallEventType(call),
+                subject_id,
+                subject_status,
                 None if read_at is None else _when(read_at, zone),
                 _when(created_at, zone),
             )

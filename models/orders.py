@@ -133,7 +133,7 @@ async def create_order(
             order_status=OrderStatus.OPEN,
             created_at=now,
         )
-        events = await _record_activity(conversation, item)
+        events = await record_activity(conversation, item)
     return OrderChange(order, item, events)
 
 
@@ -165,11 +165,12 @@ async def change_order_status(clock: Clock, order_id: int, status: OrderStatus) 
             created_at=now,
         )
         conversation = await Conversation.get(id=order.conversation_id)
-        events = await _record_activity(conversation, item)
+        events = await record_activity(conversation, item)
     return OrderChange(order, item, events)
 
 
-async def _record_activity(conversation: Conversation, item: FeedItem) -> list[LoggedEvent]:
+async def record_activity(conversation: Conversation, item: FeedItem) -> list[LoggedEvent]:
+    """Bump the pair's activity and log the new item for both (inside its transaction)."""
     await Participant.filter(conversation_id=conversation.id).update(
         last_activity_at=item.created_at
     )

@@ -27,6 +27,9 @@ BIGINT_MAX = 2**63 - 1
 EVENTS = "ev"  # an account's event log: every subscription's `after`
 FEED = "feed"  # one conversation's feed
 CONVERSATIONS = "conv"  # the caller's client list
+# Lists ordered by row id alone:
+SUPPORT_REQUESTS = "support"  # the caller's support requests
+GUARANTEE_REQUESTS = "guarantee"  # open guarantee requests (the marketplace's)
 
 
 def encode_cursor(kind: str, *fields: int | bool | datetime) -> str:
@@ -71,6 +74,18 @@ def decode_conversation_cursor(value: str, argument: str) -> tuple[bool, datetim
     """(has_unread, last_activity_at, participant id): a position in the client list."""
     unread, when, participant = _fields(value, CONVERSATIONS, 3, argument)
     return _bool(unread, argument), _time(when, argument), _int(participant, argument)
+
+
+def id_cursor(kind: str, row_id: int) -> str:
+    return encode_cursor(kind, row_id)
+
+
+def decode_id_cursor(value: str | None, kind: str, argument: str) -> int | None:
+    """The row a cursor of a list ordered by id (`kind`) points at, or None for no cursor."""
+    if value is None:
+        return None
+    (row_id,) = _fields(value, kind, 1, argument)
+    return _int(row_id, argument)
 
 
 def _fields(value: str, kind: str, count: int, argument: str) -> list[object]:

@@ -12,6 +12,7 @@ from models.accounts import Account
 from models.calls import CallInvite
 from models.campaigns import Campaign
 from models.feed import FeedItem
+from models.guarantees import GuaranteeRequest, OrderTerms, TermsStatus
 from models.orders import Order
 
 
@@ -47,6 +48,32 @@ async def _call_invites(ids: Sequence[int]) -> list[CallInvite | None]:
     return [rows.get(i) for i in ids]
 
 
+async def _order_terms(ids: Sequence[int]) -> list[OrderTerms | None]:
+    rows = {row.id: row for row in await OrderTerms.filter(id__in=set(ids))}
+    return [rows.get(i) for i in ids]
+
+
+async def _guarantee_requests(ids: Sequence[int]) -> list[GuaranteeRequest | None]:
+    rows = {row.id: row for row in await GuaranteeRequest.filter(id__in=set(ids))}
+    return [rows.get(i) for i in ids]
+
+
+async def _current_terms(order_ids: Sequence[int]) -> list[OrderTerms | None]:
+    # A proposal supersedes every earlier one: an order has one proposed or accepted at most.
+    live = [TermsStatus.PROPOSED, TermsStatus.ACCEPTED]
+    rows = {
+        row.order_id: row
+        for row in await OrderTerms.filter(order_id__in=set(order_ids), status__in=live)
+    }
+    return [rows.get(i) for i in order_ids]
+
+
+async def _latest_guarantees(order_ids: Sequence[int]) -> list[GuaranteeRequest | None]:
+    rows = await GuaranteeRequest.filter(order_id__in=set(order_ids)).order_by("id")
+    latest = {row.order_id: row for row in rows}  # the last one of each order wins
+    return [latest.get(i) for i in order_ids]
+
+
 class AccountByIdLoader(DataLoader[int, Account | None]):
     def __init__(self) -> None:
         super().__init__(load_fn=_accounts)
@@ -75,6 +102,26 @@ class CampaignByIdLoader(DataLoader[int, Campaign | None]):
 class CallInviteByIdLoader(DataLoader[int, CallInvite | None]):
     def __init__(self) -> None:
         super().__init__(load_fn=_call_invites)
+
+
+class OrderTermsByIdLoader(DataLoader[int, OrderTerms | None]):
+    def __init__(self) -> None:
+        super().__init__(load_fn=_order_terms)
+
+
+class GuaranteeRequestByIdLoader(DataLoader[int, GuaranteeRequest | None]):
+    def __init__(self) -> None:
+        super().__init__(load_fn=_guarantee_requests)
+
+
+class CurrentTermsByOrderLoader(DataLoader[int, OrderTerms | None]):
+    def __init__(self) -> None:
+        super().__init__(load_fn=_current_terms)
+
+
+class LatestGuaranteeByOrderLoader(DataLoader[int, GuaranteeRequest | None]):
+    def __init__(self) -> None:
+        super().__init__(load_fn=_latest_guarantees)
 
 
 class Loaders:
@@ -107,3 +154,19 @@ class Loaders:
     @cached_property
     def campaign_by_id(self) -> CampaignByIdLoader:
         return CampaignByIdLoader()
+
+    @cached_property
+    def order_terms_by_id(self) -> OrderTermsByIdLoader:
+        return OrderTermsByIdLoader()
+
+    @cached_property
+    def guarantee_request_by_id(self) -> GuaranteeRequestByIdLoader:
+        return GuaranteeRequestByIdLoader()
+
+    @cached_property
+    def current_terms_by_order(self) -> CurrentTermsByOrderLoader:
+        return CurrentTermsByOrderLoader()
+
+    @cached_property
+    def latest_guarantee_by_order(self) -> LatestGuaranteeByOrderLoader:
+        return LatestGuaranteeByOrderLoader()

@@ -1,4 +1,4 @@
-"""Opening a support request about one of the caller's conversations or orders."""
+"""Support requests: the caller opens and reads theirs; the service token moves them along."""
 
 from __future__ import annotations
 
@@ -6,10 +6,22 @@ from models import support as m
 from models.conversations import participant_view
 from models.errors import InvalidInput, ParleyError
 from models.orders import get_order_for
-from resolvers.inputs import parse_id
+from resolvers.after_commit import after_commit
+from resolvers.cursors import SUPPORT_REQUESTS, decode_id_cursor, id_cursor
+from resolvers.inputs import page_size, parse_id, query_error
 from schema.context import Info
 from schema.errors import from_domain
-from schema.support import OpenSupportRequestInput, SupportRequest, SupportRequestResult
+from schema.feed import PageInfo
+from schema.support import (
+    OpenSupportRequestInput,
+    SupportRequest,
+    SupportRequestConnection,
+    SupportRequestEdge,
+    SupportRequestResult,
+    UpdateSupportRequestInput,
+)
+
+DEFAULT_PAGE = 20
 
 
 async def open_support_request(info: Info, input: OpenSupportRequestInput) -> SupportRequestResult:
@@ -34,3 +46,44 @@ async def open_support_request(info: Info, input: OpenSupportRequestInput) -> Su
     except ParleyError as exc:
         return from_domain(exc)  # type: ignore[return-value]
     return SupportRequest.from_model(row)
+
+
+async def support_requests(
+    info: Info, first: int | None, after: str | None
+) -> SupportRequestConnection:
+    caller = info.context.account_id()
+    try:
+        size = page_size(first, "first", DEFAULT_PAGE, info.context.services.settings.feed_page_max)
+        rows, has_more = await m.support_page(
+            caller, size, decode_id_cursor(after, SUPPORT_REQUESTS, "after")
+        )
+    except ParleyError as exc:
+        raise query_error(exc) from exc
+    edges = [
+        SupportRequestEdge(
+            cursor=id_cursor(SUPPORT_REQUESTS, row.id), node=SupportRequest.from_model(row)
+        )
+        for row in rows
+    ]
+    return SupportRequestConnection(
+        edges=edges,
+        page_info=PageInfo.forward([edge.cursor for edge in edges], after=after, has_more=has_more),
+    )
+
+
+async def update_support_request(
+    info: Info, input: UpdateSupportRequestInput
+) -> SupportRequestResult:
+    info.context.require_service()
+    services = info.context.services
+    try:
+        change = await m.update_support_request(
+            services.clock,
+            parse_id(input.id, "The support request"),
+            m.SupportStatus(input.status),
+            input.note,
+        )
+    except ParleyError as exc:
+        return from_domain(exc)  # type: ignore[return-value]
+    await after_commit(services, change.events)
+    return SupportRequest.from_model(change.request)

@@ -131,6 +131,40 @@ class RateLimitedError(Error):
     retry_after: int = strawberry.field(description="Seconds to wait before trying again.")
 
 
+@strawberry.type(
+    name="NoAgreedTerms",
+    description="A guarantee needs terms both sides agreed on: propose terms, and the other "
+    "side accepts them.",
+)
+class NoAgreedTermsError(Error):
+    pass
+
+
+@strawberry.type(
+    name="GuaranteeAlreadyRequested",
+    description="The agreed terms already have a guarantee request that is open or granted.",
+)
+class GuaranteeAlreadyRequestedError(Error):
+    pass
+
+
+@strawberry.type(
+    name="TermsChanged",
+    description="Newer terms replaced the ones this was about: a proposal can no longer be "
+    "accepted, and a guarantee request made on them is void.",
+)
+class TermsChangedError(Error):
+    pass
+
+
+@strawberry.type(
+    name="GuaranteeAlreadyDecided",
+    description="The marketplace already accepted or declined this guarantee request.",
+)
+class GuaranteeAlreadyDecidedError(Error):
+    current: str = strawberry.field(description="The request's status, e.g. ACCEPTED.")
+
+
 def from_domain(exc: errors.ParleyError) -> Error:
     """The schema type for a domain error (the union member a mutation returns)."""
     if isinstance(exc, errors.NotFound):
@@ -157,4 +191,14 @@ def from_domain(exc: errors.ParleyError) -> Error:
         return OutsideCallWindowError(code=exc.code, message=exc.message, at=exc.at)
     if isinstance(exc, errors.NoLineAvailable):
         return NoLineAvailableError(code=exc.code, message=exc.message)
+    if isinstance(exc, errors.NoAgreedTerms):
+        return NoAgreedTermsError(code=exc.code, message=exc.message)
+    if isinstance(exc, errors.GuaranteeAlreadyRequested):
+        return GuaranteeAlreadyRequestedError(code=exc.code, message=exc.message)
+    if isinstance(exc, errors.TermsChanged):
+        return TermsChangedError(code=exc.code, message=exc.message)
+    if isinstance(exc, errors.GuaranteeDecided):
+        return GuaranteeAlreadyDecidedError(
+            code=exc.code, message=exc.message, current=exc.status.upper()
+        )
     raise TypeError(f"no schema type for {type(exc).__name__}")  # a bug, not user input

@@ -12,13 +12,15 @@ from models.feed_pages import FeedEntry
 from schema.calls import CallInviteEvent
 from schema.messaging import Message
 from schema.orders import OrderEvent, ReadWithPage
+from schema.support import SupportRequestEvent
 
 FeedItem = Annotated[
-    Message | OrderEvent | CallInviteEvent,
+    Message | OrderEvent | CallInviteEvent | SupportRequestEvent,
     strawberry.union(
         "FeedItem",
-        description="One entry of a conversation's feed: a message, an order event or a "
-        "call-invite event.",
+        description="One entry of a conversation's feed: a message, an order event (terms and "
+        "guarantee steps too), a call-invite event, or an update to the viewer's support "
+        "request.",
     ),
 ]
 
@@ -29,6 +31,7 @@ class FeedFilter(Enum):
     ORDERS = "orders"
     MESSAGES = "messages"
     CALLS = "calls"
+    SUPPORT = "support"
 
     def kinds(self) -> list[feed_m.FeedItemKind] | None:
         if self is FeedFilter.ORDERS:
@@ -37,6 +40,8 @@ class FeedFilter(Enum):
             return [feed_m.FeedItemKind.MESSAGE]
         if self is FeedFilter.CALLS:
             return [feed_m.FeedItemKind.CALL_EVENT]
+        if self is FeedFilter.SUPPORT:
+            return [feed_m.FeedItemKind.SUPPORT_EVENT]
         return None
 
     def admits(self, kind: feed_m.FeedItemKind) -> bool:
@@ -46,12 +51,14 @@ class FeedFilter(Enum):
 
 def feed_item_from_model(
     row: feed_m.FeedItem | FeedEntry, read: ReadWithPage | None = None
-) -> Message | OrderEvent | CallInviteEvent:
+) -> Message | OrderEvent | CallInviteEvent | SupportRequestEvent:
     """The API's item for a row; `read`: its author and order, when read with the page."""
     if row.kind == feed_m.FeedItemKind.MESSAGE:
         return Message.from_model(row, read)
     if row.kind == feed_m.FeedItemKind.CALL_EVENT:
         return CallInviteEvent.from_model(row)
+    if row.kind == feed_m.FeedItemKind.SUPPORT_EVENT:
+        return SupportRequestEvent.from_model(row)
     return OrderEvent.from_model(row, read)
 
 
@@ -63,6 +70,16 @@ class PageInfo:
     has_next_page: bool = strawberry.field(description="True when newer items follow this page.")
     start_cursor: str | None = strawberry.field(description="Cursor of the page's first item.")
     end_cursor: str | None = strawberry.field(description="Cursor of the page's last item.")
+
+    @classmethod
+    def forward(cls, cursors: list[str], *, after: str | None, has_more: bool) -> PageInfo:
+        """A page read forward (first/after): older items exist when it started after one."""
+        return cls(
+            has_previous_page=after is not None,
+            has_next_page=has_more,
+            start_cursor=cursors[0] if cursors else None,
+            end_cursor=cursors[-1] if cursors else None,
+        )
 
 
 @strawberry.type(description="A feed item with its cursor.")

@@ -11,6 +11,7 @@ import strawberry
 from models import notifications as m
 from models import push as push_m
 from schema.errors import InvalidInputError
+from schema.feed import FeedItem
 from schema.messaging import Message
 from subscriptions.presence import PresenceState
 from subscriptions.routing import Activity
@@ -55,7 +56,13 @@ class Presence:
 class InAppNotification:
     cursor: str = strawberry.field(description="Pass as `after` to resume after this one.")
     conversation_id: strawberry.ID = strawberry.field(description="The conversation.")
-    message: Message = strawberry.field(description="The message it is about.")
+    message: Message | None = strawberry.field(
+        description="The message it is about; null when it is about another item (see item)."
+    )
+    item: FeedItem = strawberry.field(
+        description="The feed item it is about: a message, a call-invite change or an update "
+        "to the caller's support request."
+    )
     reason: str = strawberry.field(description="Why it came now (e.g. the live session ended).")
     created_at: datetime = strawberry.field(description="When it was delivered.")
 

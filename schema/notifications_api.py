@@ -18,6 +18,7 @@ from resolvers.cursors import decode_event_cursor, event_cursor
 from resolvers.inputs import query_error
 from schema.context import Info
 from schema.conversations import MuteResult
+from schema.feed import feed_item_from_model
 from schema.messaging import Message
 from schema.notifications import (
     ActivityReport,
@@ -144,7 +145,8 @@ class NotificationSubscription:
                     yield InAppNotification(
                         cursor=event_cursor(note.event.seq),
                         conversation_id=strawberry.ID(str(note.event.conversation_id)),
-                        message=Message.from_model(note.item),
+                        message=Message.from_model(note.item) if note.item.is_message else None,
+                        item=feed_item_from_model(note.item),
                         reason=note.reason,
                         created_at=note.event.created_at,
                     )

@@ -22,6 +22,14 @@ from schema.errors import (
     NotDiscoverableError,
     NotFoundError,
 )
+from schema.guarantees import (
+    GuaranteeRequest,
+    OrderTerms,
+    load_current_terms,
+    load_guarantee,
+    load_latest_guarantee,
+    load_terms,
+)
 
 strawberry.enum(
     m.OrderStatus,
@@ -35,6 +43,17 @@ strawberry.enum(
 
 OrderStatus = m.OrderStatus
 OrderEventType = feed_m.OrderEventType
+TERMS_EVENTS = frozenset(
+    {OrderEventType.TERMS_PROPOSED, OrderEventType.TERMS_COUNTERED, OrderEventType.TERMS_ACCEPTED}
+)
+GUARANTEE_EVENTS = frozenset(
+    {
+        OrderEventType.GUARANTEE_REQUESTED,
+        OrderEventType.GUARANTEE_ACCEPTED,
+        OrderEventType.GUARANTEE_DECLINED,
+        OrderEventType.GUARANTEE_VOIDED,
+    }
+)
 
 
 @strawberry.type(description="A job a client ordered from a freelancer.")
@@ -62,6 +81,21 @@ class Order:
         if m.conversation_requirement_met(self._row):
             return None
         return str(ConversationRequired().message)
+
+    @strawberry.field(
+        description="The order's current terms: the latest proposal (PROPOSED) or the agreed "
+        "terms (ACCEPTED); null before anyone proposed terms.",
+        graphql_type=OrderTerms | None,
+    )
+    def terms(self, info: Info) -> Awaitable[OrderTerms | None]:
+        return load_current_terms(info, self._row.id)
+
+    @strawberry.field(
+        description="The order's latest guarantee request, whatever its status; null if none.",
+        graphql_type=GuaranteeRequest | None,
+    )
+    def guarantee_request(self, info: Info) -> Awaitable[GuaranteeRequest | None]:
+        return load_latest_guarantee(info, self._row.id)
 
     @classmethod
     def from_model(cls, row: m.Order) -> Order:
@@ -104,7 +138,9 @@ class OrderEvent:
     _row: strawberry.Private[feed_m.FeedItem | FeedEntry]
     _read: strawberry.Private[ReadWithPage | None] = None
     id: strawberry.ID = strawberry.field(description="The feed item's id.")
-    event: OrderEventType = strawberry.field(description="Created, or a status change.")
+    event: OrderEventType = strawberry.field(
+        description="Created, a status change, a terms step or a guarantee step."
+    )
     status: OrderStatus = strawberry.field(description="The order's status after this event.")
     previous_status: OrderStatus | None = strawberry.field(
         description="The status before a change; null for creation."
@@ -120,6 +156,24 @@ class OrderEvent:
         if self._read is not None:
             return self._read.order
         return load_order(info, self._row.order_id)
+
+    @strawberry.field(
+        description="TERMS_* events: the terms proposed, countered or accepted.",
+        graphql_type=OrderTerms | None,
+    )
+    def terms(self, info: Info) -> Awaitable[OrderTerms] | None:
+        if self.event not in TERMS_EVENTS or self._row.subject_id is None:
+            return None
+        return load_terms(info, self._row.subject_id)
+
+    @strawberry.field(
+        description="GUARANTEE_* events: the guarantee request, as it stands now.",
+        graphql_type=GuaranteeRequest | None,
+    )
+    def guarantee_request(self, info: Info) -> Awaitable[GuaranteeRequest] | None:
+        if self.event not in GUARANTEE_EVENTS or self._row.subject_id is None:
+            return None
+        return load_guarantee(info, self._row.subject_id)
 
     @classmethod
     def from_model(

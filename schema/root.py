@@ -39,6 +39,7 @@ from schema.conversations import (
 )
 from schema.executor import FastLeafExecutor, executor_for
 from schema.feed import FeedConnection, FeedFilter
+from schema.guarantee_fields import GuaranteeMutations, GuaranteeQueries
 from schema.limits import QueryLimits
 from schema.live import Subscription
 from schema.messaging import (
@@ -53,10 +54,11 @@ from schema.notifications_api import NotificationMutation, NotificationQuery
 from schema.orders import CreateOrderInput, Order, OrderResult, OrderStatus
 from schema.short_resolvers import shorten_resolvers
 from schema.support import OpenSupportRequestInput, SupportRequestResult
+from schema.support_fields import SupportMutations, SupportQueries
 
 
 @strawberry.type(description="Reads. Every field needs a bearer token.")
-class Query(CallQueries, NotificationQuery):
+class Query(CallQueries, NotificationQuery, SupportQueries, GuaranteeQueries):
     @strawberry.field(description="The calling account.")
     async def me(self, info: Info) -> Account:
         return await accounts.me(info)
@@ -128,7 +130,7 @@ class Query(CallQueries, NotificationQuery):
             ),
         ] = None,
         filter: Annotated[
-            FeedFilter, strawberry.argument(description="ALL, ORDERS, MESSAGES or CALLS.")
+            FeedFilter, strawberry.argument(description="ALL, ORDERS, MESSAGES, CALLS or SUPPORT.")
         ] = FeedFilter.ALL,
         last: Annotated[
             int | None,
@@ -196,7 +198,7 @@ class Query(CallQueries, NotificationQuery):
 
 
 @strawberry.type(description="Changes. Account and order mutations need the service token.")
-class Mutation(CallMutations, NotificationMutation):
+class Mutation(CallMutations, NotificationMutation, SupportMutations, GuaranteeMutations):
     @strawberry.mutation(
         description="Send a message. Retries with the same idempotencyKey are safe."
     )

@@ -3,41 +3,97 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from models import feed as feed_m
 from models import support as m
+from models.feed_pages import FeedEntry
 from schema.errors import InvalidInputError, NotFoundError
 
+if TYPE_CHECKING:
+    from schema.feed import PageInfo
+
 strawberry.enum(m.SupportReason, name="SupportReason", description="Why support is needed.")
-strawberry.enum(m.SupportStatus, name="SupportStatus", description="Whether support is on it.")
+strawberry.enum(
+    m.SupportStatus,
+    name="SupportStatus",
+    description="Where support is with a request: OPEN (not looked at yet), IN_PROGRESS, "
+    "RESOLVED, or CLOSED without a resolution.",
+)
+
+
+def optional_id(value: int | None) -> strawberry.ID | None:
+    return None if value is None else strawberry.ID(str(value))
 
 
 @strawberry.type(description="A request to the marketplace's support team.")
 class SupportRequest:
     id: strawberry.ID = strawberry.field(description="The request's id.")
     reason: m.SupportReason = strawberry.field(description="Why it was opened.")
-    status: m.SupportStatus = strawberry.field(description="OPEN until support closes it.")
+    status: m.SupportStatus = strawberry.field(description="Where support is with it.")
     details: str = strawberry.field(description="What the user wrote.")
+    note: str = strawberry.field(description="Support's latest note to the user; empty if none.")
     conversation_id: strawberry.ID | None = strawberry.field(description="The conversation.")
     order_id: strawberry.ID | None = strawberry.field(description="The order.")
     created_at: datetime = strawberry.field(description="When it was opened.")
+    updated_at: datetime = strawberry.field(
+        description="When support last changed it (its opening time until then)."
+    )
 
     @classmethod
     def from_model(cls, row: m.SupportRequest) -> SupportRequest:
-        def optional(value: int | None) -> strawberry.ID | None:
-            return None if value is None else strawberry.ID(str(value))
-
         return cls(
             id=strawberry.ID(str(row.id)),
             reason=m.SupportReason(row.reason),
             status=m.SupportStatus(row.status),
             details=row.details,
-            conversation_id=optional(row.conversation_id),
-            order_id=optional(row.order_id),
+            note=row.note,
+            conversation_id=optional_id(row.conversation_id),
+            order_id=optional_id(row.order_id),
+            created_at=row.created_at,
+            updated_at=row.updated_at or row.created_at,
+        )
+
+
+@strawberry.type(
+    description="Support changed one of the caller's requests: a feed item only the requester "
+    "sees, in the conversation the request is about."
+)
+class SupportRequestEvent:
+    id: strawberry.ID = strawberry.field(description="The feed item's id.")
+    request_id: strawberry.ID = strawberry.field(description="The support request.")
+    status: m.SupportStatus = strawberry.field(description="The status it moved to.")
+    note: str = strawberry.field(description="Support's note with the change; empty if none.")
+    order_id: strawberry.ID | None = strawberry.field(description="The order it is about.")
+    created_at: datetime = strawberry.field(description="When it happened.")
+
+    @classmethod
+    def from_model(cls, row: feed_m.FeedItem | FeedEntry) -> SupportRequestEvent:
+        assert row.subject_id is not None, "a support event without its request"
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            request_id=strawberry.ID(str(row.subject_id)),
+            status=m.SupportStatus(row.subject_status or m.SupportStatus.OPEN),
+            note=row.body or "",
+            order_id=optional_id(row.order_id),
             created_at=row.created_at,
         )
+
+
+@strawberry.type(description="A support request with its cursor.")
+class SupportRequestEdge:
+    cursor: str = strawberry.field(description="Pass as `after` for the requests after it.")
+    node: SupportRequest = strawberry.field(description="The request.")
+
+
+@strawberry.type(description="A page of the caller's support requests, newest first.")
+class SupportRequestConnection:
+    edges: list[SupportRequestEdge] = strawberry.field(description="This page's requests.")
+    page_info: Annotated[PageInfo, strawberry.lazy("schema.feed")] = strawberry.field(
+        description="Paging state (hasNextPage: older requests follow)."
+    )
 
 
 @strawberry.input(description="What support should look at: a conversation, an order, or both.")
@@ -50,6 +106,18 @@ class OpenSupportRequestInput:
         default=m.SupportReason.MESSAGING_BLOCKED, description="Why support is needed."
     )
     details: str = strawberry.field(default="", description="Anything support should know.")
+
+
+@strawberry.input(description="Support's change to a request (service token).")
+class UpdateSupportRequestInput:
+    id: strawberry.ID = strawberry.field(description="The support request.")
+    status: m.SupportStatus = strawberry.field(
+        description="IN_PROGRESS, RESOLVED or CLOSED (a request is OPEN only until support "
+        "takes it)."
+    )
+    note: str = strawberry.field(
+        default="", description="What the user should know, up to 2,000 characters."
+    )
 
 
 SupportRequestResult = Annotated[

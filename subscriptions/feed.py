@@ -94,6 +94,8 @@ def _kinds_for(event: LoggedEvent) -> FeedItemKind:
         return FeedItemKind.ORDER_EVENT
     if event.kind == EventKind.CALL:
         return FeedItemKind.CALL_EVENT
+    if event.kind == EventKind.SUPPORT:
+        return FeedItemKind.SUPPORT_EVENT
     return FeedItemKind.MESSAGE  # messages and read receipts
 
 

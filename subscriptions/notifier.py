@@ -32,6 +32,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from metrics import DATABASE_ERRORS, NOTIFIER_BACKLOG, NOTIFIER_OUTCOMES
@@ -48,7 +49,13 @@ from models.notification_batch import Planned, RoutedIntent, Step, route_batch_s
 from models.notifications import Delivery, DeliveryChannel, DeliveryStatus, Outcome
 from models.sql_script import run_script
 from subscriptions.email import ConversationEmail, EmailChannel
-from subscriptions.notification_text import NOTIFYING_KINDS, describe, headline, is_call_change
+from subscriptions.notification_text import (
+    NOTIFYING_KINDS,
+    SUPPORT_SENDER,
+    describe,
+    headline,
+    is_support_update,
+)
 from subscriptions.presence import Presence, PresenceState
 from subscriptions.push import PushChannel, PushFailed, PushGone, PushPayload
 from subscriptions.routing import Action, Activity, Channel, Decision, Situation, Stage, route
@@ -347,9 +354,9 @@ class Notifier:
         if decision.action != Action.SEND or self.email is None or known.participant is None:
             return DeliveryStatus.CANCELLED, Outcome.CANCELLED, decision.reason
         unread = await FeedItem.filter(
+            Q(author_id=known.participant.counterpart_id) | Q(audience_id=delivery.account_id),
             conversation_id=delivery.conversation_id,
             kind__in=NOTIFYING_KINDS,
-            author_id=known.participant.counterpart_id,
             id__gte=delivery.first_item_id,
             id__lte=delivery.last_item_id,
             id__gt=read_up_to,
@@ -362,10 +369,10 @@ class Notifier:
                 delivery_id=delivery.id,
                 to=known.prefs.email,
                 recipient_name=recipient.name,
-                sender_name=sender.name,
+                sender_name=SUPPORT_SENDER if all(map(is_support_update, unread)) else sender.name,
                 link=self.config.link(delivery.conversation_id),
                 messages=[describe(item, sender.name) for item in unread],
-                noun="message" if all(not is_call_change(item) for item in unread) else "update",
+                noun="message" if all(item.is_message for item in unread) else "update",
             )
         )
         return DeliveryStatus.SENT, Outcome.SENT, f"{decision.reason}: {len(unread)} item(s)"

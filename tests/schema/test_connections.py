@@ -22,6 +22,7 @@ import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -41,10 +42,17 @@ from auth import Caller
 from models.accounts import Account, AccountKind, create_account
 from models.call_flow import send_call_invite
 from models.clock import ManualClock
+from models.guarantees import accept_terms, checked_terms, propose_terms, request_guarantee
 from models.messaging import mark_read, send_message
 from models.orders import OrderStatus, change_order_status, create_order
+from models.support import (
+    SupportReason,
+    SupportStatus,
+    open_support_request,
+    update_support_request,
+)
 from resolvers.cursors import event_cursor, feed_cursor
-from tests.support import Executor, account
+from tests.support import SERVICE, Executor, account
 
 PAGING = {"first": "Int", "after": "String", "last": "Int", "before": "String"}
 PAGE_INFO = "pageInfo { hasNextPage hasPreviousPage startCursor endCursor }"
@@ -178,16 +186,25 @@ async def conversation_feed(gql: Executor, clock: ManualClock) -> list[Listing]:
     async def order() -> None:
         await create_order(clock, client_id=client.id, freelancer_id=freelancer.id, title="More")
 
+    async def support_update() -> None:  # visible to the client alone, who asked
+        opened = await open_support_request(
+            clock, client.id, SupportReason.OTHER, conversation_id=conversation
+        )
+        await update_support_request(clock, opened.id, SupportStatus.IN_PROGRESS)
+        await update_support_request(clock, opened.id, SupportStatus.RESOLVED, "done")
+
     for step in range(6):
         await message()
         await message()
         await (invite() if step % 2 else order())
+        if step % 3 == 0:
+            await support_update()
     await change_order_status(clock, made.order.id, OrderStatus.IN_PROGRESS)
 
     schema = sdl(gql)
     filters = schema.get_type("FeedFilter")
     assert isinstance(filters, GraphQLEnumType)
-    adds = {"MESSAGES": message, "ORDERS": order, "CALLS": invite}
+    adds = {"MESSAGES": message, "ORDERS": order, "CALLS": invite, "SUPPORT": support_update}
     return [
         root_listing(
             schema,
@@ -201,7 +218,49 @@ async def conversation_feed(gql: Executor, clock: ManualClock) -> list[Listing]:
     ]
 
 
-SCENES: dict[str, Scene] = {"Query.conversations": client_list, "Query.feed": conversation_feed}
+async def support_requests(gql: Executor, clock: ManualClock) -> list[Listing]:
+    """A client's support requests, several opened in the same instant."""
+    client = await create_account(clock, kind=AccountKind.CLIENT, name="Acme")
+
+    async def add() -> None:
+        await open_support_request(clock, client.id, SupportReason.OTHER, details="help")
+
+    for number in range(7):
+        if number % 3 == 0:
+            clock.advance(timedelta(minutes=1))
+        await add()
+    return [root_listing(sdl(gql), "supportRequests", "supportRequests", client, {}, add)]
+
+
+async def open_guarantees(gql: Executor, clock: ManualClock) -> list[Listing]:
+    """The marketplace's open guarantee requests, one per order with agreed terms."""
+    client = await create_account(clock, kind=AccountKind.CLIENT, name="Acme")
+    freelancer = await create_account(clock, kind=AccountKind.FREELANCER, name="Maya")
+
+    async def add() -> None:
+        made = await create_order(
+            clock, client_id=client.id, freelancer_id=freelancer.id, title="Guaranteed"
+        )
+        terms = checked_terms(
+            clock, Decimal("120.00"), "EUR", clock.now().date() + timedelta(days=9), "A post"
+        )
+        proposed = await propose_terms(clock, freelancer.id, made.order.id, terms)
+        await accept_terms(clock, client.id, proposed.terms.id)
+        await request_guarantee(clock, client.id, made.order.id)
+
+    for _ in range(6):
+        await add()
+    listing = root_listing(sdl(gql), "openGuaranteeRequests", "guarantees", client, {}, add)
+    listing.viewer = SERVICE
+    return [listing]
+
+
+SCENES: dict[str, Scene] = {
+    "Query.conversations": client_list,
+    "Query.feed": conversation_feed,
+    "Query.supportRequests": support_requests,
+    "Query.openGuaranteeRequests": open_guarantees,
+}
 
 
 # Walking

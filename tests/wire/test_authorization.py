@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import LiveServer, token
+from tests.conftest import SERVICE_TOKEN_ROLE, LiveServer, token
 from tests.support import GraphQLWSClient
 from tests.wire.conftest import Pair, graphql
 
@@ -55,9 +55,17 @@ CANCEL_CALL = (
 NO_SHOW = (
     "mutation($id: ID!) { reportCallNoShow(id: $id) { __typename ... on Error { code message } } }"
 )
+PROPOSE_TERMS = 'mutation($id: ID!) { proposeOrderTerms(input: {orderId: $id, amount: "5", currency: "EUR", deliveryDate: "2030-01-01", deliverables: "x"}) { __typename ... on Error { code message } } }'
+REQUEST_GUARANTEE = "mutation($id: ID!) { requestGuarantee(orderId: $id) { __typename ... on Error { code message } } }"
+ACCEPT_TERMS = "mutation($id: ID!) { acceptOrderTerms(termsId: $id) { __typename ... on Error { code message } } }"
+UPDATE_SUPPORT = "mutation($id: ID!) { updateSupportRequest(input: {id: $id, status: RESOLVED}) { __typename ... on Error { code message } } }"
+DECIDE_GUARANTEE = "mutation($id: ID!) { decideGuaranteeRequest(id: $id, decision: ACCEPT) { __typename ... on Error { code message } } }"
+OPEN_GUARANTEES = "{ openGuaranteeRequests { edges { node { id } } } }"
+SUPPORT_REQUESTS = "{ supportRequests { edges { node { id } } } }"
 FEED_UPDATES = "subscription($id: ID!) { feedUpdates(conversationId: $id) { cursor } }"
 JOB_THREAD_UPDATES = "subscription($own: ID!, $id: ID!) { feedUpdates(conversationId: $own, orderId: $id) { cursor } }"
 ALICE_FEED = "query($id: ID!) { feed(conversationId: $id, last: 100) { edges { node { __typename ... on Message { body } ... on OrderEvent { status } } } } }"
+ALICE_TERMS = "query($id: ID!) { feed(conversationId: $id, filter: ORDERS) { edges { node { ... on OrderEvent { terms { id } } } } } }"
 MINE = "{ me { id } conversations { edges { node { id } } } unreadSummary { totalUnread } }"
 
 # (document, which of Alice's ids goes into $id)
@@ -86,6 +94,8 @@ MATRIX = [
     (DECLINE_CALL, "invite"),
     (CANCEL_CALL, "invite"),
     (NO_SHOW, "invite"),
+    (PROPOSE_TERMS, "order"),
+    (REQUEST_GUARANTEE, "order"),
 ]
 
 
@@ -132,3 +142,37 @@ async def test_lists_show_only_the_callers_own_things(
     assert body["data"]["me"]["id"] == mallory.client
     ids = [edge["node"]["id"] for edge in body["data"]["conversations"]["edges"]]
     assert ids == [mallory.conversation]
+
+
+async def test_terms_support_requests_and_guarantees_of_another_pair_stay_out_of_reach(
+    live_server: LiveServer, alice: Pair, mallory: Pair
+) -> None:
+    service = token("marketplace", SERVICE_TOKEN_ROLE)
+    terms = await graphql(
+        live_server,
+        PROPOSE_TERMS.replace("2030-01-01", "2030-02-01"),
+        {"id": alice.order},
+        alice.client_token,
+    )
+    assert terms["data"]["proposeOrderTerms"]["__typename"] == "OrderTerms"
+    feed = await graphql(live_server, ALICE_TERMS, {"id": alice.conversation}, alice.client_token)
+    alices_terms = feed["data"]["feed"]["edges"][-1]["node"]["terms"]["id"]
+    support = await graphql(
+        live_server, SUPPORT_ABOUT_ORDER, {"id": alice.order}, alice.client_token
+    )
+    assert support["data"]["openSupportRequest"]["__typename"] == "SupportRequest"
+    for caller in (mallory.client, mallory.freelancer):
+        foreign = await graphql(live_server, ACCEPT_TERMS, {"id": alices_terms}, token(caller))
+        unknown = await graphql(live_server, ACCEPT_TERMS, {"id": UNKNOWN}, token(caller))
+        assert foreign == unknown
+        assert foreign["data"]["acceptOrderTerms"]["code"] == "NOT_FOUND"
+        mine = await graphql(live_server, SUPPORT_REQUESTS, None, token(caller))
+        assert mine["data"]["supportRequests"]["edges"] == []
+        for document in (UPDATE_SUPPORT, DECIDE_GUARANTEE, OPEN_GUARANTEES):
+            refused = await graphql(live_server, document, {"id": "1"}, token(caller))
+            assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    theirs = await graphql(live_server, SUPPORT_REQUESTS, None, alice.client_token)
+    assert len(theirs["data"]["supportRequests"]["edges"]) == 1
+    assert (await graphql(live_server, OPEN_GUARANTEES, None, service))["data"] == {
+        "openGuaranteeRequests": {"edges": []}
+    }

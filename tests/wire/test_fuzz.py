@@ -19,7 +19,9 @@ import pytest
 import schemathesis
 import uvicorn
 from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
+from schemathesis.graphql import nodes
 
 from models.clock import ManualClock
 from server import create_app
@@ -28,6 +30,14 @@ from tests.conftest import SERVICE_TOKEN_ROLE, token
 from tests.support import WAIT
 from tests.wire.conftest import CREATE_ACCOUNT, CREATE_ORDER, SEND
 
+# Order amounts (Decimal): any decimal (NaN and infinities too) as a string, or a float literal.
+schemathesis.graphql.scalar(
+    "Decimal",
+    st.one_of(
+        st.decimals().map(lambda value: nodes.String(str(value))),
+        st.floats(allow_nan=False, allow_infinity=False).map(nodes.Float),
+    ),
+)
 SCHEMA = schemathesis.graphql.from_file((Path(__file__).parents[2] / "schema.graphql").read_text())
 # Errors a resolver raises on purpose; any other error with a path is an unhandled exception.
 EXPECTED_CODES = {"NOT_FOUND", "INVALID_INPUT", "FORBIDDEN", "UNAUTHENTICATED", "RATE_LIMITED"}

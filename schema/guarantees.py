@@ -1,0 +1,175 @@
+"""Order terms and guarantee requests, as the API shows them."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from models import guarantees as m
+from schema.context import Info
+from schema.errors import (
+    GuaranteeAlreadyDecidedError,
+    GuaranteeAlreadyRequestedError,
+    InvalidInputError,
+    NoAgreedTermsError,
+    NotFoundError,
+    PermissionDeniedError,
+    TermsChangedError,
+)
+
+if TYPE_CHECKING:
+    from schema.feed import PageInfo
+
+strawberry.enum(
+    m.TermsStatus,
+    name="TermsStatus",
+    description="PROPOSED: waiting for the other side; ACCEPTED: agreed; SUPERSEDED: "
+    "countered or replaced by later terms.",
+)
+strawberry.enum(
+    m.GuaranteeStatus,
+    name="GuaranteeStatus",
+    description="REQUESTED: waiting for the marketplace; ACCEPTED or DECLINED by it; VOIDED: "
+    "the terms changed after the request.",
+)
+
+
+@strawberry.enum(description="The marketplace's answer to a guarantee request.")
+class GuaranteeDecision(Enum):
+    ACCEPT = "accept"
+    DECLINE = "decline"
+
+
+@strawberry.type(description="One proposal of an order's terms; a new proposal replaces it.")
+class OrderTerms:
+    id: strawberry.ID = strawberry.field(description="The proposal's id (accept it by this id).")
+    order_id: strawberry.ID = strawberry.field(description="The order.")
+    proposer_id: strawberry.ID = strawberry.field(description="The side that proposed them.")
+    amount: Decimal = strawberry.field(
+        description="The price, a decimal string with at most two decimal places."
+    )
+    currency: str = strawberry.field(description="ISO 4217 code, e.g. EUR.")
+    delivery_date: date = strawberry.field(description="When the deliverables are due.")
+    deliverables: str = strawberry.field(description="What will be delivered.")
+    status: m.TermsStatus = strawberry.field(description="Proposed, accepted or superseded.")
+    created_at: datetime = strawberry.field(description="When they were proposed.")
+
+    @classmethod
+    def from_model(cls, row: m.OrderTerms) -> OrderTerms:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            order_id=strawberry.ID(str(row.order_id)),
+            proposer_id=strawberry.ID(str(row.proposer_id)),
+            amount=Decimal(row.amount).quantize(m.CENT),
+            currency=row.currency,
+            delivery_date=row.delivery_date,
+            deliverables=row.deliverables,
+            status=m.TermsStatus(row.status),
+            created_at=row.created_at,
+        )
+
+
+async def load_terms(info: Info, terms_id: int) -> OrderTerms:
+    row = await info.context.loaders.order_terms_by_id.load(terms_id)
+    assert row is not None, "terms are never deleted while their order exists"
+    return OrderTerms.from_model(row)
+
+
+async def load_current_terms(info: Info, order_id: int) -> OrderTerms | None:
+    row = await info.context.loaders.current_terms_by_order.load(order_id)
+    return None if row is None else OrderTerms.from_model(row)
+
+
+@strawberry.type(description="A request to the marketplace to guarantee an order's agreed terms.")
+class GuaranteeRequest:
+    _terms_id: strawberry.Private[int]
+    id: strawberry.ID = strawberry.field(description="The request's id.")
+    order_id: strawberry.ID = strawberry.field(description="The order.")
+    requester_id: strawberry.ID = strawberry.field(description="The side that asked.")
+    status: m.GuaranteeStatus = strawberry.field(description="Where the request stands.")
+    note: str = strawberry.field(description="The marketplace's note with its decision.")
+    created_at: datetime = strawberry.field(description="When it was requested.")
+    decided_at: datetime | None = strawberry.field(
+        description="When it was accepted, declined or voided; null while open."
+    )
+
+    @strawberry.field(description="The agreed terms it asks to guarantee.", graphql_type=OrderTerms)
+    def terms(self, info: Info) -> Awaitable[OrderTerms]:
+        return load_terms(info, self._terms_id)
+
+    @classmethod
+    def from_model(cls, row: m.GuaranteeRequest) -> GuaranteeRequest:
+        return cls(
+            _terms_id=row.terms_id,
+            id=strawberry.ID(str(row.id)),
+            order_id=strawberry.ID(str(row.order_id)),
+            requester_id=strawberry.ID(str(row.requester_id)),
+            status=m.GuaranteeStatus(row.status),
+            note=row.note,
+            created_at=row.created_at,
+            decided_at=row.decided_at,
+        )
+
+
+async def load_guarantee(info: Info, request_id: int) -> GuaranteeRequest:
+    row = await info.context.loaders.guarantee_request_by_id.load(request_id)
+    assert row is not None, "guarantee requests are never deleted while their order exists"
+    return GuaranteeRequest.from_model(row)
+
+
+@strawberry.type(description="A guarantee request with its cursor.")
+class GuaranteeRequestEdge:
+    cursor: str = strawberry.field(description="Pass as `after` for the requests after it.")
+    node: GuaranteeRequest = strawberry.field(description="The request.")
+
+
+@strawberry.type(description="A page of open guarantee requests, oldest first.")
+class GuaranteeRequestConnection:
+    edges: list[GuaranteeRequestEdge] = strawberry.field(description="This page's requests.")
+    page_info: Annotated[PageInfo, strawberry.lazy("schema.feed")] = strawberry.field(
+        description="Paging state (hasNextPage: newer requests follow)."
+    )
+
+
+@strawberry.input(description="Terms for an order; proposing them replaces any earlier terms.")
+class ProposeTermsInput:
+    order_id: strawberry.ID = strawberry.field(description="The order.")
+    amount: Decimal = strawberry.field(
+        description="The price: a positive decimal with at most two decimal places; send it as "
+        'a string ("1500.00") to keep it exact.'
+    )
+    currency: str = strawberry.field(description="ISO 4217 code, e.g. EUR.")
+    delivery_date: date = strawberry.field(description="When the deliverables are due (not past).")
+    deliverables: str = strawberry.field(description="What will be delivered, 1 to 5,000 chars.")
+
+
+ProposeTermsResult = Annotated[
+    OrderTerms | NotFoundError | InvalidInputError,
+    strawberry.union("ProposeTermsResult", description="The proposal, or why it was refused."),
+]
+AcceptTermsResult = Annotated[
+    OrderTerms | NotFoundError | PermissionDeniedError | TermsChangedError,
+    strawberry.union("AcceptTermsResult", description="The agreed terms, or why not."),
+]
+RequestGuaranteeResult = Annotated[
+    GuaranteeRequest | NotFoundError | NoAgreedTermsError | GuaranteeAlreadyRequestedError,
+    strawberry.union("RequestGuaranteeResult", description="The request, or why it was refused."),
+]
+DecideGuaranteeResult = Annotated[
+    GuaranteeRequest
+    | NotFoundError
+    | InvalidInputError
+    | TermsChangedError
+    | GuaranteeAlreadyDecidedError,
+    strawberry.union("DecideGuaranteeResult", description="The decided request, or why not."),
+]
+
+
+async def load_latest_guarantee(info: Info, order_id: int) -> GuaranteeRequest | None:
+    row = await info.context.loaders.latest_guarantee_by_order.load(order_id)
+    return None if row is None else GuaranteeRequest.from_model(row)
