@@ -18,6 +18,7 @@ from tortoise.transactions import in_transaction
 from models.accounts import Account, AccountKind
 from models.call_times import choose_time, validate_proposed_times
 from models.calls import (
+    CALL_TIME_HORIZON,
     DURATION_MAX,
     DURATION_MIN,
     LINE_GRACE,
@@ -43,6 +44,7 @@ from models.messaging import send_message, validate_body
 from models.notifications import enqueue as enqueue_notification
 from models.orders import Order
 from models.support import SupportReason, open_support_request
+from models.text import clean_text
 
 # How often an accept retries when a concurrent accept took the same PIN first.
 PIN_ATTEMPTS = 3
@@ -78,6 +80,7 @@ async def send_call_invite(
     duration_minutes: int,
     topic: str = "",
     order_id: int | None = None,
+    horizon: timedelta = CALL_TIME_HORIZON,
 ) -> CallChange:
     """Invite a freelancer to a call; supersedes the pair's open or declined invites."""
     now = clock.now()
@@ -91,14 +94,14 @@ async def send_call_invite(
         raise NotFound("The freelancer")
     if not freelancer.discoverable:
         raise NotDiscoverable()
-    times = validate_proposed_times(start_times, now)
+    times = validate_proposed_times(start_times, now, horizon)
     if not DURATION_MIN <= duration_minutes <= DURATION_MAX:
         raise InvalidInput(
             "durationMinutes", f"A call lasts {DURATION_MIN} to {DURATION_MAX} minutes."
         )
-    topic = topic.strip()
-    if len(topic) > TOPIC_MAX:
-        raise InvalidInput("topic", f"A topic has at most {TOPIC_MAX} characters.")
+    topic = clean_text(
+        topic, "topic", label="A topic", max_length=TOPIC_MAX, required=False, multiline=True
+    )
     async with in_transaction():
         await lock_event_logs((client_id, freelancer_id))  # event logs first, then other rows
         conversation = await open_conversation(client_id, freelancer_id, now)
@@ -144,6 +147,7 @@ async def accept_call_invite(
     freelancer_id: int,
     invite_id: int,
     starts_at: datetime,
+    horizon: timedelta = CALL_TIME_HORIZON,
 ) -> CallChange:
     """Accept at one of the proposed times; the call gets a line with a PIN no active call has."""
     now = clock.now()
@@ -151,7 +155,7 @@ async def accept_call_invite(
         invite = await _locked_for(freelancer_id, invite_id)
         _require_invitee(invite, freelancer_id)
         _require_status(invite, now, CallInviteStatus.PENDING)
-        chosen = choose_time(invite.times(), starts_at, now)
+        chosen = choose_time(invite.times(), starts_at, now, horizon)
         ends_at = chosen + timedelta(minutes=invite.duration_minutes)
         await _reserve_line(provider, invite, chosen, ends_at, now)
         invite = await CallInvite.get(id=invite.id)

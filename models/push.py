@@ -16,6 +16,7 @@ from tortoise.models import Model
 
 from models.clock import Clock
 from models.errors import InvalidInput
+from models.text import clean_text
 
 ENDPOINT_MAX = 2000
 KEY_MAX = 200
@@ -35,6 +36,7 @@ class PushSubscription(Model):
 
 
 def _key(value: str, field: str, size: int) -> str:
+    value = clean_text(value, field, label=f"The {field} key", max_length=KEY_MAX)
     try:
         raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
     except (binascii.Error, ValueError):
@@ -48,6 +50,7 @@ async def register(
     clock: Clock, account_id: int, *, endpoint: str, p256dh: str, auth: str
 ) -> PushSubscription:
     """Register (or re-key) the browser subscription at `endpoint` for the account."""
+    endpoint = clean_text(endpoint, "endpoint", label="The endpoint", max_length=ENDPOINT_MAX)
     if not endpoint.startswith(("https://", "http://")) or len(endpoint) > ENDPOINT_MAX:
         raise InvalidInput("endpoint", "The endpoint must be an http(s) URL.")
     p256dh = _key(p256dh, "p256dh", 65)

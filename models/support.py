@@ -8,7 +8,7 @@ from tortoise import fields
 from tortoise.models import Model
 
 from models.clock import Clock
-from models.errors import InvalidInput
+from models.text import clean_text
 
 DETAILS_MAX = 5000
 
@@ -51,12 +51,13 @@ async def open_support_request(
     call_invite_id: int | None = None,
 ) -> SupportRequest:
     """Record a request for the marketplace's support team (the caller checked access)."""
-    if len(details) > DETAILS_MAX:
-        raise InvalidInput("details", f"Details have at most {DETAILS_MAX:,} characters.")
+    details = clean_text(
+        details, "details", label="Details", max_length=DETAILS_MAX, required=False, multiline=True
+    )
     return await SupportRequest.create(
         account_id=account_id,
         reason=reason,
-        details=details.strip(),
+        details=details,
         conversation_id=conversation_id,
         order_id=order_id,
         call_invite_id=call_invite_id,
