@@ -75,7 +75,11 @@ def validate_idempotency_key(key: str | None) -> str | None:
     if key is None:
         return None
     key = clean_text(
-        key, "idempotencyKey", label="An idempotency key", max_length=IDEMPOTENCY_KEY_MAX
+        key,
+        "idempotencyKey",
+        label="An idempotency key",
+        max_length=IDEMPOTENCY_KEY_MAX,
+        strip=False,
     )
     if not key.isprintable():
         raise InvalidInput(

@@ -18,6 +18,7 @@ Single-line text (names, titles, keys) also refuses tab and newline.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from models.errors import InvalidInput
@@ -27,7 +28,9 @@ from models.errors import InvalidInput
 _INVISIBLE_CATEGORIES = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf", "Mn", "Me"})
 # Letters and symbols that fonts draw as blank space.
 _BLANK_GLYPHS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
-_KEPT_CONTROLS = frozenset("\t\n")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_LINE_FORBIDDEN = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
+_MULTILINE_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")  # keeps \t, \n
 
 
 def is_invisible(text: str) -> bool:
@@ -54,13 +57,15 @@ def clean_text(
     that shows nothing is refused as empty; without it, such text becomes "".
     """
     text = value.replace("\r\n", "\n").replace("\r", "\n") if multiline else value
-    for char in text:
-        code = ord(char)
-        if (code < 0x20 or code == 0x7F) and not (multiline and char in _KEPT_CONTROLS):
-            kept = "tabs and line breaks are fine" if multiline else "nor line breaks or tabs"
-            raise InvalidInput(field, f"{label} cannot contain control characters ({kept}).")
-        if 0xD800 <= code <= 0xDFFF:
+    if (_MULTILINE_FORBIDDEN if multiline else _LINE_FORBIDDEN).search(text):
+        if _SURROGATE.search(text):
             raise InvalidInput(field, f"{label} contains a broken character (a lone surrogate).")
+        raise InvalidInput(
+            field,
+            f"{label} cannot contain control characters (tabs and line breaks are fine)."
+            if multiline
+            else f"{label} cannot contain control characters, line breaks or tabs.",
+        )
     text = unicodedata.normalize("NFC", text)
     if strip:
         text = text.strip()
