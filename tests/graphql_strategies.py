@@ -17,6 +17,7 @@ from typing import Any
 
 from graphql import (
     GraphQLEnumType,
+    GraphQLField,
     GraphQLInputObjectType,
     GraphQLInputType,
     GraphQLInterfaceType,
@@ -182,6 +183,12 @@ def root_fields(schema: GraphQLSchema) -> list[tuple[str, str]]:
     return pairs
 
 
+def root_field(schema: GraphQLSchema, root: str, name: str) -> GraphQLField:
+    root_type = schema.get_root_type(OperationType(root))
+    assert root_type is not None, root
+    return root_type.fields[name]
+
+
 def _named(of: GraphQLOutputType) -> GraphQLNamedType:
     while isinstance(of, GraphQLNonNull | GraphQLList):
         of = of.of_type
@@ -237,9 +244,7 @@ def operation(
     schema: GraphQLSchema, root: str, name: str, values: Values
 ) -> st.SearchStrategy[Operation]:
     """One call of `root`.`name` with drawn arguments; optional ones are sometimes left out."""
-    root_type = schema.get_root_type(OperationType(root))
-    assert root_type is not None
-    target = root_type.fields[name]
+    target = root_field(schema, root, name)
     required, optional = {}, {}
     for arg_name, arg in target.args.items():
         strategy = values.value(arg_name, arg.type)
