@@ -95,6 +95,8 @@ class Settings(BaseSettings):
         default_factory=lambda: ["+1 555 0100", "+1 555 0101"], min_length=1
     )
     call_pin_length: int = Field(6, ge=4, le=12)
+    # How far ahead a call time may be proposed or accepted, in days.
+    call_time_horizon_days: int = Field(365, ge=1, le=3650)
     # How often the background sweep records invites whose proposed times all passed.
     call_expiry_interval_seconds: float = Field(30.0, gt=0)
     # Notifications (issue 5): presence, routing, email and Web Push.
@@ -218,6 +220,10 @@ class Settings(BaseSettings):
     @property
     def suggestions_on(self) -> bool:
         return self.debug if self.suggestions is None else self.suggestions
+
+    @property
+    def call_time_horizon(self) -> timedelta:
+        return timedelta(days=self.call_time_horizon_days)
 
     @property
     def is_sqlite(self) -> bool:

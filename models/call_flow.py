@@ -18,6 +18,7 @@ from tortoise.transactions import in_transaction
 from models.accounts import Account, AccountKind
 from models.call_times import choose_time, validate_proposed_times
 from models.calls import (
+    CALL_TIME_HORIZON,
     CLIENTS_INVITE,
     DURATION_MAX,
     DURATION_MIN,
@@ -49,6 +50,7 @@ from models.messaging import (
 from models.notifications import enqueue as enqueue_notification
 from models.rules import Action
 from models.support import SupportReason, open_support_request
+from models.text import clean_text
 
 # How often an accept retries when a concurrent accept took the same PIN first.
 PIN_ATTEMPTS = 3
@@ -85,6 +87,7 @@ async def send_call_invite(
     topic: str = "",
     order_id: int | None = None,
     no_messaging_job_types: Collection[str] = DEFAULT_NO_MESSAGING_JOB_TYPES,
+    horizon: timedelta = CALL_TIME_HORIZON,
 ) -> CallChange:
     """Invite a freelancer to a call if the messaging rules allow it (models.rules: judged as
     a message from the client about `order_id`); supersedes the pair's open or declined
@@ -96,14 +99,14 @@ async def send_call_invite(
     freelancer = await Account.get_or_none(id=freelancer_id)
     if freelancer is None or freelancer.kind != AccountKind.FREELANCER:
         raise NotFound("The freelancer")
-    times = validate_proposed_times(start_times, now)
+    times = validate_proposed_times(start_times, now, horizon)
     if not DURATION_MIN <= duration_minutes <= DURATION_MAX:
         raise InvalidInput(
             "durationMinutes", f"A call lasts {DURATION_MIN} to {DURATION_MAX} minutes."
         )
-    topic = topic.strip()
-    if len(topic) > TOPIC_MAX:
-        raise InvalidInput("topic", f"A topic has at most {TOPIC_MAX} characters.")
+    topic = clean_text(
+        topic, "topic", label="A topic", max_length=TOPIC_MAX, required=False, multiline=True
+    )
     async with in_transaction():
         # Locks the pair's event logs first, then the rows the rules read.
         refusal = await first_refusal(
@@ -154,6 +157,7 @@ async def accept_call_invite(
     freelancer_id: int,
     invite_id: int,
     starts_at: datetime,
+    horizon: timedelta = CALL_TIME_HORIZON,
 ) -> CallChange:
     """Accept at one of the proposed times; the call gets a line with a PIN no active call has."""
     now = clock.now()
@@ -161,7 +165,7 @@ async def accept_call_invite(
         invite = await _locked_for(freelancer_id, invite_id)
         _require_invitee(invite, freelancer_id)
         _require_status(invite, now, CallInviteStatus.PENDING)
-        chosen = choose_time(invite.times(), starts_at, now)
+        chosen = choose_time(invite.times(), starts_at, now, horizon)
         ends_at = chosen + timedelta(minutes=invite.duration_minutes)
         await _reserve_line(provider, invite, chosen, ends_at, now)
         invite = await CallInvite.get(id=invite.id)

@@ -7,10 +7,10 @@ can point at the offending time without parsing the message.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 
-from models.calls import MAX_TIMES, MIN_GAP
+from models.calls import CALL_TIME_HORIZON, MAX_TIMES, MIN_GAP
 from models.errors import CallTimeRejected
 
 FIELD = "startTimes"
@@ -23,11 +23,29 @@ def _aware(value: datetime, field: str) -> datetime:
             field,
             f"{value.isoformat()} has no UTC offset; send times like 2026-03-30T15:00:00Z.",
         )
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:  # e.g. 0001-01-01T00:00+01:00 is before the first UTC instant
+        raise CallTimeRejected(
+            "TIME_OUT_OF_RANGE", field, f"{value.isoformat()} is not a time a call can have."
+        ) from None
 
 
-def validate_proposed_times(times: Sequence[datetime], now: datetime) -> list[datetime]:
-    """The proposed times as UTC instants, ascending; or the first rule they break."""
+def _within_horizon(instant: datetime, now: datetime, horizon: timedelta, field: str) -> None:
+    if instant - now > horizon:
+        raise CallTimeRejected(
+            "TIME_TOO_FAR_AHEAD",
+            field,
+            f"{instant.isoformat()} is more than {horizon.days} days ahead; "
+            "propose times closer to now.",
+        )
+
+
+def validate_proposed_times(
+    times: Sequence[datetime], now: datetime, horizon: timedelta = CALL_TIME_HORIZON
+) -> list[datetime]:
+    """The proposed times as UTC instants, ascending, none more than `horizon` ahead;
+    or the first rule they break."""
     if not times:
         raise CallTimeRejected("NO_TIMES", FIELD, "Propose at least one time.")
     if len(times) > MAX_TIMES:
@@ -40,6 +58,7 @@ def validate_proposed_times(times: Sequence[datetime], now: datetime) -> list[da
             raise CallTimeRejected(
                 "TIME_IN_PAST", FIELD, f"{instant.isoformat()} is not in the future."
             )
+        _within_horizon(instant, now, horizon, FIELD)
     for earlier, later in pairwise(instants):
         if earlier == later:
             raise CallTimeRejected(
@@ -56,8 +75,17 @@ def validate_proposed_times(times: Sequence[datetime], now: datetime) -> list[da
     return instants
 
 
-def choose_time(proposed: Sequence[datetime], chosen: datetime, now: datetime) -> datetime:
-    """`chosen` as one of the proposed instants, still in the future; or why not."""
+def choose_time(
+    proposed: Sequence[datetime],
+    chosen: datetime,
+    now: datetime,
+    horizon: timedelta = CALL_TIME_HORIZON,
+) -> datetime:
+    """`chosen` as one of the proposed instants, in the future and within `horizon`; or why not.
+
+    The horizon also guards invites stored before it existed (a year-9999 time cannot get
+    a conference line whose end is past the last representable instant).
+    """
     instant = _aware(chosen, "startsAt")
     if instant not in proposed:
         raise CallTimeRejected(
@@ -68,4 +96,5 @@ def choose_time(proposed: Sequence[datetime], chosen: datetime, now: datetime) -
         )
     if instant <= now:
         raise CallTimeRejected("TIME_IN_PAST", "startsAt", f"{instant.isoformat()} has passed.")
+    _within_horizon(instant, now, horizon, "startsAt")
     return instant

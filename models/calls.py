@@ -31,6 +31,8 @@ MIN_GAP = timedelta(minutes=15)
 DURATION_MIN = 15
 DURATION_MAX = 180
 TOPIC_MAX = 500
+# How far ahead a call may be proposed or accepted (setting CALL_TIME_HORIZON_DAYS).
+CALL_TIME_HORIZON = timedelta(days=365)
 # The conference line opens this long before the scheduled start.
 LINE_OPENS_BEFORE = timedelta(minutes=5)
 # A no-show may be reported once this long after the scheduled start.

@@ -20,7 +20,8 @@ from tortoise.models import Model
 from models.accounts import Account, AccountKind
 from models.clock import Clock
 from models.conversations import Participant
-from models.errors import InvalidInput, NotFound
+from models.errors import NotFound
+from models.text import clean_text
 
 TITLE_MAX = 200
 
@@ -61,9 +62,7 @@ async def create_campaign(clock: Clock, client_id: int, title: str) -> Campaign:
     client = await Account.get_or_none(id=client_id)
     if client is None or client.kind != AccountKind.CLIENT:
         raise NotFound("The client")
-    cleaned = title.strip()
-    if not cleaned or len(cleaned) > TITLE_MAX:
-        raise InvalidInput("title", f"A campaign title has 1 to {TITLE_MAX} characters.")
+    cleaned = clean_text(title, "title", label="A campaign title", max_length=TITLE_MAX)
     return await Campaign.create(client_id=client_id, title=cleaned, created_at=clock.now())
 
 

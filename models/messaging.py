@@ -40,6 +40,7 @@ from models.rules import (
     only_jobs_without_messaging,
 )
 from models.sql_script import Dialect, Script, run_script
+from models.text import clean_text
 
 BODY_MAX = 5000
 DEFAULT_NO_MESSAGING_JOB_TYPES = frozenset({"superhero"})
@@ -71,17 +72,23 @@ class ReadResult:
 
 
 def validate_body(body: str) -> str:
-    if not body.strip():
-        raise InvalidInput("body", "A message cannot be empty.")
-    if len(body) > BODY_MAX:
-        raise InvalidInput("body", f"A message has at most {BODY_MAX:,} characters.")
-    return body
+    """The body as stored: kept as written (no trimming), but see models.text."""
+    return clean_text(
+        body, "body", label="A message", max_length=BODY_MAX, multiline=True, strip=False
+    )
 
 
 def validate_idempotency_key(key: str | None) -> str | None:
     if key is None:
         return None
-    if not key or len(key) > IDEMPOTENCY_KEY_MAX or not key.isprintable():
+    key = clean_text(
+        key,
+        "idempotencyKey",
+        label="An idempotency key",
+        max_length=IDEMPOTENCY_KEY_MAX,
+        strip=False,
+    )
+    if not key.isprintable():
         raise InvalidInput(
             "idempotencyKey",
             f"An idempotency key has 1 to {IDEMPOTENCY_KEY_MAX} printable characters.",

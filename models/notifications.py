@@ -22,6 +22,7 @@ from tortoise.models import Model
 from models.clock import Clock
 from models.errors import InvalidInput
 from models.sql_script import Statement
+from models.text import clean_text
 
 EMAIL_MAX = 254
 REASON_MAX = 500
@@ -263,7 +264,9 @@ async def update_preferences(
     """Change the given preferences; an empty `email` removes the address."""
     row = await preferences(account_id)
     if email is not None:
-        email = email.strip()
+        email = clean_text(
+            email, "email", label="An email address", max_length=EMAIL_MAX, required=False
+        )
         if email and ("@" not in email or len(email) > EMAIL_MAX or not email.isprintable()):
             raise InvalidInput("email", "That is not an email address.")
         row.email = email or None

@@ -21,7 +21,6 @@ from models.clock import Clock
 from models.conversations import Conversation, Participant, open_conversation
 from models.errors import (
     ConversationRequired,
-    InvalidInput,
     InvalidTransition,
     NotDiscoverable,
     NotFound,
@@ -29,8 +28,10 @@ from models.errors import (
 )
 from models.events import EventKind, LoggedEvent, append_events, lock_event_logs
 from models.feed import FeedItem, FeedItemKind, OrderEventType
+from models.text import clean_text
 
 TITLE_MAX = 200
+JOB_TYPE_MAX = 64
 
 
 class OrderStatus(StrEnum):
@@ -67,7 +68,7 @@ class Order(Model):
     )
     freelancer_id: int
     title = fields.CharField(max_length=TITLE_MAX)
-    job_type = fields.CharField(max_length=64, default="standard")
+    job_type = fields.CharField(max_length=JOB_TYPE_MAX, default="standard")
     status = fields.CharEnumField(OrderStatus, max_length=32, default=OrderStatus.OPEN)
     # The client's per-order messaging switch (rule 2).
     messaging_enabled = fields.BooleanField(default=True)
@@ -99,11 +100,8 @@ async def create_order(
     job_type: str = "standard",
     requires_conversation: bool = False,
 ) -> OrderChange:
-    cleaned = title.strip()
-    if not cleaned or len(cleaned) > TITLE_MAX:
-        raise InvalidInput("title", f"An order title has 1 to {TITLE_MAX} characters.")
-    if not job_type.strip() or len(job_type) > 64:
-        raise InvalidInput("jobType", "A job type has 1 to 64 characters.")
+    cleaned = clean_text(title, "title", label="An order title", max_length=TITLE_MAX)
+    job_type = clean_text(job_type, "jobType", label="A job type", max_length=JOB_TYPE_MAX)
     freelancer = await Account.get_or_none(id=freelancer_id)
     if freelancer is not None and not freelancer.discoverable:
         raise NotDiscoverable()  # opting out of the marketplace also blocks job requests
@@ -116,7 +114,7 @@ async def create_order(
             client_id=client_id,
             freelancer_id=freelancer_id,
             title=cleaned,
-            job_type=job_type.strip(),
+            job_type=job_type,
             status=OrderStatus.OPEN,
             requires_conversation=requires_conversation,
             created_at=now,

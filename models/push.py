@@ -25,6 +25,7 @@ from tortoise.transactions import in_transaction
 from models.clock import Clock
 from models.errors import InvalidInput
 from models.outbound_urls import OutboundPolicy
+from models.text import clean_text
 
 ENDPOINT_MAX = 2000
 KEY_MAX = 200
@@ -44,6 +45,7 @@ class PushSubscription(Model):
 
 
 def _key(value: str, field: str, size: int) -> str:
+    value = clean_text(value, field, label=f"The {field} key", max_length=KEY_MAX)
     try:
         raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
     except (binascii.Error, ValueError):
@@ -63,8 +65,7 @@ async def register(
     policy: OutboundPolicy,
 ) -> PushSubscription:
     """Register (or re-key) the browser subscription at `endpoint` for the account."""
-    if len(endpoint) > ENDPOINT_MAX:
-        raise InvalidInput("endpoint", f"The endpoint has at most {ENDPOINT_MAX} characters.")
+    endpoint = clean_text(endpoint, "endpoint", label="The endpoint", max_length=ENDPOINT_MAX)
     policy.check_url(endpoint, "endpoint")
     p256dh = _key(p256dh, "p256dh", 65)
     auth = _key(auth, "auth", 16)

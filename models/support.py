@@ -21,6 +21,7 @@ from models.events import EventKind, LoggedEvent, append_events, lock_event_logs
 from models.feed import FeedItem, FeedItemKind
 from models.notifications import enqueue
 from models.orders import Order
+from models.text import clean_text
 
 DETAILS_MAX = 5000
 NOTE_MAX = 2000
@@ -77,12 +78,13 @@ async def open_support_request(
     call_invite_id: int | None = None,
 ) -> SupportRequest:
     """Record a request for the marketplace's support team (the caller checked access)."""
-    if len(details) > DETAILS_MAX:
-        raise InvalidInput("details", f"Details have at most {DETAILS_MAX:,} characters.")
+    details = clean_text(
+        details, "details", label="Details", max_length=DETAILS_MAX, required=False, multiline=True
+    )
     return await SupportRequest.create(
         account_id=account_id,
         reason=reason,
-        details=details.strip(),
+        details=details,
         conversation_id=conversation_id,
         order_id=order_id,
         call_invite_id=call_invite_id,

@@ -72,6 +72,7 @@ async def send_call_invite(info: Info, input: SendCallInviteInput) -> SendCallIn
             topic=input.topic,
             order_id=None if input.order_id is None else parse_id(input.order_id, "The order"),
             no_messaging_job_types=services.settings.no_messaging_job_types,
+            horizon=services.settings.call_time_horizon,
         )
     except ParleyError as exc:
         return from_domain(exc)  # type: ignore[return-value]
@@ -90,6 +91,7 @@ async def accept_call_invite(
             caller,
             parse_id(id, "The call invite"),
             starts_at,
+            horizon=services.settings.call_time_horizon,
         )
     except ParleyError as exc:
         return from_domain(exc)  # type: ignore[return-value]

@@ -320,8 +320,17 @@ MASKED_MESSAGE = "Unexpected error."
 
 
 def _expected(error: GraphQLError) -> bool:
-    """Errors we raise on purpose carry a code; anything else is a bug and gets masked."""
-    return bool(error.extensions and "code" in error.extensions) or error.original_error is None
+    """Errors we raise on purpose carry a code; anything else is a bug and gets masked.
+
+    A GraphQL error wrapping another GraphQL error is a client's mistake too: graphql-core
+    reports a variable that its scalar refuses (a DateTime that is no date, an Int past
+    32 bits) that way.
+    """
+    return (
+        bool(error.extensions and "code" in error.extensions)
+        or error.original_error is None
+        or isinstance(error.original_error, GraphQLError)
+    )
 
 
 class ParleySchema(strawberry.Schema):

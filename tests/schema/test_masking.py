@@ -50,3 +50,17 @@ async def test_client_mistakes_stay_out_of_the_error_log_and_bugs_do_not(
     with caplog.at_level(logging.INFO):
         await production.errors("{ me { id } }", as_=account(client.id))
     assert [r.levelname for r in caplog.records if r.name == "strawberry.execution"] == ["ERROR"]
+
+
+async def test_a_variable_its_scalar_refuses_is_reported_not_masked(
+    services: Services, db: TortoiseContext, client: Account
+) -> None:
+    production = Executor(build_schema(debug=False), services)
+    document = "mutation($id: ID!, $at: DateTime!) { acceptCallInvite(id: $id, startsAt: $at) { __typename } }"
+    for at in ("not a time", 7):
+        (error,) = await production.errors(document, {"id": "1", "at": at}, as_=account(client.id))
+        assert error["message"].startswith("Variable '$at' has invalid value"), error
+    (error,) = await production.errors(
+        "query($n: Int) { notificationLog(first: $n) { id } }", {"n": 2**40}, as_=account(client.id)
+    )
+    assert error["message"].startswith("Variable '$n' has invalid value"), error
