@@ -6,12 +6,26 @@ STAMP := $(VENV)/.installed-stamp
 
 BENCH_STAMP := $(VENV)/.bench-stamp
 
-.PHONY: bench run test lint typecheck pytest migrate makemigrations demo token schema clean cluster
+.PHONY: bench run test lint typecheck pytest migrate makemigrations demo token schema clean cluster lock upgrade
 
-$(STAMP): pyproject.toml
+LOCK := requirements/lock.txt
+DEV_LOCK := requirements/dev.txt
+BENCH_LOCK := requirements/bench.txt
+UV := $(VENV)/bin/uv
+COMPILE := $(UV) pip compile pyproject.toml --python-version 3.11 --generate-hashes --quiet
+
+# Every machine runs the locked versions (hashes checked). Parley itself is not installed
+# into the development venv: `.venv/src/parley` links to this tree, so `import parley.x`
+# runs the source here, exactly as the wheel lays it out (setup.py).
+define install_locked
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r $(1)
+	mkdir -p $(VENV)/src && ln -sfn ../.. $(VENV)/src/parley
+	$(PY) -c "import pathlib, sysconfig; pathlib.Path(sysconfig.get_path('purelib'), 'parley-source.pth').write_text(str(pathlib.Path('$(VENV)/src').resolve()) + chr(10))"
+endef
+
+$(STAMP): $(DEV_LOCK)
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(call install_locked,$(DEV_LOCK))
 	touch $(STAMP)
 
 # The graphql-http conformance audit (npm) that tests/wire/test_graphql_http_audit.py runs.
@@ -32,18 +46,18 @@ $(CLIENTS_STAMP): $(CLIENTS)/package.json $(CLIENTS)/package-lock.json
 
 ## Serve Parley on HOST:PORT (default 127.0.0.1:8000) with migrations applied and demo data loaded.
 run: $(STAMP)
-	$(PY) -m cli serve
+	$(PY) -m parley.cli serve
 
 ## Two processes (ports 8001, 8002) on the local PostgreSQL and Redis; Ctrl-C stops both.
 CLUSTER_DB ?= parley_cluster
 cluster: $(STAMP)
 	createdb -h 127.0.0.1 -U postgres $(CLUSTER_DB) 2>/dev/null || true
-	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(CLUSTER_DB) $(PY) -m cli demo
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(CLUSTER_DB) $(PY) -m parley.cli demo
 	trap 'kill 0' INT TERM EXIT; \
 	for port in 8001 8002; do \
 	  DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(CLUSTER_DB)?maxsize=10 \
 	  BROADCAST_URL=redis://127.0.0.1:6379 PARLEY_DEMO=false \
-	  $(PY) -m uvicorn --factory server:create_app --host 127.0.0.1 --port $$port & \
+	  $(PY) -m uvicorn --factory parley.server:create_app --host 127.0.0.1 --port $$port & \
 	done; wait
 
 ## Lint, type-check and run the whole test suite.
@@ -61,26 +75,26 @@ pytest: $(STAMP) $(AUDIT_STAMP) $(CLIENTS_STAMP)
 
 ## Apply migrations to DATABASE_URL.
 migrate: $(STAMP)
-	$(PY) -m cli migrate
+	$(PY) -m parley.cli migrate
 
 ## Write a migration for model changes (tortoise-orm's own autodetector).
 makemigrations: $(STAMP)
-	$(PY) -m cli makemigrations
+	$(PY) -m parley.cli makemigrations
 
 ## Load demo data into an empty database and print tokens.
 demo: $(STAMP)
-	$(PY) -m cli demo
+	$(PY) -m parley.cli demo
 
 ## Issue a development token: make token ACCOUNT=1 (or ROLE=service).
 token: $(STAMP)
-	$(PY) -m cli token $(if $(ROLE),--role $(ROLE),) $(ACCOUNT)
+	$(PY) -m parley.cli token $(if $(ROLE),--role $(ROLE),) $(ACCOUNT)
 
 ## Rewrite schema.graphql from the code's schema.
 schema: $(STAMP)
-	$(PY) -m cli export-schema > schema.graphql
+	$(PY) -m parley.cli export-schema > schema.graphql
 
-$(BENCH_STAMP): $(STAMP)
-	$(PY) -m pip install --quiet -e '.[dev,bench]'
+$(BENCH_STAMP): $(STAMP) $(BENCH_LOCK)
+	$(call install_locked,$(BENCH_LOCK))
 	touch $(BENCH_STAMP)
 
 ## Benchmarks (bench/README.md): server on core 0, load on core 1. BENCH_ARGS=--full for the
@@ -90,6 +104,20 @@ bench: $(BENCH_STAMP)
 	cd bench/anchor && npm ci --no-audit --no-fund
 	$(PY) -m bench.dataset
 	$(PY) -m bench.run $(BENCH_ARGS)
+
+## Rewrite the lock files after a change to pyproject.toml (same versions where possible).
+lock: $(STAMP)
+	$(COMPILE) -o $(LOCK)
+	$(COMPILE) --extra dev -o $(DEV_LOCK)
+	$(COMPILE) --extra dev --extra bench -o $(BENCH_LOCK)
+
+## Move every dependency to its newest allowed version, reinstall, and run the whole suite.
+## Pinned libraries (pyproject.toml) move only when their pin is edited first.
+upgrade: $(STAMP)
+	$(COMPILE) --upgrade -o $(LOCK)
+	$(COMPILE) --upgrade --extra dev -o $(DEV_LOCK)
+	$(COMPILE) --upgrade --extra dev --extra bench -o $(BENCH_LOCK)
+	$(MAKE) test
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache $(AUDIT)/node_modules $(CLIENTS)/node_modules

@@ -19,9 +19,9 @@ from typing import Any
 
 import jwt
 
-from models.accounts import account_exists
-from models.clock import Clock, SystemClock
-from settings import Settings
+from parley.models.accounts import account_exists
+from parley.models.clock import Clock, SystemClock
+from parley.settings import Settings
 
 log = logging.getLogger("parley.auth")
 

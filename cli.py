@@ -1,11 +1,11 @@
 """Parley's command line: serve, migrate, demo data, development tokens, the SDL.
 
-python -m cli serve            migrate, load demo data into an empty database, serve
-python -m cli migrate          apply migrations to DATABASE_URL
-python -m cli makemigrations   write a migration for model changes
-python -m cli demo             load demo data (empty database only) and print tokens
-python -m cli token ID         print a bearer token for account ID (--role service)
-python -m cli export-schema    print the GraphQL SDL (schema.graphql)
+python -m parley.cli serve            migrate, load demo data into an empty database, serve
+python -m parley.cli migrate          apply migrations to DATABASE_URL
+python -m parley.cli makemigrations   write a migration for model changes
+python -m parley.cli demo             load demo data (empty database only) and print tokens
+python -m parley.cli token ID         print a bearer token for account ID (--role service)
+python -m parley.cli export-schema    print the GraphQL SDL (schema.graphql)
 """
 
 from __future__ import annotations
@@ -20,13 +20,13 @@ from typing import Any
 
 from tortoise.context import TortoiseContext
 
-from auth import SERVICE_ROLE, issue_token, load_keys
-from models.accounts import Account
-from models.clock import SystemClock
-from models.db import apply_migrations
-from models.demo import is_empty, load_demo
-from models.retention import purge_expired
-from settings import Settings, tortoise_config
+from parley.auth import SERVICE_ROLE, issue_token, load_keys
+from parley.models.accounts import Account
+from parley.models.clock import SystemClock
+from parley.models.db import apply_migrations
+from parley.models.demo import is_empty, load_demo
+from parley.models.retention import purge_expired
+from parley.settings import Settings, tortoise_config
 
 
 def _token(settings: Settings, subject: str, role: str | None = None) -> str:
@@ -73,7 +73,7 @@ async def _purge(settings: Settings) -> int:
 def serve(settings: Settings) -> None:
     import uvicorn
 
-    from server import create_app
+    from parley.server import create_app
 
     accounts = asyncio.run(_prepare(settings, demo=settings.demo))
     if accounts:
@@ -137,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "token":
         print(_token(settings, args.account, args.role))
     elif args.command == "export-schema":
-        from schema.root import build_schema
+        from parley.schema.root import build_schema
 
         print(str(build_schema(debug=True)).rstrip())
     return 0

@@ -1,8 +1,8 @@
 """Parley's log lines: JSON, one object a line (production), or text for people (`make run`).
 
 `configure_logging` is called by the app factory, so the format holds however
-the process was started (`uvicorn --factory server:create_app`, gunicorn,
-`python -m cli serve`): it gives the root logger a stderr handler when it has
+the process was started (`uvicorn --factory parley.server:create_app`, gunicorn,
+`python -m parley.cli serve`): it gives the root logger a stderr handler when it has
 none, formats the plain stderr handlers it finds there, and in JSON mode gives
 uvicorn's own handlers the same formatter, so every line of a process is JSON.
 
@@ -51,8 +51,8 @@ def configure_logging(log_format: LogFormat, level: str = "INFO") -> None:
     root = logging.getLogger()
     if not root.handlers:  # plain uvicorn and gunicorn leave the root logger bare
         root.addHandler(logging.StreamHandler())
-    # Ours, or `python -m cli serve`'s (logging.basicConfig); a host's own handlers (pytest's,
-    # an embedding application's) keep their formats.
+    # Ours, or `python -m parley.cli serve`'s (logging.basicConfig); a host's own handlers
+    # (pytest's, an embedding application's) keep their formats.
     for handler in root.handlers:
         if type(handler) is logging.StreamHandler:
             handler.setFormatter(formatter)

@@ -38,38 +38,38 @@ from strawberry.types import ExecutionResult
 from tortoise.context import TortoiseContext
 from tortoise.contrib.starlette import RegisterTortoise
 
-from auth import Caller, TokenError, TokenVerifier, load_keys
-from logs import configure_logging
-from metrics import DATABASE_ERRORS, WEBSOCKETS_OPEN, OperationNames, process_exited
-from models.clock import Clock, SystemClock
-from models.db import DATABASE_FAILURES, apply_migrations, tune_connection
-from models.exclusive import Exclusive
-from models.retention import purge_expired
-from ratelimit import Throttled
-from schema.context import Context, Services
-from schema.limits import QueryLimits
-from schema.root import build_schema
-from server_health import Health
-from server_http import GraphQLOverHTTP, HTTPError, is_request_error
-from server_metrics import MetricsEndpoint
-from server_requests import RECORD, ObservedRequests, RequestRecord
-from server_shutdown import SHUTTING_DOWN, Shutdown
-from server_ws import GraphQLTransportWS
-from server_ws_close import TRANSPORT, close_websocket, transport_of
-from server_ws_frames import Payloads
-from server_ws_legacy import frame_limited_adapter
-from settings import Settings, tortoise_config
-from subscriptions.bus import EventBus
-from subscriptions.call_expiry import CallExpirySweep
-from subscriptions.connections import SERVER_RESTART, Connection, current_connection
-from subscriptions.email import EmailChannel, SmtpConfig
-from subscriptions.hub import Hub
-from subscriptions.notifier import Notifier, NotifierConfig
-from subscriptions.outbound import OutboundHTTP
-from subscriptions.presence import InProcessPresence, Presence
-from subscriptions.presence_redis import RedisPresence
-from subscriptions.push import PushChannel, shared_vapid
-from tracing import build_tracing
+from parley.auth import Caller, TokenError, TokenVerifier, load_keys
+from parley.logs import configure_logging
+from parley.metrics import DATABASE_ERRORS, WEBSOCKETS_OPEN, OperationNames, process_exited
+from parley.models.clock import Clock, SystemClock
+from parley.models.db import DATABASE_FAILURES, apply_migrations, tune_connection
+from parley.models.exclusive import Exclusive
+from parley.models.retention import purge_expired
+from parley.ratelimit import Throttled
+from parley.schema.context import Context, Services
+from parley.schema.limits import QueryLimits
+from parley.schema.root import build_schema
+from parley.server_health import Health
+from parley.server_http import GraphQLOverHTTP, HTTPError, is_request_error
+from parley.server_metrics import MetricsEndpoint
+from parley.server_requests import RECORD, ObservedRequests, RequestRecord
+from parley.server_shutdown import SHUTTING_DOWN, Shutdown
+from parley.server_ws import GraphQLTransportWS
+from parley.server_ws_close import TRANSPORT, close_websocket, transport_of
+from parley.server_ws_frames import Payloads
+from parley.server_ws_legacy import frame_limited_adapter
+from parley.settings import Settings, tortoise_config
+from parley.subscriptions.bus import EventBus
+from parley.subscriptions.call_expiry import CallExpirySweep
+from parley.subscriptions.connections import SERVER_RESTART, Connection, current_connection
+from parley.subscriptions.email import EmailChannel, SmtpConfig
+from parley.subscriptions.hub import Hub
+from parley.subscriptions.notifier import Notifier, NotifierConfig
+from parley.subscriptions.outbound import OutboundHTTP
+from parley.subscriptions.presence import InProcessPresence, Presence
+from parley.subscriptions.presence_redis import RedisPresence
+from parley.subscriptions.push import PushChannel, shared_vapid
+from parley.tracing import build_tracing
 
 log = logging.getLogger("parley.server")
 

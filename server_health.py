@@ -17,10 +17,10 @@ from starlette.responses import JSONResponse
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.migrations.recorder import MigrationRecorder
 
-from metrics import DATABASE_ERRORS
-from models import migrations
-from server_shutdown import Shutdown
-from subscriptions.bus import EventBus
+from parley.metrics import DATABASE_ERRORS
+from parley.models import migrations
+from parley.server_shutdown import Shutdown
+from parley.subscriptions.bus import EventBus
 
 log = logging.getLogger("parley.server")
 

@@ -12,8 +12,8 @@ import hmac
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from metrics import exposition
-from settings import Settings
+from parley.metrics import exposition
+from parley.settings import Settings
 
 
 class MetricsEndpoint:

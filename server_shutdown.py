@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterator
 from types import FrameType
 from typing import Any, Protocol
 
-from subscriptions.connections import SERVER_RESTART
+from parley.subscriptions.connections import SERVER_RESTART
 
 log = logging.getLogger("parley.server")
 

@@ -41,11 +41,11 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.types.execution import ExecutionResult, PreExecutionError
 from strawberry.utils.aio import aclosing
 
-from ratelimit import Throttled
-from schema.context import Context
-from schema.shared_events import SharedEventExecutor, claim_source_streams
-from server_ws_close import close_websocket
-from server_ws_frames import (
+from parley.ratelimit import Throttled
+from parley.schema.context import Context
+from parley.schema.shared_events import SharedEventExecutor, claim_source_streams
+from parley.server_ws_close import close_websocket
+from parley.server_ws_frames import (
     CONNECTION_ACK,
     PONG,
     Payloads,
@@ -55,13 +55,13 @@ from server_ws_frames import (
     error_frame,
     next_frame,
 )
-from subscriptions.connections import current_connection
-from subscriptions.live_stream import LiveStream
+from parley.subscriptions.connections import current_connection
+from parley.subscriptions.live_stream import LiveStream
 
 if TYPE_CHECKING:
     from strawberry.schema import BaseSchema
 
-    from server import ParleyGraphQL
+    from parley.server import ParleyGraphQL
 
 log = logging.getLogger("parley.ws")
 

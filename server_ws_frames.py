@@ -17,8 +17,8 @@ from graphql import GraphQLError, GraphQLSyntaxError
 from strawberry.schema.exceptions import CannotGetOperationTypeError
 from strawberry.types.execution import ExecutionResult
 
-from schema.root import mask_unexpected
-from schema.shared_events import SharedResult
+from parley.schema.root import mask_unexpected
+from parley.schema.shared_events import SharedResult
 
 if TYPE_CHECKING:
     from strawberry.schema import BaseSchema

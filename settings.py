@@ -16,18 +16,18 @@ from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 MODEL_MODULES = [
-    "models.accounts",
-    "models.conversations",
-    "models.orders",
-    "models.feed",
-    "models.events",
-    "models.support",
-    "models.guarantees",
-    "models.campaigns",
-    "models.calls",
-    "models.notifications",
-    "models.push",
-    "models.server_keys",
+    "parley.models.accounts",
+    "parley.models.conversations",
+    "parley.models.orders",
+    "parley.models.feed",
+    "parley.models.events",
+    "parley.models.support",
+    "parley.models.guarantees",
+    "parley.models.campaigns",
+    "parley.models.calls",
+    "parley.models.notifications",
+    "parley.models.push",
+    "parley.models.server_keys",
 ]
 
 # PARLEY_RETENTION's short form: a whole number and a unit (90d, 1h, 30m, 45s).
@@ -238,7 +238,7 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
             "models": {
                 "models": MODEL_MODULES,
                 "default_connection": "default",
-                "migrations": "models.migrations",
+                "migrations": "parley.models.migrations",
             }
         },
         "use_tz": True,

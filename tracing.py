@@ -27,7 +27,7 @@ from opentelemetry.sdk.trace.export import (
 )
 from opentelemetry.trace import Tracer
 
-from settings import Settings
+from parley.settings import Settings
 
 _OFF: AbstractContextManager[None] = contextlib.nullcontext()
 

@@ -33,6 +33,9 @@ def _export(commit: str, into: Path) -> None:
     into.mkdir(parents=True)
     archive = subprocess.run(["git", "archive", commit], capture_output=True, check=True)
     subprocess.run(["tar", "-x", "-C", str(into)], input=archive.stdout, check=True)
+    # The tree imports itself as `parley` (setup.py): point that name at this export.
+    (into / ".src").mkdir()
+    (into / ".src" / "parley").symlink_to(into.resolve(), target_is_directory=True)
 
 
 def _round(
@@ -46,6 +49,7 @@ def _round(
         "BROADCAST_URL": "memory://",
         "PARLEY_JWT_SECRET": SECRET,
         "PARLEY_JWT_MAX_LIFETIME_SECONDS": TOKEN_LIFETIME,
+        "PYTHONPATH": str(tree / ".src"),
     }
     server = subprocess.Popen(
         _pinned(0, sys.executable, "-m", "bench.serve", "--port", str(port)), cwd=tree, env=env

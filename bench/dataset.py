@@ -29,15 +29,15 @@ from pathlib import Path
 
 from tortoise.context import TortoiseContext
 
-from auth import issue_token, load_keys
-from models.accounts import Account, AccountKind, create_account
-from models.clock import ManualClock
-from models.conversations import Conversation, Participant
-from models.db import apply_migrations
-from models.events import Event, EventKind
-from models.feed import FeedItem, FeedItemKind, OrderEventType
-from models.orders import Order, OrderStatus, create_order
-from settings import Settings, tortoise_config
+from parley.auth import issue_token, load_keys
+from parley.models.accounts import Account, AccountKind, create_account
+from parley.models.clock import ManualClock
+from parley.models.conversations import Conversation, Participant
+from parley.models.db import apply_migrations
+from parley.models.events import Event, EventKind
+from parley.models.feed import FeedItem, FeedItemKind, OrderEventType
+from parley.models.orders import Order, OrderStatus, create_order
+from parley.settings import Settings, tortoise_config
 
 # The bench server runs with this secret (bench.run), so the tokens written here verify.
 SECRET = "parley-bench-secret-0123456789-0123456789-0123456789"

@@ -19,12 +19,12 @@ from pathlib import Path
 
 from tortoise.context import TortoiseContext
 
-from models.accounts import AccountKind, create_account
-from models.clock import SystemClock
-from models.db import SqliteSynchronous, apply_migrations, tune_connection
-from models.messaging import send_message
-from models.orders import create_order
-from settings import tortoise_config
+from parley.models.accounts import AccountKind, create_account
+from parley.models.clock import SystemClock
+from parley.models.db import SqliteSynchronous, apply_migrations, tune_connection
+from parley.models.messaging import send_message
+from parley.models.orders import create_order
+from parley.settings import tortoise_config
 
 MODES: tuple[SqliteSynchronous, ...] = ("FULL", "NORMAL")
 

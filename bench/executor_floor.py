@@ -31,19 +31,19 @@ from typing import Any
 from graphql import execute, parse
 from tortoise.context import TortoiseContext
 
-import resolvers.feed
-from auth import Caller, TokenVerifier, load_keys
 from bench.dataset import SECRET, database_path, tokens_path
-from models.clock import SystemClock
-from models.db import tune_connection
-from schema.context import Context, Services
-from schema.feed import FeedConnection
-from schema.limits import QueryLimits
-from schema.root import build_schema
-from server import _tune_gc
-from settings import Settings, tortoise_config
-from subscriptions.bus import EventBus
-from subscriptions.hub import Hub
+from parley.auth import Caller, TokenVerifier, load_keys
+from parley.models.clock import SystemClock
+from parley.models.db import tune_connection
+from parley.resolvers import feed as feed_resolvers
+from parley.schema.context import Context, Services
+from parley.schema.feed import FeedConnection
+from parley.schema.limits import QueryLimits
+from parley.schema.root import build_schema
+from parley.server import _tune_gc
+from parley.settings import Settings, tortoise_config
+from parley.subscriptions.bus import EventBus
+from parley.subscriptions.hub import Hub
 
 DOCUMENT = Path(__file__).with_name("feed.lua").read_text().split("[[", 1)[1].split("]]", 1)[0]
 
@@ -98,7 +98,7 @@ async def measure(pages: int, data: Path) -> dict[str, float]:
 
             # Capture one page and the loaders' rows, then serve them from memory.
             captured: dict[str, Any] = {}
-            real_feed = resolvers.feed.feed
+            real_feed = feed_resolvers.feed
 
             async def capture(info: Any, *args: Any) -> FeedConnection:
                 connection = await real_feed(info, *args)
@@ -106,7 +106,7 @@ async def measure(pages: int, data: Path) -> dict[str, float]:
                 captured["loaders"] = info.context.loaders
                 return connection
 
-            resolvers.feed.feed = capture  # type: ignore[assignment]
+            feed_resolvers.feed = capture  # type: ignore[assignment]
             await page()
             # Every loader the page used (built on first use), with what it loaded.
             used: dict[str, dict[Any, Any]] = {}
@@ -120,7 +120,7 @@ async def measure(pages: int, data: Path) -> dict[str, float]:
                 page: FeedConnection = captured["page"]
                 return page
 
-            resolvers.feed.feed = in_memory  # type: ignore[assignment]
+            feed_resolvers.feed = in_memory  # type: ignore[assignment]
             try:
                 assert await page() == expected
                 results["floor"] = await _timed(pages, page)
@@ -140,7 +140,7 @@ async def measure(pages: int, data: Path) -> dict[str, float]:
 
                 results["graphql-core"] = await _timed(pages, core)
             finally:
-                resolvers.feed.feed = real_feed
+                feed_resolvers.feed = real_feed
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return {name: round(ms, 4) for name, ms in results.items()}

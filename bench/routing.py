@@ -29,19 +29,19 @@ from pathlib import Path
 
 from tortoise.context import TortoiseContext
 
-from models import notifications as n
-from models.accounts import AccountKind, create_account
-from models.clock import ManualClock
-from models.conversations import set_muted
-from models.db import apply_migrations, tune_connection
-from models.events import LoggedEvent
-from models.messaging import send_message
-from models.orders import create_order
-from settings import tortoise_config
-from subscriptions.email import EmailChannel
-from subscriptions.notifier import Notifier, NotifierConfig
-from subscriptions.presence import InProcessPresence
-from subscriptions.routing import Activity
+from parley.models import notifications as n
+from parley.models.accounts import AccountKind, create_account
+from parley.models.clock import ManualClock
+from parley.models.conversations import set_muted
+from parley.models.db import apply_migrations, tune_connection
+from parley.models.events import LoggedEvent
+from parley.models.messaging import send_message
+from parley.models.orders import create_order
+from parley.settings import tortoise_config
+from parley.subscriptions.email import EmailChannel
+from parley.subscriptions.notifier import Notifier, NotifierConfig
+from parley.subscriptions.presence import InProcessPresence
+from parley.subscriptions.routing import Activity
 
 
 async def _publish(events: Sequence[LoggedEvent]) -> None:

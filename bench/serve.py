@@ -18,9 +18,9 @@ import uvicorn
 from strawberry.asgi import GraphQL
 
 from bench.memory_probe import install as install_probe
-from server import ParleyGraphQL, create_app
-from settings import Settings
-from subscriptions.shared_loads import SharedLoads
+from parley.server import ParleyGraphQL, create_app
+from parley.settings import Settings
+from parley.subscriptions.shared_loads import SharedLoads
 
 T = TypeVar("T")
 

@@ -13,9 +13,9 @@ from zoneinfo import available_timezones
 from tortoise import fields
 from tortoise.models import Model
 
-from models.clock import Clock
-from models.errors import InvalidInput, NotFound, PermissionDenied
-from models.text import clean_text
+from parley.models.clock import Clock
+from parley.models.errors import InvalidInput, NotFound, PermissionDenied
+from parley.models.text import clean_text
 
 NAME_MAX = 200
 TIME_ZONE_MAX = 64

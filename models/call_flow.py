@@ -15,9 +15,9 @@ from datetime import datetime, timedelta
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from models.accounts import Account, AccountKind
-from models.call_times import choose_time, validate_proposed_times
-from models.calls import (
+from parley.models.accounts import Account, AccountKind
+from parley.models.call_times import choose_time, validate_proposed_times
+from parley.models.calls import (
     CALL_TIME_HORIZON,
     CLIENTS_INVITE,
     DURATION_MAX,
@@ -28,29 +28,29 @@ from models.calls import (
     CallInviteStatus,
     get_call_invite_for,
 )
-from models.clock import Clock
-from models.conference import ConferenceLine, ConferenceProvider, LineRequest
-from models.conversations import Conversation, Participant, open_conversation
-from models.errors import (
+from parley.models.clock import Clock
+from parley.models.conference import ConferenceLine, ConferenceProvider, LineRequest
+from parley.models.conversations import Conversation, Participant, open_conversation
+from parley.models.errors import (
     CallInviteClosed,
     InvalidInput,
     NotFound,
     OutsideCallWindow,
     PermissionDenied,
 )
-from models.events import EventKind, LoggedEvent, append_events, lock_event_logs
-from models.feed import CallEventType, FeedItem, FeedItemKind
-from models.messaging import (
+from parley.models.events import EventKind, LoggedEvent, append_events, lock_event_logs
+from parley.models.feed import CallEventType, FeedItem, FeedItemKind
+from parley.models.messaging import (
     DEFAULT_NO_MESSAGING_JOB_TYPES,
     Target,
     first_refusal,
     send_message,
     validate_body,
 )
-from models.notifications import enqueue as enqueue_notification
-from models.rules import Action
-from models.support import SupportReason, open_support_request
-from models.text import clean_text
+from parley.models.notifications import enqueue as enqueue_notification
+from parley.models.rules import Action
+from parley.models.support import SupportReason, open_support_request
+from parley.models.text import clean_text
 
 # How often an accept retries when a concurrent accept took the same PIN first.
 PIN_ATTEMPTS = 3

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 
-from models.calls import CALL_TIME_HORIZON, MAX_TIMES, MIN_GAP
-from models.errors import CallTimeRejected
+from parley.models.calls import CALL_TIME_HORIZON, MAX_TIMES, MIN_GAP
+from parley.models.errors import CallTimeRejected
 
 FIELD = "startTimes"
 

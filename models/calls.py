@@ -24,7 +24,7 @@ from tortoise import fields
 from tortoise.expressions import Q
 from tortoise.models import Model
 
-from models.errors import NotFound
+from parley.models.errors import NotFound
 
 MAX_TIMES = 5
 MIN_GAP = timedelta(minutes=15)

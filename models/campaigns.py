@@ -17,11 +17,11 @@ from tortoise import fields
 from tortoise.expressions import Q, Subquery
 from tortoise.models import Model
 
-from models.accounts import Account, AccountKind
-from models.clock import Clock
-from models.conversations import Participant
-from models.errors import NotFound
-from models.text import clean_text
+from parley.models.accounts import Account, AccountKind
+from parley.models.clock import Clock
+from parley.models.conversations import Participant
+from parley.models.errors import NotFound
+from parley.models.text import clean_text
 
 TITLE_MAX = 200
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from models.errors import NoLineAvailable
+from parley.models.errors import NoLineAvailable
 
 # Below this many possible PINs the free ones are listed; above it, drawn at random.
 _ENUMERATE_UP_TO = 10_000

@@ -17,9 +17,9 @@ from tortoise.functions import Count, Sum
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from models.accounts import Account, AccountKind
-from models.errors import InvalidInput, NotFound
-from models.sql_script import Script, placeholders
+from parley.models.accounts import Account, AccountKind
+from parley.models.errors import InvalidInput, NotFound
+from parley.models.sql_script import Script, placeholders
 
 
 class Conversation(Model):

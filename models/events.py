@@ -18,9 +18,9 @@ from typing import Any
 from tortoise import fields
 from tortoise.models import Model
 
-from models.accounts import Account
-from models.errors import CursorAhead
-from models.sql_script import Dialect, Row, Script, placeholders
+from parley.models.accounts import Account
+from parley.models.errors import CursorAhead
+from parley.models.sql_script import Dialect, Row, Script, placeholders
 
 
 class EventKind(StrEnum):

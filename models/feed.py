@@ -15,8 +15,8 @@ from tortoise import fields
 from tortoise.expressions import Q
 from tortoise.models import Model
 
-from models.accounts import Account
-from models.errors import InvalidInput
+from parley.models.accounts import Account
+from parley.models.errors import InvalidInput
 
 
 class FeedItemKind(StrEnum):

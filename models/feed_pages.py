@@ -23,11 +23,11 @@ from tortoise.fields import DatetimeField
 from tortoise.models import Model
 from tortoise.timezone import get_default_timezone
 
-from models.accounts import Account
-from models.conversations import require_participant
-from models.errors import InvalidInput
-from models.feed import CallEventType, FeedItem, FeedItemKind, OrderEventType
-from models.orders import Order, require_order_in
+from parley.models.accounts import Account
+from parley.models.conversations import require_participant
+from parley.models.errors import InvalidInput
+from parley.models.feed import CallEventType, FeedItem, FeedItemKind, OrderEventType
+from parley.models.orders import Order, require_order_in
 
 # The feed item columns a page shows, in FeedEntry's order.
 _ITEM_COLUMNS = (

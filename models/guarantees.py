@@ -22,9 +22,9 @@ from tortoise import fields
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from models.clock import Clock
-from models.conversations import Conversation
-from models.errors import (
+from parley.models.clock import Clock
+from parley.models.conversations import Conversation
+from parley.models.errors import (
     GuaranteeAlreadyRequested,
     GuaranteeDecided,
     InvalidInput,
@@ -33,9 +33,9 @@ from models.errors import (
     PermissionDenied,
     TermsChanged,
 )
-from models.events import LoggedEvent, lock_event_logs
-from models.feed import FeedItem, FeedItemKind, OrderEventType
-from models.orders import Order, get_order_for, record_activity
+from parley.models.events import LoggedEvent, lock_event_logs
+from parley.models.feed import FeedItem, FeedItemKind, OrderEventType
+from parley.models.orders import Order, get_order_for, record_activity
 
 AMOUNT_MAX = Decimal("9999999999.99")
 CENT = Decimal("0.01")

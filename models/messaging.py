@@ -15,13 +15,13 @@ from datetime import datetime
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from models.accounts import Account, AccountKind
-from models.calls import CLIENTS_INVITE
-from models.campaigns import CampaignMember, MembershipStatus
-from models.clock import Clock
-from models.conversations import Conversation, Participant, open_conversation_script
-from models.errors import IdempotencyKeyReused, InvalidInput, NotFound, PermissionDenied
-from models.events import (
+from parley.models.accounts import Account, AccountKind
+from parley.models.calls import CLIENTS_INVITE
+from parley.models.campaigns import CampaignMember, MembershipStatus
+from parley.models.clock import Clock
+from parley.models.conversations import Conversation, Participant, open_conversation_script
+from parley.models.errors import IdempotencyKeyReused, InvalidInput, NotFound, PermissionDenied
+from parley.models.events import (
     EventKind,
     LoggedEvent,
     append_events,
@@ -29,18 +29,18 @@ from models.events import (
     lock_event_logs,
     lock_event_logs_script,
 )
-from models.feed import FeedItem, FeedItemKind
-from models.notifications import enqueue_statement
-from models.orders import Order, OrderStatus
-from models.rules import (
+from parley.models.feed import FeedItem, FeedItemKind
+from parley.models.notifications import enqueue_statement
+from parley.models.orders import Order, OrderStatus
+from parley.models.rules import (
     Action,
     MessagingBlocked,
     SendAttempt,
     first_violation,
     only_jobs_without_messaging,
 )
-from models.sql_script import Dialect, Script, run_script
-from models.text import clean_text
+from parley.models.sql_script import Dialect, Script, run_script
+from parley.models.text import clean_text
 
 BODY_MAX = 5000
 DEFAULT_NO_MESSAGING_JOB_TYPES = frozenset({"superhero"})

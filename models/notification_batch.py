@@ -28,15 +28,15 @@ from enum import StrEnum
 
 from tortoise.fields.data import JSON_DUMPS
 
-from models.events import EventKind, LoggedEvent
-from models.notifications import (
+from parley.models.events import EventKind, LoggedEvent
+from parley.models.notifications import (
     REASON_MAX,
     DeliveryChannel,
     DeliveryStatus,
     NotificationIntent,
     Outcome,
 )
-from models.sql_script import Dialect, Script, placeholders
+from parley.models.sql_script import Dialect, Script, placeholders
 
 
 @dataclass(frozen=True, slots=True)

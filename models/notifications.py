@@ -19,10 +19,10 @@ from tortoise.expressions import F, Q
 from tortoise.functions import Count
 from tortoise.models import Model
 
-from models.clock import Clock
-from models.errors import InvalidInput
-from models.sql_script import Statement
-from models.text import clean_text
+from parley.models.clock import Clock
+from parley.models.errors import InvalidInput
+from parley.models.sql_script import Statement
+from parley.models.text import clean_text
 
 EMAIL_MAX = 254
 REASON_MAX = 500

@@ -16,19 +16,19 @@ from tortoise import fields
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from models.accounts import Account
-from models.clock import Clock
-from models.conversations import Conversation, Participant, open_conversation
-from models.errors import (
+from parley.models.accounts import Account
+from parley.models.clock import Clock
+from parley.models.conversations import Conversation, Participant, open_conversation
+from parley.models.errors import (
     ConversationRequired,
     InvalidTransition,
     NotDiscoverable,
     NotFound,
     PermissionDenied,
 )
-from models.events import EventKind, LoggedEvent, append_events, lock_event_logs
-from models.feed import FeedItem, FeedItemKind, OrderEventType
-from models.text import clean_text
+from parley.models.events import EventKind, LoggedEvent, append_events, lock_event_logs
+from parley.models.feed import FeedItem, FeedItemKind, OrderEventType
+from parley.models.text import clean_text
 
 TITLE_MAX = 200
 JOB_TYPE_MAX = 64

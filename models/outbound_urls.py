@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv6Address, IPv6Network, ip_address
 from urllib.parse import SplitResult, urlsplit
 
-from models.errors import InvalidInput
+from parley.models.errors import InvalidInput
 
 Address = IPv4Address | IPv6Address
 

@@ -22,10 +22,10 @@ from tortoise.exceptions import IntegrityError
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from models.clock import Clock
-from models.errors import InvalidInput
-from models.outbound_urls import OutboundPolicy
-from models.text import clean_text
+from parley.models.clock import Clock
+from parley.models.errors import InvalidInput
+from parley.models.outbound_urls import OutboundPolicy
+from parley.models.text import clean_text
 
 ENDPOINT_MAX = 2000
 KEY_MAX = 200

@@ -15,10 +15,10 @@ from datetime import datetime, timedelta
 
 from tortoise.transactions import in_transaction
 
-from models.clock import Clock
-from models.conversations import Conversation, Participant
-from models.exclusive import Exclusive
-from models.feed import FeedItem, FeedItemKind
+from parley.models.clock import Clock
+from parley.models.conversations import Conversation, Participant
+from parley.models.exclusive import Exclusive
+from parley.models.feed import FeedItem, FeedItemKind
 
 log = logging.getLogger("parley.retention")
 

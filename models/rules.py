@@ -32,11 +32,11 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from models.accounts import Account, AccountKind, AccountStatus
-from models.campaigns import CampaignMember, MembershipStatus
-from models.conversations import Conversation, Participant
-from models.errors import ParleyError
-from models.orders import Order, OrderStatus
+from parley.models.accounts import Account, AccountKind, AccountStatus
+from parley.models.campaigns import CampaignMember, MembershipStatus
+from parley.models.conversations import Conversation, Participant
+from parley.models.errors import ParleyError
+from parley.models.orders import Order, OrderStatus
 
 UNANSWERED_LIMIT = 5
 SUPPORT = "Contact support from the conversation if you need help."

@@ -38,7 +38,7 @@ from tortoise.backends.sqlite.client import SqliteClient
 from tortoise.exceptions import IntegrityError, OperationalError
 from tortoise.transactions import in_transaction
 
-from models.accounts import Account
+from parley.models.accounts import Account
 
 T = TypeVar("T")
 Row = dict[str, Any]

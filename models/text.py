@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from models.errors import InvalidInput
+from parley.models.errors import InvalidInput
 
 # Categories that draw nothing on their own: spaces, line/paragraph separators,
 # controls, format characters (U+200B, U+2060, U+FEFF, …) and combining marks.

@@ -5,12 +5,12 @@ from __future__ import annotations
 import strawberry
 from graphql import GraphQLError
 
-from models import accounts as m
-from models.errors import NotFound, ParleyError
-from resolvers.inputs import parse_id
-from schema.accounts import Account, AccountResult, CreateAccountInput, UpdateAccountInput
-from schema.context import Info
-from schema.errors import from_domain
+from parley.models import accounts as m
+from parley.models.errors import NotFound, ParleyError
+from parley.resolvers.inputs import parse_id
+from parley.schema.accounts import Account, AccountResult, CreateAccountInput, UpdateAccountInput
+from parley.schema.context import Info
+from parley.schema.errors import from_domain
 
 
 async def me(info: Info) -> Account:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from models.events import LoggedEvent
-from schema.context import Services
+from parley.models.events import LoggedEvent
+from parley.schema.context import Services
 
 
 async def after_commit(services: Services, events: Sequence[LoggedEvent]) -> None:

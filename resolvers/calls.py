@@ -6,21 +6,21 @@ from datetime import datetime
 
 import strawberry
 
-from models import call_flow
-from models import calls as m
-from models.accounts import validate_time_zone
-from models.errors import ParleyError
-from resolvers.after_commit import after_commit
-from resolvers.inputs import parse_id, query_error
-from schema.calls import (
+from parley.models import call_flow
+from parley.models import calls as m
+from parley.models.accounts import validate_time_zone
+from parley.models.errors import ParleyError
+from parley.resolvers.after_commit import after_commit
+from parley.resolvers.inputs import parse_id, query_error
+from parley.schema.calls import (
     CallInvite,
     CallInviteResult,
     SendCallInviteInput,
     SendCallInviteResult,
     viewer_zone,
 )
-from schema.context import Info
-from schema.errors import from_domain
+from parley.schema.context import Info
+from parley.schema.errors import from_domain
 
 
 async def _zone(info: Info, override: str | None) -> str:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from models import campaigns as m
-from schema.context import Info
+from parley.models import campaigns as m
+from parley.schema.context import Info
 
 
 async def campaign_creators(

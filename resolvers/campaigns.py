@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import strawberry
 
-from models import campaigns as m
-from models.errors import ParleyError
-from resolvers.inputs import parse_id
-from schema.campaigns import (
+from parley.models import campaigns as m
+from parley.models.errors import ParleyError
+from parley.resolvers.inputs import parse_id
+from parley.schema.campaigns import (
     Campaign,
     CampaignMember,
     CampaignMemberResult,
@@ -15,8 +15,8 @@ from schema.campaigns import (
     CreateCampaignInput,
     MembershipStatus,
 )
-from schema.context import Info
-from schema.errors import from_domain
+from parley.schema.context import Info
+from parley.schema.errors import from_domain
 
 
 async def campaign(info: Info, id: strawberry.ID) -> Campaign | None:

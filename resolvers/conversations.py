@@ -4,23 +4,23 @@ from __future__ import annotations
 
 import strawberry
 
-from models import conversations as m
-from models.campaigns import campaign_scope
-from models.errors import InvalidInput, ParleyError
-from models.messaging import mark_read as mark_read_model
-from resolvers.after_commit import after_commit
-from resolvers.cursors import conversation_cursor, decode_conversation_cursor
-from resolvers.inputs import page_size, parse_id, query_error
-from schema.context import Info
-from schema.conversations import (
+from parley.models import conversations as m
+from parley.models.campaigns import campaign_scope
+from parley.models.errors import InvalidInput, ParleyError
+from parley.models.messaging import mark_read as mark_read_model
+from parley.resolvers.after_commit import after_commit
+from parley.resolvers.cursors import conversation_cursor, decode_conversation_cursor
+from parley.resolvers.inputs import page_size, parse_id, query_error
+from parley.schema.context import Info
+from parley.schema.conversations import (
     Conversation,
     ConversationConnection,
     ConversationEdge,
     MarkReadResult,
     UnreadSummary,
 )
-from schema.errors import from_domain
-from schema.feed import PageInfo
+from parley.schema.errors import from_domain
+from parley.schema.feed import PageInfo
 
 CURSOR = "conv"
 

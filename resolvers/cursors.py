@@ -17,7 +17,7 @@ import binascii
 import json
 from datetime import UTC, datetime
 
-from models.errors import InvalidInput
+from parley.models.errors import InvalidInput
 
 VERSION = 1
 # Longer than any cursor Parley gives out, short enough that decoding stays cheap.

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import strawberry
 
-from models.conversations import require_participant
-from models.errors import InvalidInput, ParleyError
-from models.feed import FeedItemKind
-from models.feed_pages import FeedPage, read_page
-from models.orders import require_order_in
-from models.retention import visible_since
-from resolvers.cursors import decode_feed_cursor, feed_cursor
-from resolvers.inputs import page_size, parse_id, query_error
-from schema.accounts import Account
-from schema.context import Info
-from schema.feed import FeedConnection, FeedEdge, FeedFilter, PageInfo, feed_item_from_model
-from schema.orders import Order, ReadWithPage
+from parley.models.conversations import require_participant
+from parley.models.errors import InvalidInput, ParleyError
+from parley.models.feed import FeedItemKind
+from parley.models.feed_pages import FeedPage, read_page
+from parley.models.orders import require_order_in
+from parley.models.retention import visible_since
+from parley.resolvers.cursors import decode_feed_cursor, feed_cursor
+from parley.resolvers.inputs import page_size, parse_id, query_error
+from parley.schema.accounts import Account
+from parley.schema.context import Info
+from parley.schema.feed import FeedConnection, FeedEdge, FeedFilter, PageInfo, feed_item_from_model
+from parley.schema.orders import Order, ReadWithPage
 
 DEFAULT_PAGE = 20
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import strawberry
 
-from models import guarantees as m
-from models.errors import ParleyError
-from resolvers.after_commit import after_commit
-from resolvers.cursors import GUARANTEE_REQUESTS, decode_id_cursor, id_cursor
-from resolvers.inputs import page_size, parse_id, query_error
-from schema.context import Info
-from schema.errors import from_domain
-from schema.feed import PageInfo
-from schema.guarantees import (
+from parley.models import guarantees as m
+from parley.models.errors import ParleyError
+from parley.resolvers.after_commit import after_commit
+from parley.resolvers.cursors import GUARANTEE_REQUESTS, decode_id_cursor, id_cursor
+from parley.resolvers.inputs import page_size, parse_id, query_error
+from parley.schema.context import Info
+from parley.schema.errors import from_domain
+from parley.schema.feed import PageInfo
+from parley.schema.guarantees import (
     AcceptTermsResult,
     DecideGuaranteeResult,
     GuaranteeDecision,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from graphql import GraphQLError
 
-from models.errors import InvalidInput, NotFound, ParleyError
+from parley.models.errors import InvalidInput, NotFound, ParleyError
 
 
 def parse_id(value: str | None, what: str) -> int:

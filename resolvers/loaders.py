@@ -8,12 +8,12 @@ from functools import cached_property
 
 from strawberry.dataloader import DataLoader
 
-from models.accounts import Account
-from models.calls import CallInvite
-from models.campaigns import Campaign
-from models.feed import FeedItem
-from models.guarantees import GuaranteeRequest, OrderTerms, TermsStatus
-from models.orders import Order
+from parley.models.accounts import Account
+from parley.models.calls import CallInvite
+from parley.models.campaigns import Campaign
+from parley.models.feed import FeedItem
+from parley.models.guarantees import GuaranteeRequest, OrderTerms, TermsStatus
+from parley.models.orders import Order
 
 
 async def _accounts(ids: Sequence[int]) -> list[Account | None]:

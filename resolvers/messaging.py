@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import strawberry
 
-from models import accounts, messaging, orders, rules
-from models.errors import ParleyError
-from models.retention import visible_since
-from resolvers.after_commit import after_commit
-from resolvers.inputs import parse_id, query_error
-from schema.context import Info
-from schema.errors import MessagingBlockedError, RateLimitedError, from_domain
-from schema.messaging import (
+from parley.models import accounts, messaging, orders, rules
+from parley.models.errors import ParleyError
+from parley.models.retention import visible_since
+from parley.resolvers.after_commit import after_commit
+from parley.resolvers.inputs import parse_id, query_error
+from parley.schema.context import Info
+from parley.schema.errors import MessagingBlockedError, RateLimitedError, from_domain
+from parley.schema.messaging import (
     Message,
     MessagingAction,
     MessagingScope,
@@ -22,7 +22,7 @@ from schema.messaging import (
     SendMessageInput,
     SendMessageResult,
 )
-from tracing import span
+from parley.tracing import span
 
 
 def _optional_id(value: str | None, what: str) -> int | None:

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import strawberry
 
-from models import notifications as m
-from models import push as push_m
-from models.conversations import set_muted
-from models.errors import ParleyError
-from resolvers.inputs import page_size, parse_id, query_error
-from schema.context import Info
-from schema.conversations import Conversation, MuteResult
-from schema.errors import from_domain
-from schema.notifications import (
+from parley.models import notifications as m
+from parley.models import push as push_m
+from parley.models.conversations import set_muted
+from parley.models.errors import ParleyError
+from parley.resolvers.inputs import page_size, parse_id, query_error
+from parley.schema.context import Info
+from parley.schema.conversations import Conversation, MuteResult
+from parley.schema.errors import from_domain
+from parley.schema.notifications import (
     ActivityReport,
     ActivityState,
     NotificationLogEntry,

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import strawberry
 
-from models import orders as m
-from models.errors import ParleyError
-from resolvers.after_commit import after_commit
-from resolvers.inputs import parse_id
-from schema.context import Info
-from schema.errors import from_domain
-from schema.orders import CreateOrderInput, Order, OrderResult, OrderStatus
+from parley.models import orders as m
+from parley.models.errors import ParleyError
+from parley.resolvers.after_commit import after_commit
+from parley.resolvers.inputs import parse_id
+from parley.schema.context import Info
+from parley.schema.errors import from_domain
+from parley.schema.orders import CreateOrderInput, Order, OrderResult, OrderStatus
 
 
 async def order(info: Info, id: strawberry.ID) -> Order | None:

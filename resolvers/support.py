@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from models import support as m
-from models.conversations import participant_view
-from models.errors import InvalidInput, ParleyError
-from models.orders import get_order_for
-from resolvers.after_commit import after_commit
-from resolvers.cursors import SUPPORT_REQUESTS, decode_id_cursor, id_cursor
-from resolvers.inputs import page_size, parse_id, query_error
-from schema.context import Info
-from schema.errors import from_domain
-from schema.feed import PageInfo
-from schema.support import (
+from parley.models import support as m
+from parley.models.conversations import participant_view
+from parley.models.errors import InvalidInput, ParleyError
+from parley.models.orders import get_order_for
+from parley.resolvers.after_commit import after_commit
+from parley.resolvers.cursors import SUPPORT_REQUESTS, decode_id_cursor, id_cursor
+from parley.resolvers.inputs import page_size, parse_id, query_error
+from parley.schema.context import Info
+from parley.schema.errors import from_domain
+from parley.schema.feed import PageInfo
+from parley.schema.support import (
     OpenSupportRequestInput,
     SupportRequest,
     SupportRequestConnection,

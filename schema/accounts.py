@@ -7,8 +7,8 @@ from typing import Annotated
 
 import strawberry
 
-from models import accounts as m
-from schema.errors import InvalidInputError, NotFoundError
+from parley.models import accounts as m
+from parley.schema.errors import InvalidInputError, NotFoundError
 
 strawberry.enum(
     m.AccountStatus,

@@ -7,15 +7,15 @@ from typing import Annotated
 
 import strawberry
 
-from resolvers import calls
-from schema.calls import (
+from parley.resolvers import calls
+from parley.schema.calls import (
     CallInvite,
     CallInviteResult,
     CallInviteStatus,
     SendCallInviteInput,
     SendCallInviteResult,
 )
-from schema.context import Info
+from parley.schema.context import Info
 
 _ZONE = strawberry.argument(
     description="Show local times in this IANA time zone instead of the caller's setting "

@@ -7,12 +7,12 @@ from typing import Annotated
 
 import strawberry
 
-from models import calls as m
-from models import feed as feed_m
-from models.feed_pages import FeedEntry
-from schema.accounts import Account
-from schema.context import Info
-from schema.errors import (
+from parley.models import calls as m
+from parley.models import feed as feed_m
+from parley.models.feed_pages import FeedEntry
+from parley.schema.accounts import Account
+from parley.schema.context import Info
+from parley.schema.errors import (
     CallInviteClosedError,
     InvalidInputError,
     MessagingBlockedError,
@@ -21,9 +21,9 @@ from schema.errors import (
     OutsideCallWindowError,
     PermissionDeniedError,
 )
-from schema.messaging import Message
-from schema.orders import Order
-from schema.zoned import ZonedTime
+from parley.schema.messaging import Message
+from parley.schema.orders import Order
+from parley.schema.zoned import ZonedTime
 
 strawberry.enum(
     m.CallInviteStatus,

@@ -7,12 +7,12 @@ from typing import Annotated
 
 import strawberry
 
-from models import campaigns as m
-from resolvers.campaign_creators import campaign_creators
-from schema.accounts import Account
-from schema.context import Info
-from schema.conversations import Conversation
-from schema.errors import InvalidInputError, NotFoundError
+from parley.models import campaigns as m
+from parley.resolvers.campaign_creators import campaign_creators
+from parley.schema.accounts import Account
+from parley.schema.context import Info
+from parley.schema.conversations import Conversation
+from parley.schema.errors import InvalidInputError, NotFoundError
 
 strawberry.enum(
     m.MembershipStatus,

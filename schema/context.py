@@ -12,17 +12,17 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 
-from auth import Caller, KnownAccounts, TokenVerifier
-from models.clock import Clock
-from models.conference import ConferenceProvider, LocalConferenceProvider
-from models.outbound_urls import OutboundPolicy
-from ratelimit import RateLimits
-from resolvers.loaders import Loaders
-from settings import Settings
-from subscriptions.bus import EventBus
-from subscriptions.notifier import Notifier
-from subscriptions.presence import InProcessPresence, Presence
-from subscriptions.shared_loads import SharedLoads
+from parley.auth import Caller, KnownAccounts, TokenVerifier
+from parley.models.clock import Clock
+from parley.models.conference import ConferenceProvider, LocalConferenceProvider
+from parley.models.outbound_urls import OutboundPolicy
+from parley.ratelimit import RateLimits
+from parley.resolvers.loaders import Loaders
+from parley.settings import Settings
+from parley.subscriptions.bus import EventBus
+from parley.subscriptions.notifier import Notifier
+from parley.subscriptions.presence import InProcessPresence, Presence
+from parley.subscriptions.shared_loads import SharedLoads
 
 
 @dataclass

@@ -7,16 +7,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from models import conversations as m
-from schema.accounts import Account
-from schema.context import Info
-from schema.errors import InvalidInputError, NotFoundError
-from schema.feed import PageInfo
-from schema.messaging import Message
-from schema.orders import Order
+from parley.models import conversations as m
+from parley.schema.accounts import Account
+from parley.schema.context import Info
+from parley.schema.errors import InvalidInputError, NotFoundError
+from parley.schema.feed import PageInfo
+from parley.schema.messaging import Message
+from parley.schema.orders import Order
 
 if TYPE_CHECKING:
-    from schema.notifications import Presence
+    from parley.schema.notifications import Presence
 
 
 @strawberry.type(description="All messages and orders between the caller and one counterpart.")
@@ -46,8 +46,8 @@ class Conversation:
     @strawberry.field(description="Whether the counterpart is online now (the green dot).")
     async def counterpart_presence(
         self, info: Info
-    ) -> Annotated[Presence, strawberry.lazy("schema.notifications")]:
-        from schema.notifications import Presence
+    ) -> Annotated[Presence, strawberry.lazy("parley.schema.notifications")]:
+        from parley.schema.notifications import Presence
 
         services = info.context.services
         state = await services.presence.state(self._row.counterpart_id, services.clock.now())

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import strawberry
 
-from models import errors, rules
+from parley.models import errors, rules
 
 strawberry.enum(
     rules.Rule,

@@ -6,9 +6,9 @@ from typing import Annotated
 
 import strawberry
 
-from resolvers import guarantees
-from schema.context import Info
-from schema.guarantees import (
+from parley.resolvers import guarantees
+from parley.schema.context import Info
+from parley.schema.guarantees import (
     AcceptTermsResult,
     DecideGuaranteeResult,
     GuaranteeDecision,

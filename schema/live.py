@@ -14,22 +14,22 @@ from typing import Annotated
 import strawberry
 from graphql import GraphQLError
 
-from models.conversations import require_participant
-from models.errors import ParleyError
-from models.events import EventKind
-from models.orders import require_order_in
-from models.retention import visibility
-from resolvers.cursors import event_cursor
-from resolvers.inputs import parse_id, query_error
-from schema.context import Context, Info
-from schema.conversations import Conversation, UnreadSummary
-from schema.feed import FeedFilter, FeedItem, feed_item_from_model
-from schema.messaging import Message
-from schema.notifications_api import NotificationSubscription, resume_cursor
-from subscriptions.feed import FeedChange, VisibleSince, feed_select, message_select
-from subscriptions.live_stream import LiveStream, Opening, mapped
-from subscriptions.streams import StreamClosed
-from subscriptions.unread import UnreadChange, unread_select
+from parley.models.conversations import require_participant
+from parley.models.errors import ParleyError
+from parley.models.events import EventKind
+from parley.models.orders import require_order_in
+from parley.models.retention import visibility
+from parley.resolvers.cursors import event_cursor
+from parley.resolvers.inputs import parse_id, query_error
+from parley.schema.context import Context, Info
+from parley.schema.conversations import Conversation, UnreadSummary
+from parley.schema.feed import FeedFilter, FeedItem, feed_item_from_model
+from parley.schema.messaging import Message
+from parley.schema.notifications_api import NotificationSubscription, resume_cursor
+from parley.subscriptions.feed import FeedChange, VisibleSince, feed_select, message_select
+from parley.subscriptions.live_stream import LiveStream, Opening, mapped
+from parley.subscriptions.streams import StreamClosed
+from parley.subscriptions.unread import UnreadChange, unread_select
 
 
 def _visibility(context: Context) -> VisibleSince:

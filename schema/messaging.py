@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from models import feed as feed_m
-from models import rules
-from models.feed_pages import FeedEntry
-from schema.accounts import Account
-from schema.context import Info
-from schema.errors import (
+from parley.models import feed as feed_m
+from parley.models import rules
+from parley.models.feed_pages import FeedEntry
+from parley.schema.accounts import Account
+from parley.schema.context import Info
+from parley.schema.errors import (
     IdempotencyKeyReusedError,
     InvalidInputError,
     MessagingBlockedError,
@@ -22,10 +22,10 @@ from schema.errors import (
     PermissionDeniedError,
     RateLimitedError,
 )
-from schema.orders import Order, ReadWithPage, load_order
+from parley.schema.orders import Order, ReadWithPage, load_order
 
 if TYPE_CHECKING:
-    from schema.campaigns import Campaign
+    from parley.schema.campaigns import Campaign
 
 
 @strawberry.type(description="A message in a conversation, optionally about one order.")
@@ -69,7 +69,7 @@ class Message:
 
     @strawberry.field(
         description="The campaign the message is about, if any.",
-        graphql_type=Annotated["Campaign", strawberry.lazy("schema.campaigns")] | None,
+        graphql_type=Annotated["Campaign", strawberry.lazy("parley.schema.campaigns")] | None,
     )
     def campaign(self, info: Info) -> Awaitable[Campaign | None] | None:
         if self._row.campaign_id is None:
@@ -92,7 +92,7 @@ class Message:
 
 
 async def _load_campaign(info: Info, campaign_id: int) -> Campaign | None:
-    from schema.campaigns import Campaign
+    from parley.schema.campaigns import Campaign
 
     row = await info.context.loaders.campaign_by_id.load(campaign_id)
     return Campaign.from_model(row) if row is not None else None

@@ -8,13 +8,13 @@ from typing import Annotated
 
 import strawberry
 
-from models import notifications as m
-from models import push as push_m
-from schema.errors import InvalidInputError
-from schema.feed import FeedItem
-from schema.messaging import Message
-from subscriptions.presence import PresenceState
-from subscriptions.routing import Activity
+from parley.models import notifications as m
+from parley.models import push as push_m
+from parley.schema.errors import InvalidInputError
+from parley.schema.feed import FeedItem
+from parley.schema.messaging import Message
+from parley.subscriptions.presence import PresenceState
+from parley.subscriptions.routing import Activity
 
 
 @strawberry.enum(description="What the client app is doing, as it reports it.")

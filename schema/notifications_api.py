@@ -9,18 +9,18 @@ from typing import Annotated
 import strawberry
 from graphql import GraphQLError
 
-from models.conversations import Participant
-from models.errors import ParleyError
-from models.events import check_cursor
-from models.retention import visibility
-from resolvers import notifications as r
-from resolvers.cursors import decode_event_cursor, event_cursor
-from resolvers.inputs import query_error
-from schema.context import Info
-from schema.conversations import MuteResult
-from schema.feed import feed_item_from_model
-from schema.messaging import Message
-from schema.notifications import (
+from parley.models.conversations import Participant
+from parley.models.errors import ParleyError
+from parley.models.events import check_cursor
+from parley.models.retention import visibility
+from parley.resolvers import notifications as r
+from parley.resolvers.cursors import decode_event_cursor, event_cursor
+from parley.resolvers.inputs import query_error
+from parley.schema.context import Info
+from parley.schema.conversations import MuteResult
+from parley.schema.feed import feed_item_from_model
+from parley.schema.messaging import Message
+from parley.schema.notifications import (
     ActivityReport,
     ActivityState,
     InAppNotification,
@@ -32,8 +32,8 @@ from schema.notifications import (
     PushSubscriptionInput,
     RegisterPushResult,
 )
-from subscriptions.notifications import in_app_notifications
-from subscriptions.streams import StreamClosed
+from parley.subscriptions.notifications import in_app_notifications
+from parley.subscriptions.streams import StreamClosed
 
 
 @strawberry.type(description="Notification reads.")

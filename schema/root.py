@@ -13,8 +13,8 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 from strawberry.utils.logging import StrawberryLogger
 
-from resolvers import accounts, campaigns, conversations, feed, messaging, orders, support
-from schema.accounts import (
+from parley.resolvers import accounts, campaigns, conversations, feed, messaging, orders, support
+from parley.schema.accounts import (
     Account,
     AccountResult,
     Client,
@@ -22,27 +22,27 @@ from schema.accounts import (
     Freelancer,
     UpdateAccountInput,
 )
-from schema.call_fields import CallMutations, CallQueries
-from schema.campaigns import (
+from parley.schema.call_fields import CallMutations, CallQueries
+from parley.schema.campaigns import (
     Campaign,
     CampaignMemberResult,
     CampaignResult,
     CreateCampaignInput,
     MembershipStatus,
 )
-from schema.context import Info
-from schema.conversations import (
+from parley.schema.context import Info
+from parley.schema.conversations import (
     Conversation,
     ConversationConnection,
     MarkReadResult,
     UnreadSummary,
 )
-from schema.executor import FastLeafExecutor, executor_for
-from schema.feed import FeedConnection, FeedFilter
-from schema.guarantee_fields import GuaranteeMutations, GuaranteeQueries
-from schema.limits import QueryLimits
-from schema.live import Subscription
-from schema.messaging import (
+from parley.schema.executor import FastLeafExecutor, executor_for
+from parley.schema.feed import FeedConnection, FeedFilter
+from parley.schema.guarantee_fields import GuaranteeMutations, GuaranteeQueries
+from parley.schema.limits import QueryLimits
+from parley.schema.live import Subscription
+from parley.schema.messaging import (
     MessagingAction,
     MessagingStatus,
     MessagingSwitchResult,
@@ -50,11 +50,11 @@ from schema.messaging import (
     SendMessageInput,
     SendMessageResult,
 )
-from schema.notifications_api import NotificationMutation, NotificationQuery
-from schema.orders import CreateOrderInput, Order, OrderResult, OrderStatus
-from schema.short_resolvers import shorten_resolvers
-from schema.support import OpenSupportRequestInput, SupportRequestResult
-from schema.support_fields import SupportMutations, SupportQueries
+from parley.schema.notifications_api import NotificationMutation, NotificationQuery
+from parley.schema.orders import CreateOrderInput, Order, OrderResult, OrderStatus
+from parley.schema.short_resolvers import shorten_resolvers
+from parley.schema.support import OpenSupportRequestInput, SupportRequestResult
+from parley.schema.support_fields import SupportMutations, SupportQueries
 
 
 @strawberry.type(description="Reads. Every field needs a bearer token.")

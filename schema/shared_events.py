@@ -41,7 +41,7 @@ from graphql.execution.executor import CollectedErrors
 from graphql.pyutils import AwaitableOrValue, RefMap
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from subscriptions.shared_loads import SharedLoads
+from parley.subscriptions.shared_loads import SharedLoads
 
 Claimer = Callable[["SharedEventExecutor", AsyncIterable[Any]], None]
 _claimer: ContextVar[Claimer | None] = ContextVar("parley_claim_source_stream", default=None)

@@ -6,9 +6,9 @@ from typing import Annotated
 
 import strawberry
 
-from resolvers import support
-from schema.context import Info
-from schema.support import (
+from parley.resolvers import support
+from parley.schema.context import Info
+from parley.schema.support import (
     SupportRequestConnection,
     SupportRequestResult,
     UpdateSupportRequestInput,

@@ -13,11 +13,11 @@ import asyncio
 import contextlib
 import logging
 
-from models.call_flow import expire_due_invites
-from models.clock import Clock
-from models.events import LoggedEvent
-from models.exclusive import Exclusive
-from subscriptions.bus import EventBus
+from parley.models.call_flow import expire_due_invites
+from parley.models.clock import Clock
+from parley.models.events import LoggedEvent
+from parley.models.exclusive import Exclusive
+from parley.subscriptions.bus import EventBus
 
 log = logging.getLogger("parley.calls")
 

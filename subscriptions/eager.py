@@ -28,7 +28,7 @@ from collections import deque
 from collections.abc import Callable, Coroutine, Generator, Hashable
 from typing import Any
 
-from subscriptions.shared_loads import SharedLoads
+from parley.subscriptions.shared_loads import SharedLoads
 
 
 def start_eagerly(

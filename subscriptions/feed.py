@@ -13,11 +13,11 @@ from contextlib import aclosing
 from dataclasses import dataclass
 from datetime import datetime
 
-from models.events import EventKind, LoggedEvent
-from models.feed import FeedItem, FeedItemKind
-from subscriptions.hub import Hub
-from subscriptions.live_stream import Select
-from subscriptions.streams import account_events
+from parley.models.events import EventKind, LoggedEvent
+from parley.models.feed import FeedItem, FeedItemKind
+from parley.subscriptions.hub import Hub
+from parley.subscriptions.live_stream import Select
+from parley.subscriptions.streams import account_events
 
 # The oldest instant a message may have and still be delivered (models.retention).
 VisibleSince = Callable[[], datetime]

@@ -22,18 +22,18 @@ from datetime import datetime
 
 from opentelemetry.trace import Tracer
 
-from metrics import SUBSCRIBER_OVERFLOWS, SUBSCRIPTIONS_OPEN
-from models.clock import SystemClock
-from models.events import LoggedEvent
-from subscriptions.connections import (
+from parley.metrics import SUBSCRIBER_OVERFLOWS, SUBSCRIPTIONS_OPEN
+from parley.models.clock import SystemClock
+from parley.models.events import LoggedEvent
+from parley.subscriptions.connections import (
     REASONS,
     SERVER_RESTART,
     TOO_SLOW,
     Connection,
     current_connection,
 )
-from subscriptions.eager import Deliveries
-from subscriptions.shared_loads import SharedLoads
+from parley.subscriptions.eager import Deliveries
+from parley.subscriptions.shared_loads import SharedLoads
 
 
 class Listener:

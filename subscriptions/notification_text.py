@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from models.feed import CallEventType, FeedItem, FeedItemKind
+from parley.models.feed import CallEventType, FeedItem, FeedItemKind
 
 # The feed items that notify: messages and call-invite changes (the other party), and
 # support updates (the requester).

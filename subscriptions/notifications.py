@@ -12,11 +12,11 @@ from collections.abc import AsyncGenerator
 from contextlib import aclosing
 from dataclasses import dataclass
 
-from models.events import EventKind, LoggedEvent
-from models.feed import FeedItem
-from subscriptions.feed import VisibleSince
-from subscriptions.hub import Hub
-from subscriptions.streams import account_events
+from parley.models.events import EventKind, LoggedEvent
+from parley.models.feed import FeedItem
+from parley.subscriptions.feed import VisibleSince
+from parley.subscriptions.hub import Hub
+from parley.subscriptions.streams import account_events
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,30 +35,38 @@ from datetime import datetime, timedelta
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
-from metrics import DATABASE_ERRORS, NOTIFIER_BACKLOG, NOTIFIER_OUTCOMES
-from models import notification_batch as nb
-from models import notifications as n
-from models import push as push_devices
-from models.accounts import Account
-from models.clock import Clock
-from models.conversations import Participant
-from models.db import DATABASE_FAILURES
-from models.events import EventKind, LoggedEvent, append_events, lock_event_logs
-from models.feed import FeedItem
-from models.notification_batch import Planned, RoutedIntent, Step, route_batch_script
-from models.notifications import Delivery, DeliveryChannel, DeliveryStatus, Outcome
-from models.sql_script import run_script
-from subscriptions.email import ConversationEmail, EmailChannel
-from subscriptions.notification_text import (
+from parley.metrics import DATABASE_ERRORS, NOTIFIER_BACKLOG, NOTIFIER_OUTCOMES
+from parley.models import notification_batch as nb
+from parley.models import notifications as n
+from parley.models import push as push_devices
+from parley.models.accounts import Account
+from parley.models.clock import Clock
+from parley.models.conversations import Participant
+from parley.models.db import DATABASE_FAILURES
+from parley.models.events import EventKind, LoggedEvent, append_events, lock_event_logs
+from parley.models.feed import FeedItem
+from parley.models.notification_batch import Planned, RoutedIntent, Step, route_batch_script
+from parley.models.notifications import Delivery, DeliveryChannel, DeliveryStatus, Outcome
+from parley.models.sql_script import run_script
+from parley.subscriptions.email import ConversationEmail, EmailChannel
+from parley.subscriptions.notification_text import (
     NOTIFYING_KINDS,
     SUPPORT_SENDER,
     describe,
     headline,
     is_support_update,
 )
-from subscriptions.presence import Presence, PresenceState
-from subscriptions.push import PushChannel, PushFailed, PushGone, PushPayload
-from subscriptions.routing import Action, Activity, Channel, Decision, Situation, Stage, route
+from parley.subscriptions.presence import Presence, PresenceState
+from parley.subscriptions.push import PushChannel, PushFailed, PushGone, PushPayload
+from parley.subscriptions.routing import (
+    Action,
+    Activity,
+    Channel,
+    Decision,
+    Situation,
+    Stage,
+    route,
+)
 
 log = logging.getLogger("parley.notifier")
 

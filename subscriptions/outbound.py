@@ -24,8 +24,8 @@ import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
 from yarl import URL
 
-from models.errors import InvalidInput
-from models.outbound_urls import OutboundPolicy
+from parley.models.errors import InvalidInput
+from parley.models.outbound_urls import OutboundPolicy
 
 # host, port -> the addresses the name resolves to (the system resolver by default).
 Lookup = Callable[[str, int], Awaitable[list[str]]]

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from subscriptions.routing import Activity
+from parley.subscriptions.routing import Activity
 
 WATCH_QUEUE = 1000
 

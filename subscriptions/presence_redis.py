@@ -35,8 +35,8 @@ from typing import Any
 from redis import asyncio as redis
 from redis.exceptions import RedisError
 
-from subscriptions.presence import PresenceState, PresenceWatchers
-from subscriptions.routing import Activity
+from parley.subscriptions.presence import PresenceState, PresenceWatchers
+from parley.subscriptions.routing import Activity
 
 log = logging.getLogger("parley.presence")
 

@@ -30,11 +30,11 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from py_vapid import Vapid
 
-from models.clock import Clock
-from models.outbound_urls import OutboundPolicy
-from models.push import PushSubscription
-from models.server_keys import shared_key
-from subscriptions.outbound import OutboundFailed, OutboundHTTP, OutboundRefused
+from parley.models.clock import Clock
+from parley.models.outbound_urls import OutboundPolicy
+from parley.models.push import PushSubscription
+from parley.models.server_keys import shared_key
+from parley.subscriptions.outbound import OutboundFailed, OutboundHTTP, OutboundRefused
 
 log = logging.getLogger("parley.push")
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator
 from contextlib import aclosing
 
-from models.events import LoggedEvent, events_after, latest_seq
-from subscriptions.hub import Hub, Listener
+from parley.models.events import LoggedEvent, events_after, latest_seq
+from parley.subscriptions.hub import Hub, Listener
 
 REPLAY_BATCH = 500
 

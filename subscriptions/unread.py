@@ -6,11 +6,11 @@ from collections.abc import AsyncGenerator
 from contextlib import aclosing
 from dataclasses import dataclass
 
-from models.conversations import Participant, UnreadSummary, unread_summary
-from models.events import EventKind, LoggedEvent
-from subscriptions.hub import Hub
-from subscriptions.live_stream import Select
-from subscriptions.streams import account_events
+from parley.models.conversations import Participant, UnreadSummary, unread_summary
+from parley.models.events import EventKind, LoggedEvent
+from parley.subscriptions.hub import Hub
+from parley.subscriptions.live_stream import Select
+from parley.subscriptions.streams import account_events
 
 _CHANGES_UNREAD = frozenset({EventKind.MESSAGE, EventKind.READ})
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from models.accounts import Account
+from parley.models.accounts import Account
 
 _TABLES = {
     "sqlite": "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",

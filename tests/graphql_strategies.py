@@ -35,7 +35,7 @@ from graphql import (
 )
 from hypothesis import strategies as st
 
-from resolvers.cursors import VERSION
+from parley.resolvers.cursors import VERSION
 
 ROOTS = ("query", "mutation", "subscription")
 # How deep selections go below the root field: deep enough for a feed item's call invite's

@@ -12,8 +12,8 @@ import strawberry
 from strawberry.types import ExecutionResult
 from websockets.asyncio.client import ClientConnection, connect
 
-from auth import Caller
-from schema.context import Context, Services
+from parley.auth import Caller
+from parley.schema.context import Context, Services
 
 WAIT = 10.0  # seconds to wait for an event before a test fails
 

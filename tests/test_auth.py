@@ -11,8 +11,8 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-import cli
-from auth import (
+from parley import cli
+from parley.auth import (
     SERVICE_ROLE,
     Caller,
     Keys,
@@ -22,9 +22,9 @@ from auth import (
     issue_token,
     load_keys,
 )
-from models.accounts import AccountKind, create_account
-from models.clock import ManualClock
-from settings import Settings
+from parley.models.accounts import AccountKind, create_account
+from parley.models.clock import ManualClock
+from parley.settings import Settings
 from tests.support import Executor, account
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)

@@ -9,7 +9,7 @@ import yaml
 from prometheus_client import REGISTRY
 
 import metrics  # noqa: F401  (defines Parley's metrics in the registry)
-from settings import Settings
+from parley.settings import Settings
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 SUFFIXES = ("", "_total", "_bucket", "_count", "_sum")

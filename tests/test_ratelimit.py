@@ -12,11 +12,11 @@ import pytest
 import redis.asyncio as aioredis
 from limits import parse
 
-from models.accounts import Account
-from models.clock import ManualClock
-from models.feed import FeedItem, FeedItemKind
-from ratelimit import LocalMovingWindow, RateLimits, Throttled
-from settings import Settings
+from parley.models.accounts import Account
+from parley.models.clock import ManualClock
+from parley.models.feed import FeedItem, FeedItemKind
+from parley.ratelimit import LocalMovingWindow, RateLimits, Throttled
+from parley.settings import Settings
 from tests.conftest import LiveServer, token
 from tests.support import Executor, account
 

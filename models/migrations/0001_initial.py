@@ -1,13 +1,13 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
-from models.accounts import AccountKind, AccountStatus
-from models.calls import CallInviteStatus
-from models.campaigns import MembershipStatus
-from models.events import EventKind
-from models.feed import CallEventType, FeedItemKind, OrderEventType
-from models.notifications import DeliveryChannel, DeliveryStatus, Outcome
-from models.orders import OrderStatus
-from models.support import SupportReason, SupportStatus
+from parley.models.accounts import AccountKind, AccountStatus
+from parley.models.calls import CallInviteStatus
+from parley.models.campaigns import MembershipStatus
+from parley.models.events import EventKind
+from parley.models.feed import CallEventType, FeedItemKind, OrderEventType
+from parley.models.notifications import DeliveryChannel, DeliveryStatus, Outcome
+from parley.models.orders import OrderStatus
+from parley.models.support import SupportReason, SupportStatus
 from orjson import loads
 from tortoise.fields.base import OnDelete
 from tortoise.fields.data import JSON_DUMPS

@@ -1,10 +1,10 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
-from models.migration_ops import AlterEnumMembers
-from models.events import EventKind
-from models.feed import FeedItemKind, OrderEventType
-from models.guarantees import GuaranteeStatus, TermsStatus
-from models.support import SupportStatus
+from parley.models.migration_ops import AlterEnumMembers
+from parley.models.events import EventKind
+from parley.models.feed import FeedItemKind, OrderEventType
+from parley.models.guarantees import GuaranteeStatus, TermsStatus
+from parley.models.support import SupportStatus
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 from tortoise.indexes import Index

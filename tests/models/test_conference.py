@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from models.conference import LineRequest, LocalConferenceProvider
-from models.errors import NoLineAvailable
+from parley.models.conference import LineRequest, LocalConferenceProvider
+from parley.models.errors import NoLineAvailable
 
 AT = datetime(2026, 3, 30, 15, 0, tzinfo=UTC)
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from models.accounts import Account, AccountKind, create_account
-from models.clock import ManualClock
-from models.conversations import ConversationKey, conversation_page
-from models.messaging import mark_read, send_message
-from models.orders import create_order
+from parley.models.accounts import Account, AccountKind, create_account
+from parley.models.clock import ManualClock
+from parley.models.conversations import ConversationKey, conversation_page
+from parley.models.messaging import mark_read, send_message
+from parley.models.orders import create_order
 
 
 async def test_unread_conversations_come_first_then_newest_activity(

@@ -6,8 +6,8 @@ import asyncio
 
 from tortoise.context import TortoiseContext
 
-from models.accounts import Account
-from models.exclusive import Exclusive
+from parley.models.accounts import Account
+from parley.models.exclusive import Exclusive
 from tests.support import WAIT
 
 

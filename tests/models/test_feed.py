@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from models.accounts import Account
-from models.clock import ManualClock
-from models.feed import FeedItemKind, feed_page
-from models.messaging import send_message
-from models.orders import OrderStatus, change_order_status, create_order
+from parley.models.accounts import Account
+from parley.models.clock import ManualClock
+from parley.models.feed import FeedItemKind, feed_page
+from parley.models.messaging import send_message
+from parley.models.orders import OrderStatus, change_order_status, create_order
 
 
 async def _busy_conversation(

@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
-from models.accounts import Account, AccountKind, create_account
-from models.clock import ManualClock
-from models.errors import NotFound
-from models.feed import FeedItem, FeedItemKind, feed_page
-from models.feed_pages import read_page
-from models.orders import Order
+from parley.models.accounts import Account, AccountKind, create_account
+from parley.models.clock import ManualClock
+from parley.models.errors import NotFound
+from parley.models.feed import FeedItem, FeedItemKind, feed_page
+from parley.models.feed_pages import read_page
+from parley.models.orders import Order
 from tests.models.test_feed import _busy_conversation
 
 QUESTIONS: list[dict[str, Any]] = [

@@ -10,19 +10,19 @@ import pytest
 from pydantic import ValidationError
 from tortoise.context import TortoiseContext
 
-from models.accounts import Account, AccountKind, create_account
-from models.clock import ManualClock
-from models.conversations import Conversation, Participant, unread_summary
-from models.exclusive import Exclusive
-from models.feed import FeedItem, FeedItemKind
-from models.messaging import mark_read, send_message
-from models.orders import create_order
-from models.retention import purge_expired
-from resolvers.cursors import event_cursor
-from schema.context import Services
-from schema.root import build_schema
-from server import create_app
-from settings import Settings, tortoise_config
+from parley.models.accounts import Account, AccountKind, create_account
+from parley.models.clock import ManualClock
+from parley.models.conversations import Conversation, Participant, unread_summary
+from parley.models.exclusive import Exclusive
+from parley.models.feed import FeedItem, FeedItemKind
+from parley.models.messaging import mark_read, send_message
+from parley.models.orders import create_order
+from parley.models.retention import purge_expired
+from parley.resolvers.cursors import event_cursor
+from parley.schema.context import Services
+from parley.schema.root import build_schema
+from parley.server import create_app
+from parley.settings import Settings, tortoise_config
 from tests.support import WAIT, Executor, account, next_data
 
 FEED = "query($id: ID!) { feed(conversationId: $id, last: 100) { edges { node { __typename ... on Message { body } } } } }"

@@ -8,11 +8,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from models.accounts import Account, AccountKind, AccountStatus
-from models.campaigns import CampaignMember, MembershipStatus
-from models.conversations import Conversation, Participant
-from models.orders import Order, OrderStatus
-from models.rules import Action, Rule, SendAttempt, first_violation
+from parley.models.accounts import Account, AccountKind, AccountStatus
+from parley.models.campaigns import CampaignMember, MembershipStatus
+from parley.models.conversations import Conversation, Participant
+from parley.models.orders import Order, OrderStatus
+from parley.models.rules import Action, Rule, SendAttempt, first_violation
 
 NO_MESSAGING = frozenset({"superhero"})
 CLIENT_ID, FREELANCER_ID = 1, 2

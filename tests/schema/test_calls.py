@@ -9,13 +9,13 @@ from typing import Any
 import pytest
 from strawberry.types import ExecutionResult
 
-from models.accounts import Account, AccountKind, create_account
-from models.clock import ManualClock
-from models.conference import LocalConferenceProvider
-from models.exclusive import Exclusive
-from models.support import SupportReason, SupportRequest
-from schema.context import Services
-from subscriptions.call_expiry import CallExpirySweep
+from parley.models.accounts import Account, AccountKind, create_account
+from parley.models.clock import ManualClock
+from parley.models.conference import LocalConferenceProvider
+from parley.models.exclusive import Exclusive
+from parley.models.support import SupportReason, SupportRequest
+from parley.schema.context import Services
+from parley.subscriptions.call_expiry import CallExpirySweep
 from tests.support import SERVICE, WAIT, Executor, account
 
 INVITE_FIELDS = """

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from models.accounts import Account, AccountKind, create_account
-from models.campaigns import MembershipStatus, create_campaign, set_membership
-from models.clock import ManualClock
-from models.messaging import send_message
-from models.orders import create_order
+from parley.models.accounts import Account, AccountKind, create_account
+from parley.models.campaigns import MembershipStatus, create_campaign, set_membership
+from parley.models.clock import ManualClock
+from parley.models.messaging import send_message
+from parley.models.orders import create_order
 from tests.support import Executor, account
 
 CAMPAIGN = """

@@ -38,20 +38,20 @@ from graphql import (
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from auth import Caller
-from models.accounts import Account, AccountKind, create_account
-from models.call_flow import send_call_invite
-from models.clock import ManualClock
-from models.guarantees import accept_terms, checked_terms, propose_terms, request_guarantee
-from models.messaging import mark_read, send_message
-from models.orders import OrderStatus, change_order_status, create_order
-from models.support import (
+from parley.auth import Caller
+from parley.models.accounts import Account, AccountKind, create_account
+from parley.models.call_flow import send_call_invite
+from parley.models.clock import ManualClock
+from parley.models.guarantees import accept_terms, checked_terms, propose_terms, request_guarantee
+from parley.models.messaging import mark_read, send_message
+from parley.models.orders import OrderStatus, change_order_status, create_order
+from parley.models.support import (
     SupportReason,
     SupportStatus,
     open_support_request,
     update_support_request,
 )
-from resolvers.cursors import event_cursor, feed_cursor
+from parley.resolvers.cursors import event_cursor, feed_cursor
 from tests.support import SERVICE, Executor, account
 
 PAGING = {"first": "Int", "after": "String", "last": "Int", "before": "String"}

@@ -7,8 +7,8 @@ from typing import Any
 
 import strawberry
 
-from schema.executor import FastLeafExecutor, executor_for
-from schema.root import build_schema
+from parley.schema.executor import FastLeafExecutor, executor_for
+from parley.schema.root import build_schema
 
 
 @strawberry.enum

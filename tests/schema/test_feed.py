@@ -6,10 +6,10 @@ from datetime import timedelta
 
 import pytest
 
-from models.accounts import Account
-from models.clock import ManualClock
-from models.messaging import send_message
-from models.orders import OrderStatus, change_order_status
+from parley.models.accounts import Account
+from parley.models.clock import ManualClock
+from parley.models.messaging import send_message
+from parley.models.orders import OrderStatus, change_order_status
 from tests.support import Executor, QueryLog, account
 
 FEED = """
@@ -181,7 +181,7 @@ async def test_page_sizes_over_the_cap_and_bad_cursors_are_typed_errors(
 async def test_unknown_and_foreign_conversations_answer_alike_as_not_found(
     gql: Executor, clock: ManualClock, conversation_with_order: int, conversation_id: str
 ) -> None:
-    from models.accounts import AccountKind, create_account
+    from parley.models.accounts import AccountKind, create_account
 
     stranger = await create_account(clock, kind=AccountKind.CLIENT, name="Eve")
     unknown = await gql.errors(FEED, {"id": conversation_id}, as_=account(stranger.id))
@@ -196,7 +196,7 @@ async def test_unknown_and_foreign_conversations_answer_alike_as_not_found(
 async def test_bad_arguments_on_a_foreign_conversation_still_answer_not_found(
     gql: Executor, clock: ManualClock, conversation_with_order: int, arguments: dict[str, object]
 ) -> None:
-    from models.accounts import AccountKind, create_account
+    from parley.models.accounts import AccountKind, create_account
 
     stranger = await create_account(clock, kind=AccountKind.CLIENT, name="Eve")
     unknown = await gql.errors(FEED, {"id": "999999", **arguments}, as_=account(stranger.id))

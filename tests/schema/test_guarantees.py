@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from models.accounts import Account, AccountKind, create_account
-from models.clock import ManualClock
-from models.guarantees import GuaranteeRequest, OrderTerms
-from models.orders import Order, create_order
+from parley.models.accounts import Account, AccountKind, create_account
+from parley.models.clock import ManualClock
+from parley.models.guarantees import GuaranteeRequest, OrderTerms
+from parley.models.orders import Order, create_order
 from tests.support import SERVICE, Executor, account
 
 PROPOSE = """

@@ -10,11 +10,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from models.accounts import Account
-from models.call_flow import send_call_invite
-from models.calls import CallInvite
-from models.clock import ManualClock
-from schema.context import Services
+from parley.models.accounts import Account
+from parley.models.call_flow import send_call_invite
+from parley.models.calls import CallInvite
+from parley.models.clock import ManualClock
+from parley.schema.context import Services
 from tests.database_state import all_rows
 from tests.support import SERVICE, Executor, account
 

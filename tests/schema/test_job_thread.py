@@ -14,13 +14,13 @@ from typing import Any
 
 import pytest
 
-from models.accounts import Account, AccountKind, create_account
-from models.call_flow import send_call_invite
-from models.clock import ManualClock
-from models.events import LoggedEvent
-from models.messaging import mark_read, send_message
-from models.orders import OrderStatus, change_order_status, create_order
-from schema.context import Services
+from parley.models.accounts import Account, AccountKind, create_account
+from parley.models.call_flow import send_call_invite
+from parley.models.clock import ManualClock
+from parley.models.events import LoggedEvent
+from parley.models.messaging import mark_read, send_message
+from parley.models.orders import OrderStatus, change_order_status, create_order
+from parley.schema.context import Services
 from tests.support import WAIT, Executor, account, next_data
 
 FEED = """

@@ -6,11 +6,11 @@ import asyncio
 from collections.abc import AsyncGenerator
 from typing import Any
 
-from models.accounts import Account
-from models.clock import ManualClock
-from models.events import latest_seq
-from models.messaging import mark_read, send_message
-from schema.context import Services
+from parley.models.accounts import Account
+from parley.models.clock import ManualClock
+from parley.models.events import latest_seq
+from parley.models.messaging import mark_read, send_message
+from parley.schema.context import Services
 from tests.support import WAIT, Executor, account, next_data
 
 MESSAGES = "subscription($after: String) { messageReceived(after: $after) { cursor message { body isMine } } }"
@@ -203,7 +203,7 @@ async def test_unread_indicators_follow_sends_and_reads(
 async def test_a_stranger_cannot_subscribe_to_a_conversation(
     gql: Executor, clock: ManualClock, conversation_with_order: int
 ) -> None:
-    from models.accounts import AccountKind, create_account
+    from parley.models.accounts import AccountKind, create_account
 
     stranger = await create_account(clock, kind=AccountKind.CLIENT, name="Eve")
     stream = await _open(gql, FEED, {"id": conversation_with_order}, stranger.id)
@@ -220,7 +220,7 @@ async def test_a_cursor_ahead_of_the_log_is_refused_with_cursor_ahead(
     conversation_with_order: int,
 ) -> None:
     """After a database restore a saved cursor is ahead: the client must resync, not wait."""
-    from resolvers.cursors import event_cursor
+    from parley.resolvers.cursors import event_cursor
 
     await send_message(clock, client.id, conversation_id=conversation_with_order, body="one")
     newest = await latest_seq(freelancer.id)

@@ -7,9 +7,9 @@ import logging
 import pytest
 from tortoise.context import TortoiseContext
 
-from models.accounts import Account
-from schema.context import Services
-from schema.root import build_schema
+from parley.models.accounts import Account
+from parley.schema.context import Services
+from parley.schema.root import build_schema
 from tests.support import Executor, account
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from models.accounts import Account
-from models.clock import ManualClock
-from models.feed import FeedItem
+from parley.models.accounts import Account
+from parley.models.clock import ManualClock
+from parley.models.feed import FeedItem
 from tests.support import Executor, account
 
 SEND = """

@@ -6,11 +6,11 @@ import asyncio
 from collections.abc import AsyncGenerator
 from typing import Any
 
-from models.accounts import Account, AccountKind, create_account
-from models.clock import ManualClock
-from models.messaging import send_message
-from models.orders import create_order
-from schema.context import Services
+from parley.models.accounts import Account, AccountKind, create_account
+from parley.models.clock import ManualClock
+from parley.models.messaging import send_message
+from parley.models.orders import create_order
+from parley.schema.context import Services
 from tests.support import WAIT, Executor, account, next_data
 
 FEED = """

@@ -7,9 +7,9 @@ from collections.abc import AsyncGenerator
 from datetime import timedelta
 from typing import Any
 
-from models.accounts import Account
-from models.clock import ManualClock
-from models.orders import Order
+from parley.models.accounts import Account
+from parley.models.clock import ManualClock
+from parley.models.orders import Order
 from tests.support import SERVICE, WAIT, Executor, account, next_data
 
 OPEN = """

@@ -1,6 +1,6 @@
 """Real processes for the service tests: Parley servers and a private redis-server.
 
-A Parley process is `uvicorn --factory server:create_app` on a listening socket
+A Parley process is `uvicorn --factory parley.server:create_app` on a listening socket
 the test bound and passes down (`--fd`), so the port is known before the
 process starts and a restarted process serves the same address. Its settings
 come from the environment, exactly as in production.
@@ -53,6 +53,9 @@ class ParleyProcess:
     sock: socket.socket = field(default_factory=listening_socket)
     process: subprocess.Popen[bytes] | None = None
     uvicorn_args: tuple[str, ...] = ()  # more of uvicorn's options, e.g. ("--workers", "2")
+    # Another interpreter (an installed wheel's venv) serves from another folder.
+    python: str = sys.executable
+    cwd: Path = ROOT
 
     @property
     def base(self) -> str:
@@ -76,18 +79,18 @@ class ParleyProcess:
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
                 [
-                    sys.executable,
+                    self.python,
                     "-m",
                     "uvicorn",
                     "--factory",
-                    "server:create_app",
+                    "parley.server:create_app",
                     "--fd",
                     str(fd),
                     "--log-level",
                     "warning",
                     *self.uvicorn_args,
                 ],
-                cwd=ROOT,
+                cwd=self.cwd,
                 env=self.env,
                 pass_fds=(fd,),
                 stdout=log,

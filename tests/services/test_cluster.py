@@ -8,7 +8,7 @@ import random
 import asyncpg
 import httpx
 
-from resolvers.cursors import event_cursor
+from parley.resolvers.cursors import event_cursor
 from tests.conftest import token
 from tests.services.api import INDICATORS, MARK_READ, MESSAGES, UNREAD, make_pair, post, send
 from tests.services.processes import ParleyProcess

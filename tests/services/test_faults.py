@@ -22,8 +22,8 @@ import httpx
 import pytest
 from websockets.exceptions import ConnectionClosed
 
-from resolvers.cursors import event_cursor
-from subscriptions.connections import BUS_UNAVAILABLE
+from parley.resolvers.cursors import event_cursor
+from parley.subscriptions.connections import BUS_UNAVAILABLE
 from tests.conftest import token
 from tests.scrape import scrape
 from tests.services.api import MESSAGES, Pair, make_pair, send

@@ -7,8 +7,8 @@ import contextvars
 from collections.abc import Coroutine
 from typing import Any
 
-from subscriptions.eager import Deliveries, start_eagerly
-from subscriptions.shared_loads import SharedLoads
+from parley.subscriptions.eager import Deliveries, start_eagerly
+from parley.subscriptions.shared_loads import SharedLoads
 from tests.support import WAIT
 
 

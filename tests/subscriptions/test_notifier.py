@@ -7,16 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from models import notifications as n
-from models.accounts import Account
-from models.call_flow import send_call_invite
-from models.clock import ManualClock
-from models.messaging import mark_read, send_message
-from models.notifications import Delivery, DeliveryStatus, NotificationLogEntry, Outcome
-from schema.context import Services
-from subscriptions.email import EmailChannel, SmtpConfig
-from subscriptions.notifier import Notifier, NotifierConfig
-from subscriptions.routing import Activity
+from parley.models import notifications as n
+from parley.models.accounts import Account
+from parley.models.call_flow import send_call_invite
+from parley.models.clock import ManualClock
+from parley.models.messaging import mark_read, send_message
+from parley.models.notifications import Delivery, DeliveryStatus, NotificationLogEntry, Outcome
+from parley.schema.context import Services
+from parley.subscriptions.email import EmailChannel, SmtpConfig
+from parley.subscriptions.notifier import Notifier, NotifierConfig
+from parley.subscriptions.routing import Activity
 from tests.channels import SmtpSink, text_of
 from tests.support import Executor, account
 
@@ -173,7 +173,7 @@ async def test_a_muted_conversation_never_notifies(
     freelancer_with_email: Account,
     conversation_with_order: int,
 ) -> None:
-    from models.conversations import set_muted
+    from parley.models.conversations import set_muted
 
     await set_muted(freelancer_with_email.id, conversation_with_order, True)
     await send_message(clock, client.id, conversation_id=conversation_with_order, body="Hi")

@@ -8,21 +8,21 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from models import notifications as n
-from models.accounts import AccountKind, create_account
-from models.clock import ManualClock
-from models.conversations import set_muted
-from models.events import Event, EventKind
-from models.messaging import send_message
-from models.notifications import Delivery, NotificationLogEntry
-from models.orders import create_order
-from models.push import PushSubscription
-from schema.context import Services
-from subscriptions.email import EmailChannel
-from subscriptions.notifier import Notifier, NotifierConfig
-from subscriptions.presence import Presence, PresenceState
-from subscriptions.push import PushChannel
-from subscriptions.routing import Activity
+from parley.models import notifications as n
+from parley.models.accounts import AccountKind, create_account
+from parley.models.clock import ManualClock
+from parley.models.conversations import set_muted
+from parley.models.events import Event, EventKind
+from parley.models.messaging import send_message
+from parley.models.notifications import Delivery, NotificationLogEntry
+from parley.models.orders import create_order
+from parley.models.push import PushSubscription
+from parley.schema.context import Services
+from parley.subscriptions.email import EmailChannel
+from parley.subscriptions.notifier import Notifier, NotifierConfig
+from parley.subscriptions.presence import Presence, PresenceState
+from parley.subscriptions.push import PushChannel
+from parley.subscriptions.routing import Activity
 from tests.support import WAIT
 
 ROLES = ("ana", "ben", "cat", "dan", "eve", "fay")

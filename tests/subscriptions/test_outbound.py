@@ -9,9 +9,9 @@ from ipaddress import ip_address
 
 import pytest
 
-from models.errors import InvalidInput
-from models.outbound_urls import OutboundPolicy
-from subscriptions.outbound import OutboundFailed, OutboundHTTP, OutboundRefused
+from parley.models.errors import InvalidInput
+from parley.models.outbound_urls import OutboundPolicy
+from parley.subscriptions.outbound import OutboundFailed, OutboundHTTP, OutboundRefused
 from tests.channels import PushService
 
 PRODUCTION = OutboundPolicy()

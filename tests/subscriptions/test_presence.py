@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from models.clock import ManualClock
-from subscriptions.presence import InProcessPresence
-from subscriptions.routing import Activity
+from parley.models.clock import ManualClock
+from parley.subscriptions.presence import InProcessPresence
+from parley.subscriptions.routing import Activity
 
 
 async def test_an_account_stays_online_until_its_last_device_disconnects(

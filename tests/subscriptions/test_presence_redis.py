@@ -9,10 +9,10 @@ from datetime import timedelta
 import pytest
 from redis import asyncio as redis
 
-from models.clock import ManualClock
-from subscriptions.presence import PresenceState
-from subscriptions.presence_redis import RedisPresence
-from subscriptions.routing import Activity
+from parley.models.clock import ManualClock
+from parley.subscriptions.presence import PresenceState
+from parley.subscriptions.presence_redis import RedisPresence
+from parley.subscriptions.routing import Activity
 from tests import services_env
 from tests.support import WAIT
 

@@ -8,9 +8,9 @@ from pathlib import Path
 from py_vapid import Vapid
 from tortoise.context import TortoiseContext
 
-from models.clock import ManualClock
-from models.server_keys import ServerKey
-from subscriptions.push import KEY_FILE, PushChannel, shared_vapid
+from parley.models.clock import ManualClock
+from parley.models.server_keys import ServerKey
+from parley.subscriptions.push import KEY_FILE, PushChannel, shared_vapid
 
 
 def public_key(vapid: object) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from subscriptions.routing import Action, Activity, Situation, Stage, route
+from parley.subscriptions.routing import Action, Activity, Situation, Stage, route
 
 A, IDLE, L, U = Activity.ACTIVE, Activity.IDLE, Activity.LIVE_SESSION, Activity.UNKNOWN
 SEND, HOLD, SCHED, SKIP = Action.SEND, Action.HOLD, Action.SCHEDULE, Action.SKIP

@@ -9,8 +9,8 @@ import httpx
 import pytest
 from tortoise.context import TortoiseContext
 
-from models.accounts import AccountKind, create_account
-from models.clock import ManualClock
+from parley.models.accounts import AccountKind, create_account
+from parley.models.clock import ManualClock
 from tests.conftest import SERVICE_TOKEN_ROLE, LiveServer, token
 
 CREATE_ACCOUNT = "mutation($input: CreateAccountInput!) { createAccount(input: $input) { ... on Account { id } ... on Error { code } } }"

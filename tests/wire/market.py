@@ -7,10 +7,10 @@ from typing import Any
 
 import httpx
 
-from models.conversations import Participant
-from models.events import Event
-from models.feed import FeedItem
-from models.orders import Order
+from parley.models.conversations import Participant
+from parley.models.events import Event
+from parley.models.feed import FeedItem
+from parley.models.orders import Order
 from tests.conftest import SERVICE_TOKEN_ROLE, LiveServer, token
 
 CREATE_ACCOUNT = """

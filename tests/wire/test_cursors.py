@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from resolvers.cursors import event_cursor
+from parley.resolvers.cursors import event_cursor
 from tests.conftest import SERVICE_TOKEN_ROLE, LiveServer, token
 from tests.support import GraphQLWSClient
 from tests.wire.conftest import CREATE_ACCOUNT, CREATE_ORDER, Pair, graphql

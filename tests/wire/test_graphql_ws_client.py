@@ -12,12 +12,12 @@ from typing import Any
 
 import pytest
 
-from models.accounts import Account
-from models.clock import ManualClock
-from models.messaging import send_message
-from resolvers.cursors import event_cursor
-from settings import Settings
-from subscriptions.connections import TOO_SLOW
+from parley.models.accounts import Account
+from parley.models.clock import ManualClock
+from parley.models.messaging import send_message
+from parley.resolvers.cursors import event_cursor
+from parley.settings import Settings
+from parley.subscriptions.connections import TOO_SLOW
 from tests.conftest import LiveServer, token
 from tests.support import WAIT
 

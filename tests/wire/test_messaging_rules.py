@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from models.support import SupportRequest
+from parley.models.support import SupportRequest
 from tests.conftest import LiveServer, token
 from tests.support import GraphQLWSClient
 from tests.wire.market import Market, snapshot

@@ -1,4 +1,4 @@
-"""One real Parley process as production runs it: `uvicorn --factory server:create_app`.
+"""One real Parley process as production runs it: `uvicorn --factory parley.server:create_app`.
 
 Its logs are JSON lines on stderr (configured by Parley itself, not by uvicorn),
 its health is split into live and ready, and SIGTERM drains it: WebSockets are

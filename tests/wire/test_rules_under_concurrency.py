@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from models.feed import FeedItem, FeedItemKind, OrderEventType
+from parley.models.feed import FeedItem, FeedItemKind, OrderEventType
 from tests.conftest import LiveServer
 from tests.wire.market import Market
 

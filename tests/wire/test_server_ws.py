@@ -8,7 +8,7 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from settings import Settings
+from parley.settings import Settings
 from tests.conftest import LiveServer, token
 from tests.support import WAIT, GraphQLWSClient
 

@@ -12,9 +12,9 @@ import pytest
 from tortoise.context import TortoiseContext
 from websockets.exceptions import ConnectionClosed
 
-from models.accounts import Account
-from models.notifications import NotificationPreferences
-from models.push import PushSubscription
+from parley.models.accounts import Account
+from parley.models.notifications import NotificationPreferences
+from parley.models.push import PushSubscription
 from tests.channels import BrowserKeys
 from tests.conftest import SECRET, SERVICE_TOKEN_ROLE, LiveServer, token
 from tests.support import GraphQLWSClient
