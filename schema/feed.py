@@ -7,12 +7,12 @@ from typing import Annotated
 
 import strawberry
 
-from models import feed as feed_m
-from models.feed_pages import FeedEntry
-from schema.calls import CallInviteEvent
-from schema.messaging import Message
-from schema.orders import OrderEvent, ReadWithPage
-from schema.support import SupportRequestEvent
+from parley.models import feed as feed_m
+from parley.models.feed_pages import FeedEntry
+from parley.schema.calls import CallInviteEvent
+from parley.schema.messaging import Message
+from parley.schema.orders import OrderEvent, ReadWithPage
+from parley.schema.support import SupportRequestEvent
 
 FeedItem = Annotated[
     Message | OrderEvent | CallInviteEvent | SupportRequestEvent,
@@ -27,11 +27,13 @@ FeedItem = Annotated[
 
 @strawberry.enum(description="Which feed items to show.")
 class FeedFilter(Enum):
-    ALL = "all"
-    ORDERS = "orders"
-    MESSAGES = "messages"
-    CALLS = "calls"
-    SUPPORT = "support"
+    ALL = strawberry.enum_value("all", description="Every item.")
+    ORDERS = strawberry.enum_value("orders", description="Order events only.")
+    MESSAGES = strawberry.enum_value("messages", description="Messages only.")
+    CALLS = strawberry.enum_value("calls", description="Call invite events only.")
+    SUPPORT = strawberry.enum_value(
+        "support", description="Updates to the caller's own support requests only."
+    )
 
     def kinds(self) -> list[feed_m.FeedItemKind] | None:
         if self is FeedFilter.ORDERS:

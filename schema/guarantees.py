@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from models import guarantees as m
-from schema.context import Info
-from schema.errors import (
+from parley.models import guarantees as m
+from parley.schema.context import Info
+from parley.schema.enums import domain_enum
+from parley.schema.errors import (
     GuaranteeAlreadyDecidedError,
     GuaranteeAlreadyRequestedError,
     InvalidInputError,
@@ -23,26 +24,35 @@ from schema.errors import (
 )
 
 if TYPE_CHECKING:
-    from schema.feed import PageInfo
+    from parley.schema.feed import PageInfo
 
-strawberry.enum(
+domain_enum(
     m.TermsStatus,
     name="TermsStatus",
-    description="PROPOSED: waiting for the other side; ACCEPTED: agreed; SUPERSEDED: "
-    "countered or replaced by later terms.",
+    description="Where proposed order terms stand.",
+    values={
+        "PROPOSED": "Proposed by one side, waiting for the other to accept or counter.",
+        "ACCEPTED": "Accepted by the other side: these are the order's agreed terms.",
+        "SUPERSEDED": "Countered, or replaced by terms proposed later; no longer in force.",
+    },
 )
-strawberry.enum(
+domain_enum(
     m.GuaranteeStatus,
     name="GuaranteeStatus",
-    description="REQUESTED: waiting for the marketplace; ACCEPTED or DECLINED by it; VOIDED: "
-    "the terms changed after the request.",
+    description="Where a guarantee request stands.",
+    values={
+        "REQUESTED": "Waiting for the marketplace's guarantor officer to decide.",
+        "ACCEPTED": "The marketplace guarantees the order on its agreed terms.",
+        "DECLINED": "The marketplace declined to guarantee the order.",
+        "VOIDED": "The terms changed after the request; request again on the new terms.",
+    },
 )
 
 
 @strawberry.enum(description="The marketplace's answer to a guarantee request.")
 class GuaranteeDecision(Enum):
-    ACCEPT = "accept"
-    DECLINE = "decline"
+    ACCEPT = strawberry.enum_value("accept", description="Guarantee the order.")
+    DECLINE = strawberry.enum_value("decline", description="Do not guarantee the order.")
 
 
 @strawberry.type(description="One proposal of an order's terms; a new proposal replaces it.")
@@ -131,7 +141,7 @@ class GuaranteeRequestEdge:
 @strawberry.type(description="A page of open guarantee requests, oldest first.")
 class GuaranteeRequestConnection:
     edges: list[GuaranteeRequestEdge] = strawberry.field(description="This page's requests.")
-    page_info: Annotated[PageInfo, strawberry.lazy("schema.feed")] = strawberry.field(
+    page_info: Annotated[PageInfo, strawberry.lazy("parley.schema.feed")] = strawberry.field(
         description="Paging state (hasNextPage: newer requests follow)."
     )
 

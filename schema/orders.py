@@ -9,20 +9,21 @@ from typing import Annotated
 
 import strawberry
 
-from models import feed as feed_m
-from models import orders as m
-from models.errors import ConversationRequired
-from models.feed_pages import FeedEntry
-from schema.accounts import Account
-from schema.context import Info
-from schema.errors import (
+from parley.models import feed as feed_m
+from parley.models import orders as m
+from parley.models.errors import ConversationRequired
+from parley.models.feed_pages import FeedEntry
+from parley.schema.accounts import Account
+from parley.schema.context import Info
+from parley.schema.enums import domain_enum
+from parley.schema.errors import (
     ConversationRequiredError,
     InvalidInputError,
     InvalidTransitionError,
     NotDiscoverableError,
     NotFoundError,
 )
-from schema.guarantees import (
+from parley.schema.guarantees import (
     GuaranteeRequest,
     OrderTerms,
     load_current_terms,
@@ -37,8 +38,21 @@ strawberry.enum(
     description="Where an order is in its life: open, in progress, final review, "
     "completed or cancelled.",
 )
-strawberry.enum(
-    feed_m.OrderEventType, name="OrderEventType", description="What happened to an order."
+domain_enum(
+    feed_m.OrderEventType,
+    name="OrderEventType",
+    description="What happened to an order.",
+    values={
+        "CREATED": "The marketplace created the order.",
+        "STATUS_CHANGED": "The order moved to another status (see status and previousStatus).",
+        "TERMS_PROPOSED": "One side proposed terms: amount, delivery date and deliverables.",
+        "TERMS_COUNTERED": "One side answered proposed terms with terms of its own.",
+        "TERMS_ACCEPTED": "The other side accepted the proposed terms: they are agreed.",
+        "GUARANTEE_REQUESTED": "One side asked the marketplace to guarantee the agreed terms.",
+        "GUARANTEE_ACCEPTED": "The marketplace guarantees the order.",
+        "GUARANTEE_DECLINED": "The marketplace declined to guarantee the order.",
+        "GUARANTEE_VOIDED": "New terms voided the guarantee request; request it again.",
+    },
 )
 
 OrderStatus = m.OrderStatus

@@ -7,20 +7,26 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from models import feed as feed_m
-from models import support as m
-from models.feed_pages import FeedEntry
-from schema.errors import InvalidInputError, NotFoundError
+from parley.models import feed as feed_m
+from parley.models import support as m
+from parley.models.feed_pages import FeedEntry
+from parley.schema.enums import domain_enum
+from parley.schema.errors import InvalidInputError, NotFoundError
 
 if TYPE_CHECKING:
-    from schema.feed import PageInfo
+    from parley.schema.feed import PageInfo
 
 strawberry.enum(m.SupportReason, name="SupportReason", description="Why support is needed.")
-strawberry.enum(
+domain_enum(
     m.SupportStatus,
     name="SupportStatus",
-    description="Where support is with a request: OPEN (not looked at yet), IN_PROGRESS, "
-    "RESOLVED, or CLOSED without a resolution.",
+    description="Where support is with a request.",
+    values={
+        "OPEN": "Received; support has not looked at it yet.",
+        "IN_PROGRESS": "Support is working on it.",
+        "RESOLVED": "Support resolved it (the note says how).",
+        "CLOSED": "Closed without a resolution (the note says why).",
+    },
 )
 
 
@@ -91,7 +97,7 @@ class SupportRequestEdge:
 @strawberry.type(description="A page of the caller's support requests, newest first.")
 class SupportRequestConnection:
     edges: list[SupportRequestEdge] = strawberry.field(description="This page's requests.")
-    page_info: Annotated[PageInfo, strawberry.lazy("schema.feed")] = strawberry.field(
+    page_info: Annotated[PageInfo, strawberry.lazy("parley.schema.feed")] = strawberry.field(
         description="Paging state (hasNextPage: older requests follow)."
     )
 
