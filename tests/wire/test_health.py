@@ -7,8 +7,11 @@ from contextlib import closing
 
 import asyncpg
 import httpx
+import pytest
 
+from tests import services_env
 from tests.conftest import LiveServer
+from tests.scrape import scrape
 
 READY = {"status": "ok", "database": "up", "migrations": "applied", "events": "up"}
 
@@ -48,3 +51,30 @@ async def forget_migrations(db_url: str) -> None:
         await connection.execute(statement)
     finally:
         await connection.close()
+
+
+@pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
+async def test_a_lost_database_makes_it_unready_and_is_counted(
+    live_server: LiveServer, db_url: str
+) -> None:
+    name = db_url.split("/")[-1].split("?")[0]
+    before = (await scrape(live_server.base)).value(
+        "parley_database_errors_total", component="health"
+    )
+    admin = await asyncpg.connect(f"{services_env.POSTGRES_URL}/postgres")
+    try:
+        # The database refuses new connections and drops the server's open ones.
+        await admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+        await admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", name
+        )
+        async with httpx.AsyncClient() as http:
+            ready = await http.get(f"{live_server.base}/health/ready")
+            live = await http.get(f"{live_server.base}/health/live")
+        after = await scrape(live_server.base)
+    finally:
+        await admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+        await admin.close()
+    assert (ready.status_code, ready.json()["database"]) == (503, "down")
+    assert live.status_code == 200
+    assert after.value("parley_database_errors_total", source="health") == before + 1
