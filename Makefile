@@ -70,8 +70,11 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(PY) -m mypy
 
+# Two workers (the machines have two cores), a test file to a worker: a file's module
+# fixtures (the built wheel, say) are made once. PYTEST_ARGS adds options or paths.
+PYTEST_ARGS ?=
 pytest: $(STAMP) $(AUDIT_STAMP) $(CLIENTS_STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 ## Apply migrations to DATABASE_URL.
 migrate: $(STAMP)

@@ -95,7 +95,7 @@ class GraphQLWSClient:
     async def send(self, message: dict[str, Any]) -> None:
         await self.connection.send(json.dumps(message))
 
-    async def receive(self, timeout: float = WAIT) -> dict[str, Any]:
+    async def receive(self, timeout: float | None = WAIT) -> dict[str, Any]:
         raw = await asyncio.wait_for(self.connection.recv(), timeout)
         message: dict[str, Any] = json.loads(raw)
         return message
@@ -111,7 +111,7 @@ class GraphQLWSClient:
             }
         )
 
-    async def next_payload(self, operation_id: str, timeout: float = WAIT) -> dict[str, Any]:
+    async def next_payload(self, operation_id: str, timeout: float | None = WAIT) -> dict[str, Any]:
         """The next `next` message's data for `operation_id`; other operations' frames wait."""
         while True:
             waiting = self._pending.get(operation_id)
