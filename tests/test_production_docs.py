@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 from prometheus_client import REGISTRY
 
-import metrics  # noqa: F401  (defines Parley's metrics in the registry)
+from parley import metrics  # noqa: F401  (defines Parley's metrics in the registry)
 from parley.settings import Settings
 
 README = Path(__file__).resolve().parents[1] / "README.md"
