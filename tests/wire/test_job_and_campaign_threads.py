@@ -1,5 +1,5 @@
-"""Over the wire: a job page's thread (HTTP and graphql-transport-ws) and a brand's
-campaign context (HTTP), against a live server."""
+"""Over the wire: a job page's thread and a brand's campaign context, over HTTP and
+graphql-transport-ws, against a live server."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
+from parley.resolvers.cursors import event_cursor
 from tests.conftest import LiveServer, token
 from tests.support import WAIT, GraphQLWSClient
 from tests.wire.market import Market
@@ -56,6 +57,12 @@ query CampaignFeed($conversation: ID!) {
   feed(conversationId: $conversation, filter: MESSAGES) {
     edges { node { ... on Message { body campaign { title } } } }
   }
+}
+"""
+
+CAMPAIGN_MESSAGES = """
+subscription CampaignMessages($after: String) {
+  messageReceived(after: $after) { message { body campaign { title } } }
 }
 """
 
@@ -120,7 +127,9 @@ async def test_a_job_page_sends_into_and_follows_its_own_thread(
     assert bodies == ["OPEN", "about the logo", "IN_PROGRESS", "logo again", "on it"]
 
 
-async def test_a_brand_sees_a_campaigns_creators_and_conversations(market: Market) -> None:
+async def test_a_brand_sees_a_campaigns_creators_and_conversations(
+    live_server: LiveServer, market: Market
+) -> None:
     brand = await market.account("CLIENT", "Acme")
     maya = await market.account("FREELANCER", "Maya")
     ravi = await market.account("FREELANCER", "Ravi")
@@ -129,8 +138,14 @@ async def test_a_brand_sees_a_campaigns_creators_and_conversations(market: Marke
         await market.service(
             MEMBERSHIP, {"campaign": campaign, "creator": creator, "status": status}
         )
+    ws = await GraphQLWSClient.open(live_server.ws, token(brand))
+    await ws.subscribe("m", CAMPAIGN_MESSAGES, {"after": event_cursor(0)})
+    await asyncio.wait_for(live_server.services.bus.hub.wait_for_listeners(int(brand), 1), WAIT)
     sent = await market.send(maya, counterpartId=brand, campaignId=campaign, body="Count me in!")
     assert sent["__typename"] == "Message", sent
+    live = (await ws.next_payload("m"))["messageReceived"]["message"]
+    assert live == {"body": "Count me in!", "campaign": {"title": "Spring drop"}}
+    await ws.close()
 
     page = await market.as_(brand, CAMPAIGN_PAGE, {"campaign": campaign})
     assert page["campaign"]["title"] == "Spring drop"
