@@ -376,6 +376,12 @@ class GraphQLTransportWS:
             raise
         except _GONE:
             return
+        except GraphQLError as exc:
+            # Raised before execution (strawberry's parser cache: a document that does not
+            # parse): the client's mistake, answered like a validation error.
+            log.info("operation %s refused: %s", operation.id, exc.message)
+            with contextlib.suppress(*_GONE):
+                await self._finish(operation, errors=[exc])
         except Exception:
             log.exception("operation %s failed", operation.id)
             with contextlib.suppress(*_GONE):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 
 import pytest
 from websockets.asyncio.client import connect
@@ -187,3 +188,17 @@ async def test_a_binary_frame_is_4400(live_server: LiveServer) -> None:
     ws = await GraphQLWSClient.open(live_server.ws, token(1))
     await ws.connection.send(b'{"type": "ping"}')
     assert await closed_with(ws) == 4400
+
+
+async def test_a_document_that_does_not_parse_is_an_error_message_not_a_server_failure(
+    live_server: LiveServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    ws = await GraphQLWSClient.open(live_server.ws, token(9))
+    await ws.subscribe("broken", "subscription {")
+    refusal = await ws.receive()
+    assert (refusal["id"], refusal["type"]) == ("broken", "error")
+    assert refusal["payload"][0]["message"].startswith("Syntax Error")
+    await ws.send({"type": "ping"})
+    assert (await ws.receive())["type"] == "pong", "the connection stays open"
+    await ws.close()
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], "a client's mistake"
