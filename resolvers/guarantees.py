@@ -7,11 +7,11 @@ import strawberry
 from parley.models import guarantees as m
 from parley.models.errors import ParleyError
 from parley.resolvers.after_commit import after_commit
-from parley.resolvers.cursors import GUARANTEE_REQUESTS, decode_id_cursor, id_cursor
-from parley.resolvers.inputs import page_size, parse_id, query_error
+from parley.resolvers.cursors import GUARANTEE_REQUESTS
+from parley.resolvers.inputs import parse_id
+from parley.resolvers.paging import page_by_id
 from parley.schema.context import Info
 from parley.schema.errors import from_domain
-from parley.schema.feed import PageInfo
 from parley.schema.guarantees import (
     AcceptTermsResult,
     DecideGuaranteeResult,
@@ -24,8 +24,6 @@ from parley.schema.guarantees import (
     ProposeTermsResult,
     RequestGuaranteeResult,
 )
-
-DEFAULT_PAGE = 20
 
 
 async def propose_terms(info: Info, input: ProposeTermsInput) -> ProposeTermsResult:
@@ -89,20 +87,11 @@ async def open_guarantee_requests(
     info: Info, first: int | None, after: str | None
 ) -> GuaranteeRequestConnection:
     info.context.require_service()
-    try:
-        size = page_size(first, "first", DEFAULT_PAGE, info.context.services.settings.feed_page_max)
-        rows, has_more = await m.open_guarantee_page(
-            size, decode_id_cursor(after, GUARANTEE_REQUESTS, "after")
-        )
-    except ParleyError as exc:
-        raise query_error(exc) from exc
-    edges = [
-        GuaranteeRequestEdge(
-            cursor=id_cursor(GUARANTEE_REQUESTS, row.id), node=GuaranteeRequest.from_model(row)
-        )
-        for row in rows
-    ]
-    return GuaranteeRequestConnection(
-        edges=edges,
-        page_info=PageInfo.forward([edge.cursor for edge in edges], after=after, has_more=has_more),
+    page, page_info = await page_by_id(
+        info, GUARANTEE_REQUESTS, first, after, m.open_guarantee_page
     )
+    edges = [
+        GuaranteeRequestEdge(cursor=cursor, node=GuaranteeRequest.from_model(row))
+        for cursor, row in page
+    ]
+    return GuaranteeRequestConnection(edges=edges, page_info=page_info)

@@ -7,11 +7,11 @@ from parley.models.conversations import participant_view
 from parley.models.errors import InvalidInput, ParleyError
 from parley.models.orders import get_order_for
 from parley.resolvers.after_commit import after_commit
-from parley.resolvers.cursors import SUPPORT_REQUESTS, decode_id_cursor, id_cursor
-from parley.resolvers.inputs import page_size, parse_id, query_error
+from parley.resolvers.cursors import SUPPORT_REQUESTS
+from parley.resolvers.inputs import parse_id
+from parley.resolvers.paging import page_by_id
 from parley.schema.context import Info
 from parley.schema.errors import from_domain
-from parley.schema.feed import PageInfo
 from parley.schema.support import (
     OpenSupportRequestInput,
     SupportRequest,
@@ -20,8 +20,6 @@ from parley.schema.support import (
     SupportRequestResult,
     UpdateSupportRequestInput,
 )
-
-DEFAULT_PAGE = 20
 
 
 async def open_support_request(info: Info, input: OpenSupportRequestInput) -> SupportRequestResult:
@@ -52,23 +50,14 @@ async def support_requests(
     info: Info, first: int | None, after: str | None
 ) -> SupportRequestConnection:
     caller = info.context.account_id()
-    try:
-        size = page_size(first, "first", DEFAULT_PAGE, info.context.services.settings.feed_page_max)
-        rows, has_more = await m.support_page(
-            caller, size, decode_id_cursor(after, SUPPORT_REQUESTS, "after")
-        )
-    except ParleyError as exc:
-        raise query_error(exc) from exc
-    edges = [
-        SupportRequestEdge(
-            cursor=id_cursor(SUPPORT_REQUESTS, row.id), node=SupportRequest.from_model(row)
-        )
-        for row in rows
-    ]
-    return SupportRequestConnection(
-        edges=edges,
-        page_info=PageInfo.forward([edge.cursor for edge in edges], after=after, has_more=has_more),
+    page, page_info = await page_by_id(
+        info, SUPPORT_REQUESTS, first, after, lambda size, key: m.support_page(caller, size, key)
     )
+    edges = [
+        SupportRequestEdge(cursor=cursor, node=SupportRequest.from_model(row))
+        for cursor, row in page
+    ]
+    return SupportRequestConnection(edges=edges, page_info=page_info)
 
 
 async def update_support_request(
