@@ -20,13 +20,13 @@ from typing import Any
 
 from tortoise.context import TortoiseContext
 
-from parley.auth import SERVICE_ROLE, issue_token, load_keys
+from parley.demo import is_empty, load_demo
 from parley.models.accounts import Account
-from parley.models.clock import SystemClock
-from parley.models.db import apply_migrations
-from parley.models.demo import is_empty, load_demo
 from parley.models.retention import purge_expired
-from parley.settings import Settings, tortoise_config
+from parley.models.store.clock import SystemClock
+from parley.models.store.db import apply_migrations
+from parley.web.auth import SERVICE_ROLE, issue_token, load_keys
+from parley.web.settings import Settings, tortoise_config
 
 
 def _token(settings: Settings, subject: str, role: str | None = None) -> str:
@@ -137,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "token":
         print(_token(settings, args.account, args.role))
     elif args.command == "export-schema":
-        from parley.schema.root import build_schema
+        from parley.schema.fields.root import build_schema
 
         print(str(build_schema(debug=True)).rstrip())
     return 0

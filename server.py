@@ -38,27 +38,13 @@ from strawberry.types import ExecutionResult
 from tortoise.context import TortoiseContext
 from tortoise.contrib.starlette import RegisterTortoise
 
-from parley.auth import Caller, TokenError, TokenVerifier, load_keys
-from parley.logs import configure_logging
-from parley.metrics import DATABASE_ERRORS, WEBSOCKETS_OPEN, OperationNames, process_exited
-from parley.models.clock import Clock, SystemClock
-from parley.models.db import DATABASE_FAILURES, apply_migrations, tune_connection
-from parley.models.exclusive import Exclusive
 from parley.models.retention import purge_expired
-from parley.ratelimit import Throttled
-from parley.schema.context import Context, Services
-from parley.schema.limits import QueryLimits
-from parley.schema.root import build_schema
-from parley.server_health import Health
-from parley.server_http import GraphQLOverHTTP, HTTPError, is_request_error
-from parley.server_metrics import MetricsEndpoint
-from parley.server_requests import RECORD, ObservedRequests, RequestRecord
-from parley.server_shutdown import SHUTTING_DOWN, Shutdown
-from parley.server_ws import GraphQLTransportWS
-from parley.server_ws_close import TRANSPORT, close_websocket, transport_of
-from parley.server_ws_frames import Payloads
-from parley.server_ws_legacy import frame_limited_adapter
-from parley.settings import Settings, tortoise_config
+from parley.models.store.clock import Clock, SystemClock
+from parley.models.store.db import DATABASE_FAILURES, apply_migrations, tune_connection
+from parley.models.store.job_lock import Exclusive
+from parley.schema.context import Context
+from parley.schema.execution.limits import QueryLimits
+from parley.schema.fields.root import build_schema
 from parley.subscriptions.bus import EventBus
 from parley.subscriptions.call_expiry import CallExpirySweep
 from parley.subscriptions.connections import SERVER_RESTART, Connection, current_connection
@@ -69,7 +55,27 @@ from parley.subscriptions.outbound import OutboundHTTP
 from parley.subscriptions.presence import InProcessPresence, Presence
 from parley.subscriptions.presence_redis import RedisPresence
 from parley.subscriptions.push import PushChannel, shared_vapid
-from parley.tracing import build_tracing
+from parley.telemetry.logs import configure_logging
+from parley.telemetry.metrics import (
+    DATABASE_ERRORS,
+    WEBSOCKETS_OPEN,
+    OperationNames,
+    process_exited,
+)
+from parley.telemetry.tracing import build_tracing
+from parley.web.auth import Caller, TokenError, TokenVerifier, load_keys
+from parley.web.health import Health
+from parley.web.http import GraphQLOverHTTP, HTTPError, is_request_error
+from parley.web.metrics import MetricsEndpoint
+from parley.web.ratelimit import Throttled
+from parley.web.requests import RECORD, ObservedRequests, RequestRecord
+from parley.web.services import Services
+from parley.web.settings import Settings, tortoise_config
+from parley.web.shutdown import SHUTTING_DOWN, Shutdown
+from parley.web.ws.close import TRANSPORT, close_websocket, transport_of
+from parley.web.ws.frames import Payloads
+from parley.web.ws.handler import GraphQLTransportWS
+from parley.web.ws.legacy import frame_limited_adapter
 
 log = logging.getLogger("parley.server")
 

@@ -29,15 +29,15 @@ from pathlib import Path
 
 from tortoise.context import TortoiseContext
 
-from parley.auth import issue_token, load_keys
 from parley.models.accounts import Account, AccountKind, create_account
-from parley.models.clock import ManualClock
 from parley.models.conversations import Conversation, Participant
-from parley.models.db import apply_migrations
 from parley.models.events import Event, EventKind
 from parley.models.feed import FeedItem, FeedItemKind, OrderEventType
 from parley.models.orders import Order, OrderStatus, create_order
-from parley.settings import Settings, tortoise_config
+from parley.models.store.clock import ManualClock
+from parley.models.store.db import apply_migrations
+from parley.web.auth import issue_token, load_keys
+from parley.web.settings import Settings, tortoise_config
 
 # The bench server runs with this secret (bench.run), so the tokens written here verify.
 SECRET = "parley-bench-secret-0123456789-0123456789-0123456789"

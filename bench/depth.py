@@ -28,12 +28,12 @@ from tortoise.context import TortoiseContext
 
 from bench.dataset import SECRET, database_path
 from bench.dataset import main as build_dataset
-from parley.models.clock import SystemClock
 from parley.models.conversations import Participant
 from parley.models.feed import FeedItem, FeedItemKind
 from parley.models.feed_pages import _statement, read_page
 from parley.models.retention import visible_since
-from parley.settings import Settings, tortoise_config
+from parley.models.store.clock import SystemClock
+from parley.web.settings import Settings, tortoise_config
 
 PAGE = 20
 

@@ -20,11 +20,11 @@ from pathlib import Path
 from tortoise.context import TortoiseContext
 
 from parley.models.accounts import AccountKind, create_account
-from parley.models.clock import SystemClock
-from parley.models.db import SqliteSynchronous, apply_migrations, tune_connection
 from parley.models.messaging import send_message
 from parley.models.orders import create_order
-from parley.settings import tortoise_config
+from parley.models.store.clock import SystemClock
+from parley.models.store.db import SqliteSynchronous, apply_migrations, tune_connection
+from parley.web.settings import tortoise_config
 
 MODES: tuple[SqliteSynchronous, ...] = ("FULL", "NORMAL")
 

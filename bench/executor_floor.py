@@ -32,18 +32,19 @@ from graphql import execute, parse
 from tortoise.context import TortoiseContext
 
 from bench.dataset import SECRET, database_path, tokens_path
-from parley.auth import Caller, TokenVerifier, load_keys
-from parley.models.clock import SystemClock
-from parley.models.db import tune_connection
+from parley.models.store.clock import SystemClock
+from parley.models.store.db import tune_connection
 from parley.resolvers import feed as feed_resolvers
-from parley.schema.context import Context, Services
+from parley.schema.context import Context
+from parley.schema.execution.limits import QueryLimits
 from parley.schema.feed import FeedConnection
-from parley.schema.limits import QueryLimits
-from parley.schema.root import build_schema
+from parley.schema.fields.root import build_schema
 from parley.server import _tune_gc
-from parley.settings import Settings, tortoise_config
 from parley.subscriptions.bus import EventBus
 from parley.subscriptions.hub import Hub
+from parley.web.auth import Caller, TokenVerifier, load_keys
+from parley.web.services import Services
+from parley.web.settings import Settings, tortoise_config
 
 DOCUMENT = Path(__file__).with_name("feed.lua").read_text().split("[[", 1)[1].split("]]", 1)[0]
 

@@ -17,7 +17,7 @@ LIBRARIES = {
     "pypika_tortoise": "tortoise",
     "iso8601": "tortoise",
 }
-PARLEY = {"models", "resolvers", "schema", "subscriptions", "bench", "server.py", "auth.py"}
+PARLEY = {"models", "resolvers", "schema", "subscriptions", "bench", "server.py", "web/auth.py"}
 FRAME = re.compile(r"^(?P<func>.*?) \((?P<file>.*?)(?::\d+)?\)$")
 
 

@@ -31,17 +31,17 @@ from tortoise.context import TortoiseContext
 
 from parley.models import notifications as n
 from parley.models.accounts import AccountKind, create_account
-from parley.models.clock import ManualClock
 from parley.models.conversations import set_muted
-from parley.models.db import apply_migrations, tune_connection
 from parley.models.events import LoggedEvent
 from parley.models.messaging import send_message
 from parley.models.orders import create_order
-from parley.settings import tortoise_config
+from parley.models.store.clock import ManualClock
+from parley.models.store.db import apply_migrations, tune_connection
 from parley.subscriptions.email import EmailChannel
 from parley.subscriptions.notifier import Notifier, NotifierConfig
 from parley.subscriptions.presence import InProcessPresence
 from parley.subscriptions.routing import Activity
+from parley.web.settings import tortoise_config
 
 
 async def _publish(events: Sequence[LoggedEvent]) -> None:

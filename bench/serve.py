@@ -19,8 +19,8 @@ from strawberry.asgi import GraphQL
 
 from bench.memory_probe import install as install_probe
 from parley.server import ParleyGraphQL, create_app
-from parley.settings import Settings
 from parley.subscriptions.shared_loads import SharedLoads
+from parley.web.settings import Settings
 
 T = TypeVar("T")
 

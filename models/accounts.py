@@ -13,8 +13,8 @@ from zoneinfo import available_timezones
 from tortoise import fields
 from tortoise.models import Model
 
-from parley.models.clock import Clock
 from parley.models.errors import InvalidInput, NotFound, PermissionDenied
+from parley.models.store.clock import Clock
 from parley.models.text import clean_text
 
 NAME_MAX = 200

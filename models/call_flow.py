@@ -28,7 +28,6 @@ from parley.models.calls import (
     CallInviteStatus,
     get_call_invite_for,
 )
-from parley.models.clock import Clock
 from parley.models.conference import ConferenceLine, ConferenceProvider, LineRequest
 from parley.models.conversations import Conversation, Participant, open_conversation
 from parley.models.errors import (
@@ -49,6 +48,7 @@ from parley.models.messaging import (
 )
 from parley.models.notifications import enqueue as enqueue_notification
 from parley.models.rules import Action
+from parley.models.store.clock import Clock
 from parley.models.support import SupportReason, open_support_request
 from parley.models.text import clean_text
 

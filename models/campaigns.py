@@ -18,9 +18,9 @@ from tortoise.expressions import Q, Subquery
 from tortoise.models import Model
 
 from parley.models.accounts import Account, AccountKind
-from parley.models.clock import Clock
 from parley.models.conversations import Participant
 from parley.models.errors import NotFound
+from parley.models.store.clock import Clock
 from parley.models.text import clean_text
 
 TITLE_MAX = 200

@@ -19,7 +19,7 @@ from tortoise.transactions import in_transaction
 
 from parley.models.accounts import Account, AccountKind
 from parley.models.errors import InvalidInput, NotFound
-from parley.models.sql_script import Script, placeholders
+from parley.models.store.scripts import Script, placeholders
 
 
 class Conversation(Model):

@@ -20,7 +20,7 @@ from tortoise.models import Model
 
 from parley.models.accounts import Account
 from parley.models.errors import CursorAhead
-from parley.models.sql_script import Dialect, Row, Script, placeholders
+from parley.models.store.scripts import Dialect, Row, Script, placeholders
 
 
 class EventKind(StrEnum):

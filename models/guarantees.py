@@ -22,7 +22,6 @@ from tortoise import fields
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from parley.models.clock import Clock
 from parley.models.conversations import Conversation
 from parley.models.errors import (
     GuaranteeAlreadyRequested,
@@ -36,6 +35,7 @@ from parley.models.errors import (
 from parley.models.events import LoggedEvent, lock_event_logs
 from parley.models.feed import FeedItem, FeedItemKind, OrderEventType
 from parley.models.orders import Order, get_order_for, record_activity
+from parley.models.store.clock import Clock
 
 AMOUNT_MAX = Decimal("9999999999.99")
 CENT = Decimal("0.01")

@@ -18,7 +18,6 @@ from tortoise.transactions import in_transaction
 from parley.models.accounts import Account, AccountKind
 from parley.models.calls import CLIENTS_INVITE
 from parley.models.campaigns import CampaignMember, MembershipStatus
-from parley.models.clock import Clock
 from parley.models.conversations import Conversation, Participant, open_conversation_script
 from parley.models.errors import IdempotencyKeyReused, InvalidInput, NotFound, PermissionDenied
 from parley.models.events import (
@@ -39,7 +38,8 @@ from parley.models.rules import (
     first_violation,
     only_jobs_without_messaging,
 )
-from parley.models.sql_script import Dialect, Script, run_script
+from parley.models.store.clock import Clock
+from parley.models.store.scripts import Dialect, Script, run_script
 from parley.models.text import clean_text
 
 BODY_MAX = 5000

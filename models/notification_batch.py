@@ -36,7 +36,7 @@ from parley.models.notifications import (
     NotificationIntent,
     Outcome,
 )
-from parley.models.sql_script import Dialect, Script, placeholders
+from parley.models.store.scripts import Dialect, Script, placeholders
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,9 +19,9 @@ from tortoise.expressions import F, Q
 from tortoise.functions import Count
 from tortoise.models import Model
 
-from parley.models.clock import Clock
 from parley.models.errors import InvalidInput
-from parley.models.sql_script import Statement
+from parley.models.store.clock import Clock
+from parley.models.store.scripts import Statement
 from parley.models.text import clean_text
 
 EMAIL_MAX = 254

@@ -17,7 +17,6 @@ from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from parley.models.accounts import Account
-from parley.models.clock import Clock
 from parley.models.conversations import Conversation, Participant, open_conversation
 from parley.models.errors import (
     ConversationRequired,
@@ -28,6 +27,7 @@ from parley.models.errors import (
 )
 from parley.models.events import EventKind, LoggedEvent, append_events, lock_event_logs
 from parley.models.feed import FeedItem, FeedItemKind, OrderEventType
+from parley.models.store.clock import Clock
 from parley.models.text import clean_text
 
 TITLE_MAX = 200

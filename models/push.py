@@ -22,9 +22,9 @@ from tortoise.exceptions import IntegrityError
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from parley.models.clock import Clock
 from parley.models.errors import InvalidInput
 from parley.models.outbound_urls import OutboundPolicy
+from parley.models.store.clock import Clock
 from parley.models.text import clean_text
 
 ENDPOINT_MAX = 2000

@@ -15,10 +15,10 @@ from datetime import datetime, timedelta
 
 from tortoise.transactions import in_transaction
 
-from parley.models.clock import Clock
 from parley.models.conversations import Conversation, Participant
-from parley.models.exclusive import Exclusive
 from parley.models.feed import FeedItem, FeedItemKind
+from parley.models.store.clock import Clock
+from parley.models.store.job_lock import Exclusive
 
 log = logging.getLogger("parley.retention")
 

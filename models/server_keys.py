@@ -13,7 +13,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from parley.models.clock import Clock
+from parley.models.store.clock import Clock
 
 
 class ServerKey(Model):

@@ -15,12 +15,12 @@ from tortoise import fields
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from parley.models.clock import Clock
 from parley.models.errors import InvalidInput, NotFound
 from parley.models.events import EventKind, LoggedEvent, append_events, lock_event_logs
 from parley.models.feed import FeedItem, FeedItemKind
 from parley.models.notifications import enqueue
 from parley.models.orders import Order
+from parley.models.store.clock import Clock
 from parley.models.text import clean_text
 
 DETAILS_MAX = 5000

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from parley.models.events import LoggedEvent
-from parley.schema.context import Services
+from parley.web.services import Services
 
 
 async def after_commit(services: Services, events: Sequence[LoggedEvent]) -> None:

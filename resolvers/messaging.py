@@ -22,7 +22,7 @@ from parley.schema.messaging import (
     SendMessageInput,
     SendMessageResult,
 )
-from parley.tracing import span
+from parley.telemetry.tracing import span
 
 
 def _optional_id(value: str | None, what: str) -> int | None:

@@ -1,4 +1,4 @@
-"""The typed context every resolver receives."""
+"""The typed context every resolver receives: the caller, per-operation loaders, the services."""
 
 from __future__ import annotations
 
@@ -7,62 +7,13 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from opentelemetry.trace import Tracer
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 
-from parley.auth import Caller, KnownAccounts, TokenVerifier
-from parley.models.clock import Clock
-from parley.models.conference import ConferenceProvider, LocalConferenceProvider
-from parley.models.outbound_urls import OutboundPolicy
-from parley.ratelimit import RateLimits
 from parley.resolvers.loaders import Loaders
-from parley.settings import Settings
-from parley.subscriptions.bus import EventBus
-from parley.subscriptions.notifier import Notifier
-from parley.subscriptions.presence import InProcessPresence, Presence
-from parley.subscriptions.shared_loads import SharedLoads
-
-
-@dataclass
-class Services:
-    """Process-wide collaborators, built once by the server's lifespan."""
-
-    settings: Settings
-    clock: Clock
-    bus: EventBus
-    verifier: TokenVerifier
-    # The conference lines behind accepted calls; None: the local pool from settings.
-    conference: ConferenceProvider | None = None
-
-    def conference_lines(self) -> ConferenceProvider:
-        if self.conference is None:
-            self.conference = LocalConferenceProvider(
-                self.settings.call_dial_in_numbers, self.settings.call_pin_length
-            )
-        return self.conference
-
-    presence: Presence = field(default_factory=InProcessPresence)
-    notifier: Notifier | None = None  # the notification worker, started by the lifespan
-    rate_limits: RateLimits = field(init=False)
-    # Authentication's "does this token's account exist", remembered per process.
-    known_accounts: KnownAccounts = field(init=False)
-    # Where user-chosen URLs (push endpoints) may point: https, public addresses.
-    outbound: OutboundPolicy = field(init=False)
-    # Subscription events executed once for all their subscribers (schema.shared_events).
-    shared_events: SharedLoads = field(default_factory=SharedLoads)
-    tracer: Tracer | None = None  # None: tracing is off (tracing.py)
-
-    def __post_init__(self) -> None:
-        self.rate_limits = RateLimits(self.settings, clock=self.clock)
-        self.known_accounts = KnownAccounts(self.clock, self.settings.auth_account_cache_seconds)
-        self.outbound = OutboundPolicy(
-            require_https=not self.settings.debug,
-            allow_private=self.settings.outbound_allow_private,
-        )
-        # A room's live deliveries wait for an event's shared execution once, not each.
-        self.bus.hub.deliveries.share(self.shared_events)
+from parley.web.auth import Caller
+from parley.web.services import Services
 
 
 @dataclass

@@ -31,12 +31,12 @@ from broadcaster import Broadcast
 from broadcaster._base import Unsubscribed
 from opentelemetry.trace import Tracer
 
-from parley.metrics import REDIS_ERRORS
 from parley.models.events import LoggedEvent
 from parley.subscriptions.connections import BUS_UNAVAILABLE
 from parley.subscriptions.hub import Hub
 from parley.subscriptions.redis_backend import BrokerUnavailable, ResilientRedisBackend
-from parley.tracing import span
+from parley.telemetry.metrics import REDIS_ERRORS
+from parley.telemetry.tracing import span
 
 log = logging.getLogger("parley.bus")
 

@@ -14,9 +14,9 @@ import contextlib
 import logging
 
 from parley.models.call_flow import expire_due_invites
-from parley.models.clock import Clock
 from parley.models.events import LoggedEvent
-from parley.models.exclusive import Exclusive
+from parley.models.store.clock import Clock
+from parley.models.store.job_lock import Exclusive
 from parley.subscriptions.bus import EventBus
 
 log = logging.getLogger("parley.calls")

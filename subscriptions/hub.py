@@ -22,9 +22,8 @@ from datetime import datetime
 
 from opentelemetry.trace import Tracer
 
-from parley.metrics import SUBSCRIBER_OVERFLOWS, SUBSCRIPTIONS_OPEN
-from parley.models.clock import SystemClock
 from parley.models.events import LoggedEvent
+from parley.models.store.clock import SystemClock
 from parley.subscriptions.connections import (
     REASONS,
     SERVER_RESTART,
@@ -32,8 +31,9 @@ from parley.subscriptions.connections import (
     Connection,
     current_connection,
 )
-from parley.subscriptions.eager import Deliveries
+from parley.subscriptions.delivery import Deliveries
 from parley.subscriptions.shared_loads import SharedLoads
+from parley.telemetry.metrics import SUBSCRIBER_OVERFLOWS, SUBSCRIPTIONS_OPEN
 
 
 class Listener:

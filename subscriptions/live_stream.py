@@ -29,13 +29,13 @@ from contextlib import aclosing
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
-from parley.metrics import DELIVERY_LAG, REPLAY_SIZE
 from parley.models.events import LoggedEvent, latest_seq
 from parley.subscriptions.connections import current_connection
-from parley.subscriptions.eager import start_eagerly
+from parley.subscriptions.delivery import start_eagerly
 from parley.subscriptions.hub import Hub, Listener
 from parley.subscriptions.streams import StreamClosed, account_events, contiguous, replay
-from parley.tracing import span
+from parley.telemetry.metrics import DELIVERY_LAG, REPLAY_SIZE
+from parley.telemetry.tracing import span
 
 T = TypeVar("T")
 U = TypeVar("U")

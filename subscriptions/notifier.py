@@ -35,19 +35,18 @@ from datetime import datetime, timedelta
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
-from parley.metrics import DATABASE_ERRORS, NOTIFIER_BACKLOG, NOTIFIER_OUTCOMES
 from parley.models import notification_batch as nb
 from parley.models import notifications as n
 from parley.models import push as push_devices
 from parley.models.accounts import Account
-from parley.models.clock import Clock
 from parley.models.conversations import Participant
-from parley.models.db import DATABASE_FAILURES
 from parley.models.events import EventKind, LoggedEvent, append_events, lock_event_logs
 from parley.models.feed import FeedItem
 from parley.models.notification_batch import Planned, RoutedIntent, Step, route_batch_script
 from parley.models.notifications import Delivery, DeliveryChannel, DeliveryStatus, Outcome
-from parley.models.sql_script import run_script
+from parley.models.store.clock import Clock
+from parley.models.store.db import DATABASE_FAILURES
+from parley.models.store.scripts import run_script
 from parley.subscriptions.email import ConversationEmail, EmailChannel
 from parley.subscriptions.notification_text import (
     NOTIFYING_KINDS,
@@ -67,6 +66,7 @@ from parley.subscriptions.routing import (
     Stage,
     route,
 )
+from parley.telemetry.metrics import DATABASE_ERRORS, NOTIFIER_BACKLOG, NOTIFIER_OUTCOMES
 
 log = logging.getLogger("parley.notifier")
 

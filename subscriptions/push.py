@@ -30,10 +30,10 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from py_vapid import Vapid
 
-from parley.models.clock import Clock
 from parley.models.outbound_urls import OutboundPolicy
 from parley.models.push import PushSubscription
 from parley.models.server_keys import shared_key
+from parley.models.store.clock import Clock
 from parley.subscriptions.outbound import OutboundFailed, OutboundHTTP, OutboundRefused
 
 log = logging.getLogger("parley.push")

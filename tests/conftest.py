@@ -22,18 +22,18 @@ from opentelemetry.sdk.trace.export import SpanExporter
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 from tortoise.context import TortoiseContext
 
-from parley.auth import SERVICE_ROLE, Keys, TokenVerifier, issue_token
 from parley.cli import uvicorn_websocket_options
 from parley.models.accounts import Account, AccountKind, create_account
-from parley.models.clock import ManualClock
-from parley.models.db import apply_migrations, tune_connection
 from parley.models.orders import create_order
-from parley.schema.context import Services
-from parley.schema.root import build_schema
+from parley.models.store.clock import ManualClock
+from parley.models.store.db import apply_migrations, tune_connection
+from parley.schema.fields.root import build_schema
 from parley.server import create_app
-from parley.settings import Settings, tortoise_config
 from parley.subscriptions.bus import EventBus
 from parley.subscriptions.hub import Hub
+from parley.web.auth import SERVICE_ROLE, Keys, TokenVerifier, issue_token
+from parley.web.services import Services
+from parley.web.settings import Settings, tortoise_config
 from tests import services_env
 from tests.channels import PushService, SmtpSink
 from tests.support import Executor

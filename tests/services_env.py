@@ -22,8 +22,8 @@ import pytest
 from redis import Redis
 from redis.exceptions import RedisError
 
-from parley.models.db import apply_migrations
-from parley.settings import tortoise_config
+from parley.models.store.db import apply_migrations
+from parley.web.settings import tortoise_config
 
 POSTGRES_URL = os.environ.get("PARLEY_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
 REDIS_URL = os.environ.get("PARLEY_TEST_REDIS_URL", "redis://127.0.0.1:6379")

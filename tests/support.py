@@ -12,8 +12,9 @@ import strawberry
 from strawberry.types import ExecutionResult
 from websockets.asyncio.client import ClientConnection, connect
 
-from parley.auth import Caller
-from parley.schema.context import Context, Services
+from parley.schema.context import Context
+from parley.web.auth import Caller
+from parley.web.services import Services
 
 WAIT = 10.0  # seconds to wait for an event before a test fails
 

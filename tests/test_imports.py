@@ -1,7 +1,7 @@
 """Parley's own modules are imported only as `parley.…`, the name the wheel installs.
 
 The development venv also has the checkout's root on `sys.path` (pytest, `python -m`), so
-`import metrics` would load a second copy of a module beside `parley.metrics`: two metric
+`import metrics` would load a second copy of a module beside `parley.telemetry.metrics`: two metric
 registries, two settings classes. Every import of a top-level name of the source tree
 must go through `parley.`.
 """

@@ -8,8 +8,8 @@ from pathlib import Path
 import yaml
 from prometheus_client import REGISTRY
 
-from parley import metrics  # noqa: F401  (defines Parley's metrics in the registry)
-from parley.settings import Settings
+from parley.telemetry import metrics  # noqa: F401  (defines Parley's metrics in the registry)
+from parley.web.settings import Settings
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 SUFFIXES = ("", "_total", "_bucket", "_count", "_sum")

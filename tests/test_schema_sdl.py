@@ -6,7 +6,7 @@ from pathlib import Path
 
 from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLInterfaceType, GraphQLObjectType
 
-from parley.schema.root import build_schema
+from parley.schema.fields.root import build_schema
 
 SDL = Path(__file__).parent.parent / "schema.graphql"
 

@@ -1,6 +1,6 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
-from parley.models.migration_ops import AlterEnumMembers
+from parley.models.store.migration_ops import AlterEnumMembers
 from parley.models.events import EventKind
 from parley.models.feed import FeedItemKind, OrderEventType
 from parley.models.guarantees import GuaranteeStatus, TermsStatus

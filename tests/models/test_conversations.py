@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from parley.models.accounts import Account, AccountKind, create_account
-from parley.models.clock import ManualClock
 from parley.models.conversations import ConversationKey, conversation_page
 from parley.models.messaging import mark_read, send_message
 from parley.models.orders import create_order
+from parley.models.store.clock import ManualClock
 
 
 async def test_unread_conversations_come_first_then_newest_activity(

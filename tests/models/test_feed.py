@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from parley.models.accounts import Account
-from parley.models.clock import ManualClock
 from parley.models.feed import FeedItemKind, feed_page
 from parley.models.messaging import send_message
 from parley.models.orders import OrderStatus, change_order_status, create_order
+from parley.models.store.clock import ManualClock
 
 
 async def _busy_conversation(

@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 
 from parley.models.accounts import Account, AccountKind, create_account
-from parley.models.clock import ManualClock
 from parley.models.errors import NotFound
 from parley.models.feed import FeedItem, FeedItemKind, feed_page
 from parley.models.feed_pages import read_page
 from parley.models.orders import Order
+from parley.models.store.clock import ManualClock
 from tests.models.test_feed import _busy_conversation
 
 QUESTIONS: list[dict[str, Any]] = [

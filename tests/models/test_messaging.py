@@ -8,13 +8,13 @@ from datetime import timedelta
 import pytest
 
 from parley.models.accounts import Account, AccountKind, create_account
-from parley.models.clock import ManualClock
 from parley.models.conversations import Participant, unread_summary
 from parley.models.errors import IdempotencyKeyReused, InvalidInput, NotFound
 from parley.models.events import EventKind, events_after
 from parley.models.feed import FeedItem, FeedItemKind
 from parley.models.messaging import mark_read, send_message
 from parley.models.rules import MessagingBlocked
+from parley.models.store.clock import ManualClock
 
 
 async def _state() -> tuple[int, int, int]:

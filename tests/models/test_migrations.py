@@ -9,10 +9,10 @@ from tortoise.exceptions import IntegrityError
 from tortoise.migrations.autodetector import MigrationAutodetector
 
 from parley.models.accounts import Account
-from parley.models.clock import ManualClock
 from parley.models.events import Event
 from parley.models.feed import FeedItem, FeedItemKind
-from parley.settings import tortoise_config
+from parley.models.store.clock import ManualClock
+from parley.web.settings import tortoise_config
 
 
 async def test_the_models_have_no_changes_missing_from_the_migrations(tmp_path: Path) -> None:

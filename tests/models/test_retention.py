@@ -11,18 +11,18 @@ from pydantic import ValidationError
 from tortoise.context import TortoiseContext
 
 from parley.models.accounts import Account, AccountKind, create_account
-from parley.models.clock import ManualClock
 from parley.models.conversations import Conversation, Participant, unread_summary
-from parley.models.exclusive import Exclusive
 from parley.models.feed import FeedItem, FeedItemKind
 from parley.models.messaging import mark_read, send_message
 from parley.models.orders import create_order
 from parley.models.retention import purge_expired
+from parley.models.store.clock import ManualClock
+from parley.models.store.job_lock import Exclusive
 from parley.resolvers.cursors import event_cursor
-from parley.schema.context import Services
-from parley.schema.root import build_schema
+from parley.schema.fields.root import build_schema
 from parley.server import create_app
-from parley.settings import Settings, tortoise_config
+from parley.web.services import Services
+from parley.web.settings import Settings, tortoise_config
 from tests.support import WAIT, Executor, account, next_data
 
 FEED = "query($id: ID!) { feed(conversationId: $id, last: 100) { edges { node { __typename ... on Message { body } } } } }"

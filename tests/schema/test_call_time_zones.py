@@ -9,7 +9,7 @@ import pytest
 
 from parley.models.accounts import Account, update_account
 from parley.models.call_flow import send_call_invite
-from parley.models.clock import ManualClock
+from parley.models.store.clock import ManualClock
 from tests.support import Executor, account
 
 LIST = """

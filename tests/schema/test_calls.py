@@ -10,12 +10,12 @@ import pytest
 from strawberry.types import ExecutionResult
 
 from parley.models.accounts import Account, AccountKind, create_account
-from parley.models.clock import ManualClock
 from parley.models.conference import LocalConferenceProvider
-from parley.models.exclusive import Exclusive
+from parley.models.store.clock import ManualClock
+from parley.models.store.job_lock import Exclusive
 from parley.models.support import SupportReason, SupportRequest
-from parley.schema.context import Services
 from parley.subscriptions.call_expiry import CallExpirySweep
+from parley.web.services import Services
 from tests.support import SERVICE, WAIT, Executor, account
 
 INVITE_FIELDS = """

@@ -11,9 +11,9 @@ import pytest
 
 from parley.models.accounts import Account, AccountKind, create_account
 from parley.models.campaigns import MembershipStatus, create_campaign, set_membership
-from parley.models.clock import ManualClock
 from parley.models.messaging import send_message
 from parley.models.orders import create_order
+from parley.models.store.clock import ManualClock
 from tests.support import Executor, account
 
 CAMPAIGN = """

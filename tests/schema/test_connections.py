@@ -38,13 +38,12 @@ from graphql import (
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from parley.auth import Caller
 from parley.models.accounts import Account, AccountKind, create_account
 from parley.models.call_flow import send_call_invite
-from parley.models.clock import ManualClock
 from parley.models.guarantees import accept_terms, checked_terms, propose_terms, request_guarantee
 from parley.models.messaging import mark_read, send_message
 from parley.models.orders import OrderStatus, change_order_status, create_order
+from parley.models.store.clock import ManualClock
 from parley.models.support import (
     SupportReason,
     SupportStatus,
@@ -52,6 +51,7 @@ from parley.models.support import (
     update_support_request,
 )
 from parley.resolvers.cursors import event_cursor, feed_cursor
+from parley.web.auth import Caller
 from tests.support import SERVICE, Executor, account
 
 PAGING = {"first": "Int", "after": "String", "last": "Int", "before": "String"}

@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 
 from parley.models.accounts import Account
-from parley.models.clock import ManualClock
 from parley.models.messaging import send_message
 from parley.models.orders import OrderStatus, change_order_status
+from parley.models.store.clock import ManualClock
 from tests.support import Executor, QueryLog, account
 
 FEED = """

@@ -30,16 +30,17 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from strawberry.types import ExecutionResult
 
-from parley.auth import Caller
 from parley.models.accounts import Account, AccountKind, create_account
 from parley.models.call_flow import send_call_invite
 from parley.models.campaigns import create_campaign
-from parley.models.clock import ManualClock
 from parley.models.messaging import send_message
+from parley.models.store.clock import ManualClock
 from parley.resolvers.cursors import event_cursor
-from parley.schema.context import Context, Services
-from parley.schema.limits import QueryLimits
-from parley.schema.root import MASKED_MESSAGE, build_schema, mask_unexpected
+from parley.schema.context import Context
+from parley.schema.execution.limits import QueryLimits
+from parley.schema.fields.root import MASKED_MESSAGE, build_schema, mask_unexpected
+from parley.web.auth import Caller
+from parley.web.services import Services
 from tests.database_state import all_rows
 from tests.graphql_strategies import (
     HUGE_NUMBER_CURSORS,

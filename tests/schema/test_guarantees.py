@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from parley.models.accounts import Account, AccountKind, create_account
-from parley.models.clock import ManualClock
 from parley.models.guarantees import GuaranteeRequest, OrderTerms
 from parley.models.orders import Order, create_order
+from parley.models.store.clock import ManualClock
 from tests.support import SERVICE, Executor, account
 
 PROPOSE = """

@@ -13,8 +13,8 @@ from typing import Any
 from parley.models.accounts import Account
 from parley.models.call_flow import send_call_invite
 from parley.models.calls import CallInvite
-from parley.models.clock import ManualClock
-from parley.schema.context import Services
+from parley.models.store.clock import ManualClock
+from parley.web.services import Services
 from tests.database_state import all_rows
 from tests.support import SERVICE, Executor, account
 

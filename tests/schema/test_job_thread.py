@@ -16,11 +16,11 @@ import pytest
 
 from parley.models.accounts import Account, AccountKind, create_account
 from parley.models.call_flow import send_call_invite
-from parley.models.clock import ManualClock
 from parley.models.events import LoggedEvent
 from parley.models.messaging import mark_read, send_message
 from parley.models.orders import OrderStatus, change_order_status, create_order
-from parley.schema.context import Services
+from parley.models.store.clock import ManualClock
+from parley.web.services import Services
 from tests.support import WAIT, Executor, account, next_data
 
 FEED = """

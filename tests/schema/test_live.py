@@ -7,10 +7,10 @@ from collections.abc import AsyncGenerator
 from typing import Any
 
 from parley.models.accounts import Account
-from parley.models.clock import ManualClock
 from parley.models.events import latest_seq
 from parley.models.messaging import mark_read, send_message
-from parley.schema.context import Services
+from parley.models.store.clock import ManualClock
+from parley.web.services import Services
 from tests.support import WAIT, Executor, account, next_data
 
 MESSAGES = "subscription($after: String) { messageReceived(after: $after) { cursor message { body isMine } } }"

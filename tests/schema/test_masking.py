@@ -8,8 +8,8 @@ import pytest
 from tortoise.context import TortoiseContext
 
 from parley.models.accounts import Account
-from parley.schema.context import Services
-from parley.schema.root import build_schema
+from parley.schema.fields.root import build_schema
+from parley.web.services import Services
 from tests.support import Executor, account
 
 

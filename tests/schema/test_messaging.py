@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from parley.models.accounts import Account
-from parley.models.clock import ManualClock
 from parley.models.feed import FeedItem
+from parley.models.store.clock import ManualClock
 from tests.support import Executor, account
 
 SEND = """

@@ -8,8 +8,8 @@ from datetime import timedelta
 from typing import Any
 
 from parley.models.accounts import Account
-from parley.models.clock import ManualClock
 from parley.models.orders import Order
+from parley.models.store.clock import ManualClock
 from tests.support import SERVICE, WAIT, Executor, account, next_data
 
 OPEN = """

@@ -11,8 +11,8 @@ import httpx
 import pytest
 from websockets.exceptions import ConnectionClosed
 
-from parley.settings import Settings
 from parley.subscriptions.connections import BUS_UNAVAILABLE, REASONS
+from parley.web.settings import Settings
 from tests.conftest import LiveServer, token
 from tests.services.api import MESSAGES, make_pair, send
 from tests.services.processes import RedisServer

@@ -10,13 +10,13 @@ import pytest
 from parley.models import notifications as n
 from parley.models.accounts import Account
 from parley.models.call_flow import send_call_invite
-from parley.models.clock import ManualClock
 from parley.models.messaging import mark_read, send_message
 from parley.models.notifications import Delivery, DeliveryStatus, NotificationLogEntry, Outcome
-from parley.schema.context import Services
+from parley.models.store.clock import ManualClock
 from parley.subscriptions.email import EmailChannel, SmtpConfig
 from parley.subscriptions.notifier import Notifier, NotifierConfig
 from parley.subscriptions.routing import Activity
+from parley.web.services import Services
 from tests.channels import SmtpSink, text_of
 from tests.support import Executor, account
 

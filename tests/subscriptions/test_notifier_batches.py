@@ -10,19 +10,19 @@ from typing import Any
 
 from parley.models import notifications as n
 from parley.models.accounts import AccountKind, create_account
-from parley.models.clock import ManualClock
 from parley.models.conversations import set_muted
 from parley.models.events import Event, EventKind
 from parley.models.messaging import send_message
 from parley.models.notifications import Delivery, NotificationLogEntry
 from parley.models.orders import create_order
 from parley.models.push import PushSubscription
-from parley.schema.context import Services
+from parley.models.store.clock import ManualClock
 from parley.subscriptions.email import EmailChannel
 from parley.subscriptions.notifier import Notifier, NotifierConfig
 from parley.subscriptions.presence import Presence, PresenceState
 from parley.subscriptions.push import PushChannel
 from parley.subscriptions.routing import Activity
+from parley.web.services import Services
 from tests.support import WAIT
 
 ROLES = ("ana", "ben", "cat", "dan", "eve", "fay")

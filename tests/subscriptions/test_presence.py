@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from parley.models.clock import ManualClock
+from parley.models.store.clock import ManualClock
 from parley.subscriptions.presence import InProcessPresence
 from parley.subscriptions.routing import Activity
 

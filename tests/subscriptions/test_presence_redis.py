@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from redis import asyncio as redis
 
-from parley.models.clock import ManualClock
+from parley.models.store.clock import ManualClock
 from parley.subscriptions.presence import PresenceState
 from parley.subscriptions.presence_redis import RedisPresence
 from parley.subscriptions.routing import Activity

@@ -8,8 +8,8 @@ from pathlib import Path
 from py_vapid import Vapid
 from tortoise.context import TortoiseContext
 
-from parley.models.clock import ManualClock
 from parley.models.server_keys import ServerKey
+from parley.models.store.clock import ManualClock
 from parley.subscriptions.push import KEY_FILE, PushChannel, shared_vapid
 
 

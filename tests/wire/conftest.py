@@ -10,7 +10,7 @@ import pytest
 from tortoise.context import TortoiseContext
 
 from parley.models.accounts import AccountKind, create_account
-from parley.models.clock import ManualClock
+from parley.models.store.clock import ManualClock
 from tests.conftest import SERVICE_TOKEN_ROLE, LiveServer, token
 
 CREATE_ACCOUNT = "mutation($input: CreateAccountInput!) { createAccount(input: $input) { ... on Account { id } ... on Error { code } } }"

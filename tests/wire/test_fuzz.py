@@ -23,9 +23,9 @@ from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 from schemathesis.graphql import nodes
 
-from parley.models.clock import ManualClock
+from parley.models.store.clock import ManualClock
 from parley.server import create_app
-from parley.settings import Settings
+from parley.web.settings import Settings
 from tests.conftest import SERVICE_TOKEN_ROLE, token
 from tests.support import WAIT
 from tests.wire.conftest import CREATE_ACCOUNT, CREATE_ORDER, SEND

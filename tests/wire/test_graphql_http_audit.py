@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from parley.settings import Settings
+from parley.web.settings import Settings
 from tests.conftest import LiveServer
 
 AUDIT = Path(__file__).parents[2] / "tools" / "graphql-http"

@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 
 from parley.models.accounts import Account
-from parley.models.clock import ManualClock
 from parley.models.messaging import send_message
+from parley.models.store.clock import ManualClock
 from parley.resolvers.cursors import event_cursor
-from parley.settings import Settings
 from parley.subscriptions.connections import TOO_SLOW
+from parley.web.settings import Settings
 from tests.conftest import LiveServer, token
 from tests.support import WAIT
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from parley.settings import Settings
+from parley.web.settings import Settings
 from tests.conftest import SERVICE_TOKEN_ROLE, LiveServer, token
 from tests.wire.conftest import CREATE_ACCOUNT, SEND, Pair, graphql
 

@@ -8,11 +8,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from parley.metrics import MAX_OPERATION_NAMES, OperationNames
 from parley.models.accounts import Account
 from parley.resolvers.cursors import event_cursor
 from parley.server import create_app
-from parley.settings import Settings
+from parley.telemetry.metrics import MAX_OPERATION_NAMES, OperationNames
+from parley.web.settings import Settings
 from tests.conftest import SECRET, LiveServer, token
 from tests.scrape import scrape
 from tests.services.api import MESSAGES, make_pair, post, send

@@ -9,8 +9,8 @@ from typing import Any
 import httpx
 import pytest
 
-from parley.models.clock import ManualClock
-from parley.settings import Settings
+from parley.models.store.clock import ManualClock
+from parley.web.settings import Settings
 from tests.channels import BrowserKeys, PushService, SmtpSink, text_of
 from tests.conftest import SERVICE_TOKEN_ROLE, LiveServer, running_server, token
 from tests.scrape import scrape

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from tortoise.context import TortoiseContext
 
-from parley.models.clock import ManualClock
 from parley.models.push import PushSubscription
-from parley.settings import Settings
+from parley.models.store.clock import ManualClock
+from parley.web.settings import Settings
 from tests.channels import BrowserKeys, PushService
 from tests.conftest import SERVICE_TOKEN_ROLE, LiveServer, running_server, token
 from tests.wire.conftest import graphql

@@ -7,7 +7,7 @@ import logging
 import httpx
 import pytest
 
-from parley.logs import TEXT_FORMAT
+from parley.telemetry.logs import TEXT_FORMAT
 from tests.conftest import LiveServer, token
 
 ME = "query Me { unreadSummary { totalUnread } }"

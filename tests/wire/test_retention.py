@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from parley.models.clock import ManualClock
+from parley.models.store.clock import ManualClock
 from parley.resolvers.cursors import event_cursor
-from parley.settings import Settings
+from parley.web.settings import Settings
 from tests.conftest import running_server, token
 from tests.support import GraphQLWSClient
 from tests.wire.conftest import SEND, graphql, make_pair

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from parley.settings import Settings
+from parley.web.settings import Settings
 from tests.conftest import LiveServer
 from tests.wire.conftest import SEND, Pair, graphql
 

@@ -9,7 +9,7 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from parley.settings import Settings
+from parley.web.settings import Settings
 from tests.conftest import LiveServer, token
 from tests.support import WAIT, GraphQLWSClient
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from websockets.exceptions import ConnectionClosed
 
-from parley.server_ws_close import MAX_REASON_BYTES
+from parley.web.ws.close import MAX_REASON_BYTES
 from tests.conftest import LiveServer, token
 from tests.support import WAIT, GraphQLWSClient
 

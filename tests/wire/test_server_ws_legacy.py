@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from websockets.asyncio.client import ClientConnection, connect
 
-from parley.settings import Settings
+from parley.web.settings import Settings
 from tests.conftest import LiveServer, token
 from tests.support import WAIT, GraphQLWSClient
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from parley.settings import Settings
+from parley.web.settings import Settings
 from tests.channels import SmtpSink, text_of
 from tests.conftest import SERVICE_TOKEN_ROLE, LiveServer, token
 from tests.support import GraphQLWSClient

@@ -11,10 +11,10 @@ import pytest
 from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-from parley import tracing
-from parley.models.clock import ManualClock
+from parley.models.store.clock import ManualClock
 from parley.server import create_app
-from parley.settings import Settings
+from parley.telemetry import tracing
+from parley.web.settings import Settings
 from tests.conftest import SECRET, LiveServer, running_server, token
 from tests.services.api import make_pair
 from tests.support import WAIT, GraphQLWSClient

@@ -13,10 +13,10 @@ import redis.asyncio as aioredis
 from limits import parse
 
 from parley.models.accounts import Account
-from parley.models.clock import ManualClock
 from parley.models.feed import FeedItem, FeedItemKind
-from parley.ratelimit import LocalMovingWindow, RateLimits, Throttled
-from parley.settings import Settings
+from parley.models.store.clock import ManualClock
+from parley.web.ratelimit import LocalMovingWindow, RateLimits, Throttled
+from parley.web.settings import Settings
 from tests.conftest import LiveServer, token
 from tests.support import Executor, account
 

@@ -11,9 +11,9 @@ from datetime import timedelta
 
 from parley.models.accounts import Account, AccountKind, create_account
 from parley.models.call_flow import send_call_invite
-from parley.models.clock import Clock, ManualClock
 from parley.models.messaging import mark_read, send_message
 from parley.models.orders import OrderStatus, change_order_status, create_order
+from parley.models.store.clock import Clock, ManualClock
 
 
 @dataclass(frozen=True, slots=True)

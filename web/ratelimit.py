@@ -26,9 +26,9 @@ from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
 from limits.util import WindowStats
 
-from parley.metrics import RATE_LIMIT_REFUSALS
-from parley.models.clock import Clock
-from parley.settings import Settings
+from parley.models.store.clock import Clock
+from parley.telemetry.metrics import RATE_LIMIT_REFUSALS
+from parley.web.settings import Settings
 
 KEY_PREFIX = "parley-ratelimit"
 

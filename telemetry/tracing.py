@@ -27,7 +27,7 @@ from opentelemetry.sdk.trace.export import (
 )
 from opentelemetry.trace import Tracer
 
-from parley.settings import Settings
+from parley.web.settings import Settings
 
 _OFF: AbstractContextManager[None] = contextlib.nullcontext()
 

@@ -7,7 +7,7 @@ import asyncio
 from tortoise.context import TortoiseContext
 
 from parley.models.accounts import Account
-from parley.models.exclusive import Exclusive
+from parley.models.store.job_lock import Exclusive
 from tests.support import WAIT
 
 

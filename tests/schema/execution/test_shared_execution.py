@@ -7,10 +7,10 @@ from collections.abc import AsyncGenerator
 from typing import Any
 
 from parley.models.accounts import Account, AccountKind, create_account
-from parley.models.clock import ManualClock
 from parley.models.messaging import send_message
 from parley.models.orders import create_order
-from parley.schema.context import Services
+from parley.models.store.clock import ManualClock
+from parley.web.services import Services
 from tests.support import WAIT, Executor, account, next_data
 
 FEED = """

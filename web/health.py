@@ -17,10 +17,10 @@ from starlette.responses import JSONResponse
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.migrations.recorder import MigrationRecorder
 
-from parley.metrics import DATABASE_ERRORS
 from parley.models import migrations
-from parley.server_shutdown import Shutdown
 from parley.subscriptions.bus import EventBus
+from parley.telemetry.metrics import DATABASE_ERRORS
+from parley.web.shutdown import Shutdown
 
 log = logging.getLogger("parley.server")
 

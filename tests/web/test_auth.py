@@ -12,7 +12,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from parley import cli
-from parley.auth import (
+from parley.models.accounts import AccountKind, create_account
+from parley.models.store.clock import ManualClock
+from parley.web.auth import (
     SERVICE_ROLE,
     Caller,
     Keys,
@@ -22,9 +24,7 @@ from parley.auth import (
     issue_token,
     load_keys,
 )
-from parley.models.accounts import AccountKind, create_account
-from parley.models.clock import ManualClock
-from parley.settings import Settings
+from parley.web.settings import Settings
 from tests.support import Executor, account
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)

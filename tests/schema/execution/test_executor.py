@@ -7,8 +7,8 @@ from typing import Any
 
 import strawberry
 
-from parley.schema.executor import FastLeafExecutor, executor_for
-from parley.schema.root import build_schema
+from parley.schema.execution.executor import FastLeafExecutor, executor_for
+from parley.schema.fields.root import build_schema
 
 
 @strawberry.enum

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from parley.schema.context import Services
-from parley.schema.limits import QueryLimits, without_suggestion
-from parley.schema.root import build_schema
+from parley.schema.execution.limits import QueryLimits, without_suggestion
+from parley.schema.fields.root import build_schema
+from parley.web.services import Services
 from tests.support import Executor, account
 
 DEEP = "{ conversations { edges { node { lastMessage { order { id } sender { id } } } } } }"

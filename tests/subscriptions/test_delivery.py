@@ -7,7 +7,7 @@ import contextvars
 from collections.abc import Coroutine
 from typing import Any
 
-from parley.subscriptions.eager import Deliveries, start_eagerly
+from parley.subscriptions.delivery import Deliveries, start_eagerly
 from parley.subscriptions.shared_loads import SharedLoads
 from tests.support import WAIT
 

@@ -22,7 +22,6 @@ from parley.schema.accounts import (
     Freelancer,
     UpdateAccountInput,
 )
-from parley.schema.call_fields import CallMutations, CallQueries
 from parley.schema.campaigns import (
     Campaign,
     CampaignMemberResult,
@@ -37,11 +36,15 @@ from parley.schema.conversations import (
     MarkReadResult,
     UnreadSummary,
 )
-from parley.schema.executor import FastLeafExecutor, executor_for
+from parley.schema.execution.direct_resolvers import shorten_resolvers
+from parley.schema.execution.executor import FastLeafExecutor, executor_for
+from parley.schema.execution.limits import QueryLimits
 from parley.schema.feed import FeedConnection, FeedFilter
-from parley.schema.guarantee_fields import GuaranteeMutations, GuaranteeQueries
-from parley.schema.limits import QueryLimits
-from parley.schema.live import Subscription
+from parley.schema.fields.calls import CallMutations, CallQueries
+from parley.schema.fields.guarantees import GuaranteeMutations, GuaranteeQueries
+from parley.schema.fields.live import Subscription
+from parley.schema.fields.notifications import NotificationMutation, NotificationQuery
+from parley.schema.fields.support import SupportMutations, SupportQueries
 from parley.schema.messaging import (
     MessagingAction,
     MessagingStatus,
@@ -50,11 +53,8 @@ from parley.schema.messaging import (
     SendMessageInput,
     SendMessageResult,
 )
-from parley.schema.notifications_api import NotificationMutation, NotificationQuery
 from parley.schema.orders import CreateOrderInput, Order, OrderResult, OrderStatus
-from parley.schema.short_resolvers import shorten_resolvers
 from parley.schema.support import OpenSupportRequestInput, SupportRequestResult
-from parley.schema.support_fields import SupportMutations, SupportQueries
 
 
 @strawberry.type(description="Reads. Every field needs a bearer token.")

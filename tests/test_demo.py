@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from tortoise.context import TortoiseContext
 
+from parley.demo import is_empty, load_demo
 from parley.models.calls import CallInvite
-from parley.models.clock import ManualClock
 from parley.models.conversations import unread_summary
-from parley.models.demo import is_empty, load_demo
 from parley.models.feed import FeedItem, FeedItemKind
+from parley.models.store.clock import ManualClock
 
 
 async def test_the_demo_loads_into_an_empty_database_only(

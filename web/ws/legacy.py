@@ -14,7 +14,7 @@ from starlette.websockets import WebSocketDisconnect, WebSocketState
 from strawberry.asgi import ASGIWebSocketAdapter
 from strawberry.http.exceptions import NonJsonMessageReceived, NonTextMessageReceived
 
-from parley.server_ws_close import close_websocket
+from parley.web.ws.close import close_websocket
 
 MESSAGE_TOO_BIG = 1009
 

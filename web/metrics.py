@@ -1,4 +1,4 @@
-"""GET /metrics: the Prometheus text format (what is counted: metrics.py).
+"""GET /metrics: the Prometheus text format (what is counted: telemetry/metrics.py).
 
 With `PARLEY_METRICS_TOKEN` set, a scrape must send `Authorization: Bearer <token>`
 (401 otherwise). Without a token the endpoint exists only in debug (development):
@@ -12,8 +12,8 @@ import hmac
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from parley.metrics import exposition
-from parley.settings import Settings
+from parley.telemetry.metrics import exposition
+from parley.web.settings import Settings
 
 
 class MetricsEndpoint:

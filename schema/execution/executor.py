@@ -41,7 +41,7 @@ from graphql.execution.collect_fields import (
 from graphql.pyutils import AwaitableOrValue, Path, gather_with_cancel
 from strawberry.types.field import StrawberryField
 
-from parley.schema.shared_events import SharedEventExecutor
+from parley.schema.execution.shared_execution import SharedEventExecutor
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,11 +41,13 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.types.execution import ExecutionResult, PreExecutionError
 from strawberry.utils.aio import aclosing
 
-from parley.ratelimit import Throttled
 from parley.schema.context import Context
-from parley.schema.shared_events import SharedEventExecutor, claim_source_streams
-from parley.server_ws_close import close_websocket
-from parley.server_ws_frames import (
+from parley.schema.execution.shared_execution import SharedEventExecutor, claim_source_streams
+from parley.subscriptions.connections import current_connection
+from parley.subscriptions.live_stream import LiveStream
+from parley.web.ratelimit import Throttled
+from parley.web.ws.close import close_websocket
+from parley.web.ws.frames import (
     CONNECTION_ACK,
     PONG,
     Payloads,
@@ -55,8 +57,6 @@ from parley.server_ws_frames import (
     error_frame,
     next_frame,
 )
-from parley.subscriptions.connections import current_connection
-from parley.subscriptions.live_stream import LiveStream
 
 if TYPE_CHECKING:
     from strawberry.schema import BaseSchema

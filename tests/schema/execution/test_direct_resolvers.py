@@ -7,7 +7,7 @@ from typing import Any
 import strawberry
 from strawberry.extensions import FieldExtension
 
-from parley.schema.short_resolvers import shorten_resolvers
+from parley.schema.execution.direct_resolvers import shorten_resolvers
 
 
 class Shout(FieldExtension):

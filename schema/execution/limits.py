@@ -19,8 +19,8 @@ from strawberry.extensions import AddValidationRules, MaxTokensLimiter, SchemaEx
 from strawberry.extensions.max_aliases import create_validator as aliases_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 
-from parley.schema.cost import query_cost_rule
-from parley.settings import Settings
+from parley.schema.execution.cost import query_cost_rule
+from parley.web.settings import Settings
 
 _SUGGESTION = re.compile(r"\s*Did you mean .*$", re.DOTALL)
 

@@ -20,8 +20,8 @@ from typing import Any
 import jwt
 
 from parley.models.accounts import account_exists
-from parley.models.clock import Clock, SystemClock
-from parley.settings import Settings
+from parley.models.store.clock import Clock, SystemClock
+from parley.web.settings import Settings
 
 log = logging.getLogger("parley.auth")
 

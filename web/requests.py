@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from opentelemetry.trace import Span, Tracer
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from parley.metrics import HTTP_IN_PROGRESS, HTTP_REQUESTS
-from parley.server_shutdown import SHUTTING_DOWN, Shutdown
+from parley.telemetry.metrics import HTTP_IN_PROGRESS, HTTP_REQUESTS
+from parley.web.shutdown import SHUTTING_DOWN, Shutdown
 
 log = logging.getLogger("parley.requests")
 

@@ -24,8 +24,8 @@ from parley.resolvers.inputs import parse_id, query_error
 from parley.schema.context import Context, Info
 from parley.schema.conversations import Conversation, UnreadSummary
 from parley.schema.feed import FeedFilter, FeedItem, feed_item_from_model
+from parley.schema.fields.notifications import NotificationSubscription, resume_cursor
 from parley.schema.messaging import Message
-from parley.schema.notifications_api import NotificationSubscription, resume_cursor
 from parley.subscriptions.feed import FeedChange, VisibleSince, feed_select, message_select
 from parley.subscriptions.live_stream import LiveStream, Opening, mapped
 from parley.subscriptions.streams import StreamClosed
