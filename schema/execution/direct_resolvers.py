@@ -21,12 +21,14 @@ from graphql import GraphQLObjectType, GraphQLResolveInfo
 from strawberry.types.base import StrawberryObjectDefinition
 from strawberry.types.field import StrawberryField
 
+from parley.compat.strawberry import graphql_schema, has_field_exception_handlers, info_factory
+
 
 def shorten_resolvers(schema: strawberry.Schema) -> int:
     """Replace the qualifying resolvers of `schema`; returns how many were replaced."""
     replaced = 0
     names = schema.config.name_converter
-    for type_name, graphql_type in schema._schema.type_map.items():
+    for type_name, graphql_type in graphql_schema(schema).type_map.items():
         if not isinstance(graphql_type, GraphQLObjectType) or type_name in _ROOTS_SKIPPED:
             continue
         definition = graphql_type.extensions.get("strawberry-definition")
@@ -54,7 +56,7 @@ def _qualifies(schema: strawberry.Schema, field: StrawberryField, args: dict[str
         and callable(resolver.wrapped_func)
         and not field.extensions
         and not field.is_subscription
-        and not schema.schema_converter._get_field_exception_handlers(field)
+        and not has_field_exception_handlers(schema, field)
     )
 
 
@@ -62,7 +64,7 @@ def _direct(schema: strawberry.Schema, field: StrawberryField) -> Callable[..., 
     resolver = field.base_resolver
     assert resolver is not None
     function = cast("Callable[..., Any]", resolver.wrapped_func)
-    info_class = schema.config.info_class
+    make_info = info_factory(schema, field)
     info_name = resolver.info_parameter.name if resolver.info_parameter else None
     source_names = [
         parameter.name
@@ -74,7 +76,7 @@ def _direct(schema: strawberry.Schema, field: StrawberryField) -> Callable[..., 
     def resolve(source: Any, info: GraphQLResolveInfo[Any]) -> Any:
         kwargs: dict[str, Any] = dict.fromkeys(source_names, source)
         if info_name is not None:
-            kwargs[info_name] = info_class(_raw_info=info, _field=field)
+            kwargs[info_name] = make_info(info)
         if passes_self:
             return function(source, **kwargs)
         return function(**kwargs)

@@ -32,15 +32,17 @@ from graphql import (
     is_object_type,
     print_ast,
 )
-from graphql.execution.collect_fields import (
+from graphql.pyutils import AwaitableOrValue, Path
+
+from parley.compat.graphql_core import (
     CollectedFields,
     FieldDetailsList,
     FragmentDetails,
     GroupedFieldSet,
+    gather_with_cancel,
+    subfield_memo,
 )
-from graphql.pyutils import AwaitableOrValue, Path, gather_with_cancel
-from strawberry.types.field import StrawberryField
-
+from parley.compat.strawberry import attribute_field
 from parley.schema.execution.shared_execution import SharedEventExecutor
 
 
@@ -64,7 +66,7 @@ def leaf_plans(schema: GraphQLSchema) -> dict[str, dict[str, LeafPlan]]:
             field_type = field.type
             non_null = is_non_null_type(field_type)
             leaf = field_type.of_type if non_null else field_type
-            strawberry_field = _basic_field(field.resolve)
+            strawberry_field = attribute_field(field.resolve)
             if strawberry_field is None or field.args or not is_leaf_type(leaf):
                 continue
             assert isinstance(leaf, GraphQLLeafType)
@@ -72,21 +74,6 @@ def leaf_plans(schema: GraphQLSchema) -> dict[str, dict[str, LeafPlan]]:
                 strawberry_field.python_name, leaf.coerce_output_value, non_null
             )
     return plans
-
-
-def _basic_field(resolve: Callable[..., Any] | None) -> StrawberryField | None:
-    """The strawberry field behind strawberry's attribute-reading resolver, if it is one."""
-    if getattr(resolve, "__name__", None) != "_get_basic_result":
-        return None
-    for cell in getattr(resolve, "__closure__", None) or ():
-        field = cell.cell_contents
-        if (
-            isinstance(field, StrawberryField)
-            and field.is_basic_field
-            and field.default_resolver is getattr
-        ):
-            return field
-    return None
 
 
 class FastLeafExecutor(SharedEventExecutor):
@@ -106,7 +93,7 @@ class FastLeafExecutor(SharedEventExecutor):
         is the same every time, so it is kept across operations (keyed by the
         parsed nodes, which the parser cache shares between requests).
         """
-        memo = self._relevant_sub_fields  # graphql-core's, for this operation
+        memo = subfield_memo(self)  # graphql-core's, for this operation
         cached = memo.get((return_type, id(field_details_list)))
         if cached is not None:
             return cached[1]

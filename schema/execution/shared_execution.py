@@ -37,10 +37,10 @@ from contextvars import ContextVar, Token
 from typing import Any
 
 from graphql import ExecutionResult
-from graphql.execution.executor import CollectedErrors
-from graphql.pyutils import AwaitableOrValue, RefMap
-from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from graphql.pyutils import AwaitableOrValue
 
+from parley.compat.graphql_core import drop_per_execution_state, fresh_copy
+from parley.compat.strawberry import CoreExecutionContext
 from parley.subscriptions.shared_loads import SharedLoads
 
 Claimer = Callable[["SharedEventExecutor", AsyncIterable[Any]], None]
@@ -60,22 +60,6 @@ class SharedResult(ExecutionResult):
     def __init__(self, result: ExecutionResult) -> None:
         super().__init__(result.data, result.errors, result.extensions)
         self.encoded: str | None = None
-
-
-# graphql-core's per-execution state (built by the executor's __init__): a claimed
-# subscription's executor keeps none of it, each per-event copy gets its own.
-_PER_EXECUTION: dict[str, Callable[[], object]] = {
-    "_initial_execution_plans": RefMap,
-    "_deferred_execution_plans": RefMap,
-    "_stream_usages": RefMap,
-    "_relevant_sub_fields": dict,
-    "background_futures": set,
-    "pending_incremental_futures": set,
-    "collected_errors": CollectedErrors,
-    "groups": list,
-    "streams": list,
-    "tasks": list,
-}
 
 
 class _Empty:
@@ -114,7 +98,7 @@ class _OperationKey:
         )
 
 
-class SharedEventExecutor(StrawberryGraphQLCoreExecutionContext):
+class SharedEventExecutor(CoreExecutionContext):
     share_key: Hashable | None = None
     _operation_key: _OperationKey | None = None
     _claimed = False
@@ -128,11 +112,7 @@ class SharedEventExecutor(StrawberryGraphQLCoreExecutionContext):
 
     def build_per_event_executor(self, payload: Any) -> SharedEventExecutor:
         if self._claimed:
-            executor = object.__new__(type(self))
-            state = executor.__dict__
-            state.update(self.__dict__)
-            for name, fresh in _PER_EXECUTION.items():
-                state[name] = fresh()
+            executor = fresh_copy(self)
             executor.root_value = payload
         else:
             built = super().build_per_event_executor(payload)
@@ -181,11 +161,7 @@ class SharedEventExecutor(StrawberryGraphQLCoreExecutionContext):
         # arguments, not graphql-core's per-execution state (~2 KB per idle subscription;
         # its 32 attributes also outgrew a small dict).
         self._operation_key = None  # computed on first use, with what it needs kept
-        self.__dict__ = {
-            name: value
-            for name, value in self.__dict__.items()
-            if name not in _PER_EXECUTION and value is not None
-        }
+        drop_per_execution_state(self)
         self._claimed = True
         return _Empty()
 

@@ -11,8 +11,8 @@ from graphql import GraphQLError
 from strawberry.extensions import MaskErrors, ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
-from strawberry.utils.logging import StrawberryLogger
 
+from parley.compat.strawberry import graphql_schema
 from parley.resolvers import accounts, campaigns, conversations, feed, messaging, orders, support
 from parley.schema.accounts import (
     Account,
@@ -347,7 +347,7 @@ class ParleySchema(strawberry.Schema):
             if _expected(error):
                 client_errors.info("client error: %s", error.message)
             else:
-                StrawberryLogger.error(error, execution_context)
+                super().process_errors([error], execution_context)
 
 
 def mask_unexpected(errors: list[GraphQLError]) -> list[GraphQLError]:
@@ -392,6 +392,6 @@ def build_schema(*, debug: bool, limits: QueryLimits | None = None) -> ParleySch
         config=StrawberryConfig(disable_field_suggestions=not limits.suggestions),
     )
     # Which fields the executor may answer directly is known once the schema is built.
-    schema.execution_context_class = executor_for(schema._schema)
+    schema.execution_context_class = executor_for(graphql_schema(schema))
     shorten_resolvers(schema)
     return schema
