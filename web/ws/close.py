@@ -11,10 +11,9 @@ Every close Parley sends goes through `close_websocket`:
   client that stopped reading would otherwise hold its connection until the keepalive
   gives up. An aborted client sees 1006 (abnormal closure), which graphql-ws retries.
 
-Aborting is the one thing ASGI cannot say. `transport_of` finds the TCP transport
-behind uvicorn's ASGI `send` (uvicorn compat: its protocol object's public `transport`);
-`server.ParleyGraphQL` keeps it in the connection's scope under `TRANSPORT`.
-tests/wire/test_graphql_ws_client.py fails if uvicorn stops exposing it (nothing is aborted).
+Aborting is the one thing ASGI cannot say. `compat.uvicorn.transport_of` finds the TCP
+transport behind uvicorn's ASGI `send`; `web.view.ParleyGraphQL` keeps it in the
+connection's scope under `TRANSPORT`.
 """
 
 from __future__ import annotations
@@ -22,7 +21,6 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from starlette.types import Send
 from starlette.websockets import WebSocket
 
 log = logging.getLogger("parley.ws")
@@ -38,12 +36,6 @@ def fit_reason(reason: str) -> str:
     if len(encoded) <= MAX_REASON_BYTES:
         return reason
     return encoded[:MAX_REASON_BYTES].decode(errors="ignore")
-
-
-def transport_of(send: Send) -> asyncio.WriteTransport | None:
-    """The asyncio transport behind uvicorn's ASGI `send`, or None (another server)."""
-    transport = getattr(getattr(send, "__self__", None), "transport", None)
-    return transport if isinstance(transport, asyncio.WriteTransport) else None
 
 
 async def close_websocket(

@@ -1,15 +1,18 @@
-"""graphql-transport-ws frames as text, each execution result encoded once.
+"""graphql-transport-ws messages: the client's, parsed and typed; the server's, as text.
+
+A client message is checked once, on arrival, into one of the TypedDicts below
+(`parse_client_message`); the handler reads only checked messages.
 
 A `next` frame is the operation's id around the result's JSON payload, built by
 concatenation: a result shared by every subscriber of one key
-(`schema.shared_events.SharedResult`) is masked and encoded by the first
+(`schema.execution.shared_execution.SharedResult`) is masked and encoded by the first
 subscriber and reused by the rest (`Payloads.of`), so a room of N subscribers
 costs one encoding per message and viewer, not N.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Literal, NotRequired, TypedDict
 
 import orjson
 from graphql import ExecutionResult as GraphQLExecutionResult
@@ -25,6 +28,97 @@ if TYPE_CHECKING:
 
 PONG = '{"type":"pong"}'
 CONNECTION_ACK = '{"type":"connection_ack"}'
+
+
+class ConnectionInitMessage(TypedDict):
+    type: Literal["connection_init"]
+    payload: NotRequired[dict[str, Any] | None]
+
+
+class SubscribePayload(TypedDict):
+    query: str
+    variables: NotRequired[dict[str, Any] | None]
+    operationName: NotRequired[str | None]
+    extensions: NotRequired[dict[str, Any] | None]
+
+
+class SubscribeMessage(TypedDict):
+    id: str
+    type: Literal["subscribe"]
+    payload: SubscribePayload
+
+
+class CompleteMessage(TypedDict):
+    id: str
+    type: Literal["complete"]
+
+
+class PingMessage(TypedDict):
+    type: Literal["ping"]
+    payload: NotRequired[dict[str, Any] | None]
+
+
+class PongMessage(TypedDict):
+    type: Literal["pong"]
+    payload: NotRequired[dict[str, Any] | None]
+
+
+ClientMessage = (
+    ConnectionInitMessage | SubscribeMessage | CompleteMessage | PingMessage | PongMessage
+)
+"""What a client may send, once `parse_client_message` has checked its shape."""
+
+
+class BadMessage(Exception):
+    """A client message that is not graphql-transport-ws; the connection closes with 4400."""
+
+
+def parse_client_message(text: str) -> ClientMessage:
+    """The client message in `text`, with its type's fields checked; BadMessage (with the
+    close reason strawberry's handler gives) otherwise."""
+    try:
+        message = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        raise BadMessage("WebSocket message must be valid JSON") from None
+    kind = message.get("type") if isinstance(message, dict) else None
+    if kind == "subscribe":
+        return _subscribe(message)
+    if kind == "complete":
+        return {"id": str(message.get("id")), "type": "complete"}
+    if kind == "ping":
+        return {"type": "ping"}
+    if kind == "pong":
+        return {"type": "pong"}
+    if kind == "connection_init":
+        payload = message.get("payload")
+        if payload is not None and not isinstance(payload, dict):
+            raise BadMessage("Invalid connection init payload")
+        return {"type": "connection_init", "payload": payload}
+    if isinstance(kind, str):
+        raise BadMessage(f"Unknown message type: {kind}")
+    raise BadMessage("Failed to parse message")
+
+
+def _subscribe(message: dict[str, Any]) -> SubscribeMessage:
+    id = message.get("id")
+    payload = message.get("payload")
+    if not isinstance(id, str) or not isinstance(payload, dict):
+        raise BadMessage("Failed to parse message")
+    query = payload.get("query")
+    variables = payload.get("variables")
+    operation_name = payload.get("operationName")
+    if (
+        not isinstance(query, str)
+        or not isinstance(variables, dict | None)
+        or not isinstance(operation_name, str | None)
+    ):
+        raise BadMessage("Failed to parse message")
+    checked: SubscribePayload = {
+        "query": query,
+        "variables": variables,
+        "operationName": operation_name,
+    }
+    return {"id": id, "type": "subscribe", "payload": checked}
 
 
 class Payloads:

@@ -14,14 +14,15 @@ Every operation goes through strawberry's `schema.stream` (parser and validation
 caches, depth, alias, token and cost limits, error masking); a query or mutation
 sent over the socket gets its `next` and `complete` from there. A subscription
 is claimed once its resolver has returned the source stream
-(`schema.shared_events.claim_source_streams`): from then on it is one task over
+(`schema.execution.shared_execution.claim_source_streams`): from then on it is one task over
 that stream, and each event is executed once per shared key and serialized once
 (`SharedResult.encoded`): a subscriber's frame is its id around the shared
 payload. Strawberry's extension hooks stay with the operation's start, not with
 every idle subscription.
 
-Frames are built as text in server_ws_frames. The legacy `graphql-ws`
-subprotocol (off by default) keeps strawberry's handler (server_ws_legacy).
+Client messages are parsed and typed, and frames built as text, in web.ws.frames.
+The legacy `graphql-ws` subprotocol (off by default) keeps strawberry's handler
+(web.ws.legacy).
 """
 
 from __future__ import annotations
@@ -31,37 +32,39 @@ import contextlib
 import logging
 from collections.abc import AsyncIterable
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-import orjson
 from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql import GraphQLError
 from starlette.websockets import WebSocket, WebSocketDisconnect
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.types.execution import ExecutionResult, PreExecutionError
-from strawberry.utils.aio import aclosing
 
 from parley.schema.context import Context
 from parley.schema.execution.shared_execution import SharedEventExecutor, claim_source_streams
 from parley.subscriptions.connections import current_connection
 from parley.subscriptions.live_stream import LiveStream
 from parley.web.ratelimit import Throttled
+from parley.web.services import Services
 from parley.web.ws.close import close_websocket
 from parley.web.ws.frames import (
     CONNECTION_ACK,
     PONG,
+    BadMessage,
+    CompleteMessage,
+    ConnectionInitMessage,
     Payloads,
+    SubscribeMessage,
     close_reason,
     complete_frame,
     encode_result,
     error_frame,
     next_frame,
+    parse_client_message,
 )
 
 if TYPE_CHECKING:
     from strawberry.schema import BaseSchema
-
-    from parley.server import ParleyGraphQL
 
 log = logging.getLogger("parley.ws")
 
@@ -76,6 +79,16 @@ TOO_MANY_INITS = 4429
 
 # The errors a socket write raises once the client is gone or the socket is closing.
 _GONE = (WebSocketDisconnect, RuntimeError, OSError)
+
+
+class View(Protocol):
+    """What the handler needs of the view that accepted its socket (web.view.ParleyGraphQL)."""
+
+    services: Services
+    payloads: Payloads
+    max_message_bytes: int
+
+    async def on_ws_connect(self, context: Context) -> None: ...
 
 
 class _Operation:
@@ -121,7 +134,7 @@ class _Claim:
 
 
 class GraphQLTransportWS:
-    """One graphql-transport-ws connection, accepted by the view (server.ParleyGraphQL)."""
+    """One graphql-transport-ws connection, accepted by the view (web.view.ParleyGraphQL)."""
 
     __slots__ = (
         "_timer",
@@ -140,7 +153,7 @@ class GraphQLTransportWS:
 
     def __init__(
         self,
-        view: ParleyGraphQL,
+        view: View,
         websocket: WebSocket,
         context: Context,
         schema: BaseSchema,
@@ -219,33 +232,21 @@ class GraphQLTransportWS:
 
     async def _handle_text(self, text: str) -> None:
         try:
-            message = orjson.loads(text)
-        except orjson.JSONDecodeError:
-            await self.close(BAD_MESSAGE, "WebSocket message must be valid JSON")
+            message = parse_client_message(text)
+        except BadMessage as exc:
+            await self.close(BAD_MESSAGE, str(exc))
             return
-        kind = message.get("type") if isinstance(message, dict) else None
-        if kind == "subscribe":
+        if message["type"] == "subscribe":
             await self._subscribe(message)
-        elif kind == "complete":
+        elif message["type"] == "complete":
             self._complete(message)
-        elif kind == "ping":
+        elif message["type"] == "ping":
             await self.send(PONG)
-        elif kind == "pong":
-            pass
-        elif kind == "connection_init":
+        elif message["type"] == "connection_init":
             await self._connection_init(message)
-        elif isinstance(kind, str):
-            await self.close(BAD_MESSAGE, f"Unknown message type: {kind}")
-        else:
-            await self.close(BAD_MESSAGE, "Failed to parse message")
 
-    async def _connection_init(self, message: dict[str, Any]) -> None:
-        payload = message.get("payload")
-        if payload is None:
-            payload = {}
-        if not isinstance(payload, dict):
-            await self.close(BAD_MESSAGE, "Invalid connection init payload")
-            return
+    async def _connection_init(self, message: ConnectionInitMessage) -> None:
+        payload = message.get("payload") or {}
         if self.init_received:
             await self.close(TOO_MANY_INITS, "Too many initialisation requests")
             return
@@ -267,22 +268,12 @@ class GraphQLTransportWS:
             await self.send(CONNECTION_ACK)
             self.acknowledged = True
 
-    async def _subscribe(self, message: dict[str, Any]) -> None:
-        id = message.get("id")
-        payload = message.get("payload")
-        if not isinstance(id, str) or not isinstance(payload, dict):
-            await self.close(BAD_MESSAGE, "Failed to parse message")
-            return
-        query = payload.get("query")
+    async def _subscribe(self, message: SubscribeMessage) -> None:
+        id = message["id"]
+        payload = message["payload"]
+        query = payload["query"]
         variables = payload.get("variables")
         operation_name = payload.get("operationName")
-        if (
-            not isinstance(query, str)
-            or not isinstance(variables, dict | None)
-            or not isinstance(operation_name, str | None)
-        ):
-            await self.close(BAD_MESSAGE, "Failed to parse message")
-            return
         if not self.acknowledged:
             await self.close(UNAUTHORIZED, "Unauthorized")
             return
@@ -315,8 +306,8 @@ class GraphQLTransportWS:
             return GraphQLError("Subscription limit reached")
         return None
 
-    def _complete(self, message: dict[str, Any]) -> None:
-        operation = self.operations.pop(str(message.get("id")), None)
+    def _complete(self, message: CompleteMessage) -> None:
+        operation = self.operations.pop(message["id"], None)
         if operation is not None:
             operation.stop()
 
@@ -351,7 +342,7 @@ class GraphQLTransportWS:
                 context_value=self.context,
                 operation_name=operation_name,
             )
-            async with aclosing(results):
+            async with contextlib.aclosing(results):
                 first = True
                 async for result in results:
                     if not await self._send_result(operation, result, first):

@@ -2,7 +2,7 @@
 
 That subprotocol is still served by strawberry's own handler; this adapter adds
 Parley's frame limit to it: a text frame over the limit closes with 1009.
-graphql-transport-ws has its own handler (server_ws).
+graphql-transport-ws has its own handler (web.ws.handler).
 """
 
 from __future__ import annotations
