@@ -15,6 +15,9 @@ from typing import Any
 
 import pytest
 
+from parley.compat.graphql_core import PER_EXECUTION_STATE
+from parley.compat.versions import UnsupportedVersion, require_version
+
 
 @dataclass(frozen=True)
 class Internal:
@@ -29,8 +32,8 @@ class Internal:
         return f"{self.distribution} {version(self.distribution)}: {self.path}"
 
 
-INTERNALS = [
-    Internal("graphql-core", "graphql.execution.collect_fields:collect_subfields"),
+# parley/compat/graphql_core.py; the executor (schema/execution/) also overrides these methods.
+GRAPHQL_CORE = [
     Internal("graphql-core", "graphql.execution.collect_fields:CollectedFields"),
     Internal("graphql-core", "graphql.execution.collect_fields:FieldDetailsList"),
     Internal("graphql-core", "graphql.execution.collect_fields:FragmentDetails"),
@@ -48,21 +51,14 @@ INTERNALS = [
             assigned_in="__init__",
             why="per-execution state a shared subscription executor resets",
         )
-        for name in (
-            "_initial_execution_plans",
-            "_deferred_execution_plans",
-            "_stream_usages",
-            "_relevant_sub_fields",
-            "background_futures",
-            "pending_incremental_futures",
-            "collected_errors",
-            "groups",
-            "streams",
-            "tasks",
-        )
+        for name in PER_EXECUTION_STATE
     ),
     Internal("graphql-core", "graphql.pyutils:RefMap"),
     Internal("graphql-core", "graphql.pyutils:gather_with_cancel"),
+]
+
+# parley/compat/strawberry.py; web/http.py and web/view.py override the view's hooks below.
+STRAWBERRY = [
     Internal(
         "strawberry-graphql", "strawberry.schema.schema:StrawberryGraphQLCoreExecutionContext"
     ),
@@ -76,23 +72,61 @@ INTERNALS = [
     ),
     Internal("strawberry-graphql", "strawberry.types.info:Info._raw_info"),
     Internal("strawberry-graphql", "strawberry.types.info:Info._field"),
-    Internal("strawberry-graphql", "strawberry.utils.logging:StrawberryLogger"),
-    Internal("strawberry-graphql", "strawberry.utils.aio:aclosing"),
     Internal(
         "strawberry-graphql",
         "strawberry.schema.schema_converter:GraphQLCoreConverter.from_resolver",
         why="its attribute-reading resolver `_get_basic_result` is recognised by name",
     ),
+    *(
+        Internal(
+            "strawberry-graphql",
+            f"strawberry.http.async_base_view:AsyncBaseHTTPView.{name}",
+            why="an undocumented hook of the view, called or overridden",
+        )
+        for name in (
+            "_check_websocket_origin",
+            "pick_websocket_subprotocol",
+            "create_websocket_response",
+            "run",
+            "execute_single",
+            "parse_http_body",
+            "get_sub_response",
+            "create_response",
+            "websocket_adapter_class",
+        )
+    ),
+    Internal("strawberry-graphql", "strawberry.http.base:BaseView.parse_json"),
+    Internal("strawberry-graphql", "strawberry.asgi:ASGIWebSocketAdapter.iter_json"),
+]
+
+# parley/compat/uvicorn.py: the protocol behind `send` keeps its transport.
+UVICORN = [
+    Internal(
+        "uvicorn",
+        "uvicorn.protocols.websockets.websockets_sansio_impl:WebSocketsSansIOProtocol.transport",
+        assigned_in="connection_made",
+    ),
+]
+
+TORTOISE = [
     Internal("tortoise-orm", "tortoise.models:Model._init_from_db"),
     Internal("tortoise-orm", "tortoise.models:MetaInfo.fields_db_projection"),
     Internal("tortoise-orm", "tortoise.models:MetaInfo.fields_map"),
     Internal("tortoise-orm", "tortoise.backends.base.executor:EXECUTOR_CACHE"),
     Internal("tortoise-orm", "tortoise.contrib.starlette:RegisterTortoise"),
+]
+
+AIOSQLITE = [
     Internal("aiosqlite", "aiosqlite:Connection._execute"),
     Internal("aiosqlite", "aiosqlite:Connection._conn"),
+]
+
+BROADCASTER = [
     Internal("broadcaster", "broadcaster._base:Unsubscribed"),
     Internal("broadcaster", "broadcaster._backends.base:BroadcastBackend"),
 ]
+
+INTERNALS = [*GRAPHQL_CORE, *STRAWBERRY, *UVICORN, *TORTOISE, *AIOSQLITE, *BROADCASTER]
 
 
 def resolve(internal: Internal) -> Any:
@@ -141,3 +175,23 @@ def test_the_message_names_the_library_its_version_and_the_name_that_moved() -> 
         AssertionError, match=r"graphql-core 3\.\d+\.\d+: .*no_such_function is gone"
     ):
         resolve(moved)
+
+
+def test_a_compat_module_refuses_another_release_and_says_what_to_do() -> None:
+    with pytest.raises(UnsupportedVersion) as refused:
+        require_version("graphql-core", "3.3.2", "3.4.0", "parley.compat.graphql_core")
+    message = str(refused.value)
+    assert "graphql-core 3.4.0 is installed" in message
+    assert "supports graphql-core 3.3.2" in message
+    assert "parley/compat/graphql_core.py" in message
+    assert "make upgrade" in message
+
+
+def test_a_release_series_accepts_its_patch_releases_only() -> None:
+    require_version("uvicorn", "0.55", "0.55.3")
+    with pytest.raises(
+        UnsupportedVersion, match=r"uvicorn 0\.56\.0 is installed.*uvicorn 0\.55\.x"
+    ):
+        require_version("uvicorn", "0.55", "0.56.0")
+    with pytest.raises(UnsupportedVersion):
+        require_version("uvicorn", "0.55", "0.550.0")

@@ -7,6 +7,7 @@ from typing import Any
 
 import strawberry
 
+from parley.compat.strawberry import graphql_schema
 from parley.schema.execution.executor import FastLeafExecutor, executor_for
 from parley.schema.fields.root import build_schema
 
@@ -66,7 +67,7 @@ EACH_ERROR = ["{ bad { name } }", "{ bad { nickname colour } }", "{ bad { count 
 def _schemas() -> tuple[strawberry.Schema, strawberry.Schema]:
     full = strawberry.Schema(query=Query)
     fast = strawberry.Schema(query=Query, execution_context_class=FastLeafExecutor)
-    fast.execution_context_class = executor_for(fast._schema)
+    fast.execution_context_class = executor_for(graphql_schema(fast))
     return full, fast
 
 
