@@ -137,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "token":
         print(_token(settings, args.account, args.role))
     elif args.command == "export-schema":
-        from parley.schema.fields.root import build_schema
+        from parley.schema.build import build_schema
 
         print(str(build_schema(debug=True)).rstrip())
     return 0

@@ -32,13 +32,14 @@ from graphql import execute, parse
 from tortoise.context import TortoiseContext
 
 from bench.dataset import SECRET, database_path, tokens_path
+from parley.compat.strawberry import graphql_schema
 from parley.models.store.clock import SystemClock
 from parley.models.store.db import tune_connection
 from parley.resolvers import feed as feed_resolvers
+from parley.schema.build import build_schema
 from parley.schema.context import Context
 from parley.schema.execution.limits import QueryLimits
 from parley.schema.feed import FeedConnection
-from parley.schema.fields.root import build_schema
 from parley.server import _tune_gc
 from parley.subscriptions.bus import EventBus
 from parley.subscriptions.hub import Hub
@@ -125,7 +126,7 @@ async def measure(pages: int, data: Path) -> dict[str, float]:
             try:
                 assert await page() == expected
                 results["floor"] = await _timed(pages, page)
-                gql = schema._schema
+                gql = graphql_schema(schema)
                 parsed = parse(DOCUMENT)
 
                 async def core() -> Any:

@@ -27,7 +27,7 @@ from parley.models.accounts import Account, AccountKind, create_account
 from parley.models.orders import create_order
 from parley.models.store.clock import ManualClock
 from parley.models.store.db import apply_migrations, tune_connection
-from parley.schema.fields.root import build_schema
+from parley.schema.build import build_schema
 from parley.server import create_app
 from parley.subscriptions.bus import EventBus
 from parley.subscriptions.hub import Hub

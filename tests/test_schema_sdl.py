@@ -6,7 +6,8 @@ from pathlib import Path
 
 from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLInterfaceType, GraphQLObjectType
 
-from parley.schema.fields.root import build_schema
+from parley.compat.strawberry import graphql_schema
+from parley.schema.build import build_schema
 
 SDL = Path(__file__).parent.parent / "schema.graphql"
 
@@ -19,7 +20,7 @@ def test_schema_graphql_matches_the_code() -> None:
 
 def test_every_type_field_and_argument_has_a_description() -> None:
     missing: list[str] = []
-    schema = build_schema(debug=True)._schema
+    schema = graphql_schema(build_schema(debug=True))
     for name, gql_type in schema.type_map.items():
         if name.startswith("__") or name in {"String", "Int", "Float", "Boolean", "ID"}:
             continue

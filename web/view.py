@@ -28,9 +28,9 @@ from strawberry.types import ExecutionResult
 from parley.compat.strawberry import accept_transport_ws
 from parley.compat.uvicorn import transport_of
 from parley.models.store.db import DATABASE_FAILURES
+from parley.schema.build import build_schema
 from parley.schema.context import Context
 from parley.schema.execution.limits import QueryLimits
-from parley.schema.fields.root import build_schema
 from parley.subscriptions.connections import SERVER_RESTART, Connection, current_connection
 from parley.telemetry.metrics import DATABASE_ERRORS, WEBSOCKETS_OPEN, OperationNames
 from parley.web.auth import Caller, TokenError

@@ -1,25 +1,16 @@
-"""The root Query, Mutation and Subscription, and the Schema built from them."""
+"""The root Query and Mutation: one field each per operation, each calling its resolver."""
 
 from __future__ import annotations
 
-import logging
-from functools import partial
 from typing import Annotated
 
 import strawberry
-from graphql import GraphQLError
-from strawberry.extensions import MaskErrors, ParserCache, ValidationCache
-from strawberry.schema.config import StrawberryConfig
-from strawberry.types import ExecutionContext
 
-from parley.compat.strawberry import graphql_schema
 from parley.resolvers import accounts, campaigns, conversations, feed, messaging, orders, support
 from parley.schema.accounts import (
     Account,
     AccountResult,
-    Client,
     CreateAccountInput,
-    Freelancer,
     UpdateAccountInput,
 )
 from parley.schema.campaigns import (
@@ -36,13 +27,9 @@ from parley.schema.conversations import (
     MarkReadResult,
     UnreadSummary,
 )
-from parley.schema.execution.direct_resolvers import shorten_resolvers
-from parley.schema.execution.executor import FastLeafExecutor, executor_for
-from parley.schema.execution.limits import QueryLimits
 from parley.schema.feed import FeedConnection, FeedFilter
 from parley.schema.fields.calls import CallMutations, CallQueries
 from parley.schema.fields.guarantees import GuaranteeMutations, GuaranteeQueries
-from parley.schema.fields.live import Subscription
 from parley.schema.fields.notifications import NotificationMutation, NotificationQuery
 from parley.schema.fields.support import SupportMutations, SupportQueries
 from parley.schema.messaging import (
@@ -313,85 +300,3 @@ class Mutation(CallMutations, NotificationMutation, SupportMutations, GuaranteeM
         status: Annotated[OrderStatus, strawberry.argument(description="The new status.")],
     ) -> OrderResult:
         return await orders.change_order_status(info, id, status)
-
-
-client_errors = logging.getLogger("parley.graphql.client")
-MASKED_MESSAGE = "Unexpected error."
-
-
-def _expected(error: GraphQLError) -> bool:
-    """Errors we raise on purpose carry a code; anything else is a bug and gets masked.
-
-    A GraphQL error wrapping another GraphQL error is a client's mistake too: graphql-core
-    reports a variable that its scalar refuses (a DateTime that is no date, an Int past
-    32 bits) that way.
-    """
-    return (
-        bool(error.extensions and "code" in error.extensions)
-        or error.original_error is None
-        or isinstance(error.original_error, GraphQLError)
-    )
-
-
-class ParleySchema(strawberry.Schema):
-    """Logs the client's mistakes (bad documents, refusals with a code) at INFO, bugs at ERROR.
-
-    Strawberry logs every error at ERROR with its traceback, so any client could fill the
-    error log with syntax errors and hide the failures operators must see.
-    """
-
-    def process_errors(
-        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
-    ) -> None:
-        for error in errors:
-            if _expected(error):
-                client_errors.info("client error: %s", error.message)
-            else:
-                super().process_errors([error], execution_context)
-
-
-def mask_unexpected(errors: list[GraphQLError]) -> list[GraphQLError]:
-    """What the schema's MaskErrors does in production, for results outside its pipeline."""
-    return [
-        error
-        if _expected(error)
-        else GraphQLError(
-            MASKED_MESSAGE,
-            nodes=error.nodes,
-            source=error.source,
-            positions=error.positions,
-            path=error.path,
-        )
-        for error in errors
-    ]
-
-
-def build_schema(*, debug: bool, limits: QueryLimits | None = None) -> ParleySchema:
-    # Extensions are given as factories: strawberry builds fresh ones per operation.
-    limits = limits or QueryLimits()
-    extensions: list[object] = [
-        *limits.extensions(),
-        partial(ParserCache, maxsize=512),
-        partial(ValidationCache, maxsize=512),
-    ]
-    if not debug:
-        extensions.append(
-            partial(
-                MaskErrors,
-                should_mask_error=lambda e: not _expected(e),
-                error_message=MASKED_MESSAGE,
-            )
-        )
-    schema = ParleySchema(
-        query=Query,
-        mutation=Mutation,
-        subscription=Subscription,
-        types=[Client, Freelancer],
-        extensions=extensions,  # type: ignore[arg-type]
-        execution_context_class=FastLeafExecutor,
-        config=StrawberryConfig(disable_field_suggestions=not limits.suggestions),
-    )
-    # Which fields the executor may answer directly is known once the schema is built.
-    schema.execution_context_class = executor_for(graphql_schema(schema))
-    shorten_resolvers(schema)
-    return schema

@@ -19,7 +19,7 @@ from parley.models.retention import purge_expired
 from parley.models.store.clock import ManualClock
 from parley.models.store.job_lock import Exclusive
 from parley.resolvers.cursors import event_cursor
-from parley.schema.fields.root import build_schema
+from parley.schema.build import build_schema
 from parley.server import create_app
 from parley.web.services import Services
 from parley.web.settings import Settings, tortoise_config

@@ -36,9 +36,9 @@ from parley.models.campaigns import create_campaign
 from parley.models.messaging import send_message
 from parley.models.store.clock import ManualClock
 from parley.resolvers.cursors import event_cursor
+from parley.schema.build import MASKED_MESSAGE, build_schema, mask_unexpected
 from parley.schema.context import Context
 from parley.schema.execution.limits import QueryLimits
-from parley.schema.fields.root import MASKED_MESSAGE, build_schema, mask_unexpected
 from parley.web.auth import Caller
 from parley.web.services import Services
 from tests.database_state import all_rows

@@ -8,7 +8,7 @@ import pytest
 from tortoise.context import TortoiseContext
 
 from parley.models.accounts import Account
-from parley.schema.fields.root import build_schema
+from parley.schema.build import build_schema
 from parley.web.services import Services
 from tests.support import Executor, account
 

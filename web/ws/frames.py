@@ -20,8 +20,8 @@ from graphql import GraphQLError, GraphQLSyntaxError
 from strawberry.schema.exceptions import CannotGetOperationTypeError
 from strawberry.types.execution import ExecutionResult
 
+from parley.schema.build import mask_unexpected
 from parley.schema.execution.shared_execution import SharedResult
-from parley.schema.fields.root import mask_unexpected
 
 if TYPE_CHECKING:
     from strawberry.schema import BaseSchema

@@ -8,8 +8,8 @@ from typing import Any
 import strawberry
 
 from parley.compat.strawberry import graphql_schema
+from parley.schema.build import build_schema
 from parley.schema.execution.executor import FastLeafExecutor, executor_for
-from parley.schema.fields.root import build_schema
 
 
 @strawberry.enum

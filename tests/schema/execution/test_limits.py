@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from parley.schema.build import build_schema
 from parley.schema.execution.limits import QueryLimits, without_suggestion
-from parley.schema.fields.root import build_schema
 from parley.web.services import Services
 from tests.support import Executor, account
 
