@@ -45,7 +45,6 @@ class NotificationQuery:
         "PushManager.subscribe (null when push is not configured)."
     )
     def web_push_public_key(self, info: Info) -> str | None:
-        info.context.account_id()
         return notifications.web_push_public_key(info)
 
 
