@@ -8,15 +8,16 @@ the client to resubscribe with its last cursor.
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Callable
 from contextlib import aclosing
+from typing import Protocol, TypeVar
 
 import strawberry
 from graphql import GraphQLError
 
 from parley.models.conversations import counterparts_of, require_participant
 from parley.models.errors import ParleyError
-from parley.models.events import check_cursor
+from parley.models.events import LoggedEvent, check_cursor
 from parley.models.orders import require_order_in
 from parley.models.retention import visibility
 from parley.resolvers.cursors import decode_event_cursor, event_cursor
@@ -26,11 +27,20 @@ from parley.schema.feed import FeedFilter, feed_item_from_model
 from parley.schema.live import FeedUpdate, MessageEvent, UnreadIndicator
 from parley.schema.messaging import Message
 from parley.schema.notifications import InAppNotification, Presence
-from parley.subscriptions.feed import FeedChange, VisibleSince, feed_select, message_select
+from parley.subscriptions.feed import VisibleSince, feed_select, message_select
 from parley.subscriptions.live_stream import LiveStream, Opening, mapped
 from parley.subscriptions.notifications import in_app_notifications
 from parley.subscriptions.streams import StreamClosed
-from parley.subscriptions.unread import UnreadChange, unread_select
+from parley.subscriptions.unread import unread_select
+
+
+class _Change(Protocol):
+    @property
+    def event(self) -> LoggedEvent: ...
+
+
+C = TypeVar("C", bound=_Change)
+P = TypeVar("P")
 
 
 async def _resume_cursor(account: int, value: str | None) -> int | None:
@@ -55,20 +65,30 @@ def _closed(exc: StreamClosed) -> Exception:
     )
 
 
+def _payloads(context: Context, to: Callable[[C, str], P]) -> Callable[[C], P]:
+    """Each change as its payload, with the change's cursor.
+
+    A subscription's context lives as long as its connection: loaders start afresh per event.
+    """
+
+    def payload(change: C) -> P:
+        context.fresh_loaders()
+        return to(change, event_cursor(change.event.seq))
+
+    return payload
+
+
 def message_received(info: Info, after: str | None) -> LiveStream[MessageEvent]:
     context = info.context
     hub = context.services.bus.hub
 
-    def event(change: FeedChange) -> MessageEvent:
-        context.fresh_loaders()
-        return MessageEvent.from_change(change, event_cursor(change.event.seq))
-
     async def opening() -> Opening[MessageEvent]:
         account = context.account_id()
+        select = message_select(hub, _visibility(context))
         return Opening(
             account,
             await _resume_cursor(account, after),
-            mapped(message_select(hub, _visibility(context)), event),
+            mapped(select, _payloads(context, MessageEvent.from_change)),
         )
 
     return LiveStream(hub, opening, _closed)
@@ -84,10 +104,6 @@ def feed_updates(
     context = info.context
     hub = context.services.bus.hub
 
-    def update(change: FeedChange) -> FeedUpdate:
-        context.fresh_loaders()
-        return FeedUpdate.from_change(change, event_cursor(change.event.seq))
-
     async def opening() -> Opening[FeedUpdate]:
         account = context.account_id()
         try:
@@ -99,7 +115,11 @@ def feed_updates(
         except ParleyError as exc:
             raise query_error(exc) from exc
         select = feed_select(hub, conversation, filter.kinds(), _visibility(context), order)
-        return Opening(account, await _resume_cursor(account, after), mapped(select, update))
+        return Opening(
+            account,
+            await _resume_cursor(account, after),
+            mapped(select, _payloads(context, FeedUpdate.from_change)),
+        )
 
     return LiveStream(hub, opening, _closed)
 
@@ -107,16 +127,12 @@ def feed_updates(
 def unread_indicators(info: Info, after: str | None) -> LiveStream[UnreadIndicator]:
     context = info.context
 
-    def indicator(change: UnreadChange) -> UnreadIndicator:
-        context.fresh_loaders()
-        return UnreadIndicator.from_change(change, event_cursor(change.event.seq))
-
     async def opening() -> Opening[UnreadIndicator]:
         account = context.account_id()
         return Opening(
             account,
             await _resume_cursor(account, after),
-            mapped(unread_select(account), indicator),
+            mapped(unread_select(account), _payloads(context, UnreadIndicator.from_change)),
         )
 
     return LiveStream(context.services.bus.hub, opening, _closed)
