@@ -268,3 +268,9 @@ async def set_muted(account_id: int, conversation_id: int, muted: bool) -> Parti
     if not updated:
         raise NotFound("The conversation")
     return await participant_view(account_id, conversation_id)
+
+
+async def counterparts_of(account_id: int) -> list[int]:
+    """The accounts this one has a conversation with, in id order."""
+    rows = await Participant.filter(account_id=account_id).values_list("counterpart_id", flat=True)
+    return sorted({int(row) for row in rows})  # type: ignore[call-overload]

@@ -71,6 +71,7 @@ async def register_push(info: Info, input: PushSubscriptionInput) -> RegisterPus
 
 
 def web_push_public_key(info: Info) -> str | None:
+    info.context.account_id()
     notifier = info.context.services.notifier
     return notifier.push.public_key if notifier is not None and notifier.push else None
 

@@ -1,4 +1,4 @@
-"""The call-invite fields of the root Query and Mutation (mixed into schema.root)."""
+"""The call-invite fields of the root Query and Mutation (see schema.fields.root)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The order-terms and guarantee fields of the root Query and Mutation (mixed into schema.root)."""
+"""The order-terms and guarantee fields of the root Query and Mutation (see schema.fields.root)."""
 
 from __future__ import annotations
 

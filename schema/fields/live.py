@@ -1,113 +1,20 @@
-"""Subscriptions: live messages, feed updates and unread indicators, resumable by cursor.
+"""The root Subscription: live messages, feed updates and unread indicators.
 
-Every payload carries a `cursor`; pass the last one you saw as `after` when you
-reconnect and the server replays exactly what you missed before going live.
+Each field declares its arguments and calls one resolver in `resolvers.live`.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterable
-from datetime import datetime
-from enum import Enum
 from typing import Annotated
 
 import strawberry
-from graphql import GraphQLError
 
-from parley.models.conversations import require_participant
-from parley.models.errors import ParleyError
-from parley.models.events import EventKind
-from parley.models.orders import require_order_in
-from parley.models.retention import visibility
-from parley.resolvers.cursors import event_cursor
-from parley.resolvers.inputs import parse_id, query_error
-from parley.schema.context import Context, Info
-from parley.schema.conversations import Conversation, UnreadSummary
-from parley.schema.feed import FeedFilter, FeedItem, feed_item_from_model
-from parley.schema.fields.notifications import NotificationSubscription, resume_cursor
-from parley.schema.messaging import Message
-from parley.subscriptions.feed import FeedChange, VisibleSince, feed_select, message_select
-from parley.subscriptions.live_stream import LiveStream, Opening, mapped
-from parley.subscriptions.streams import StreamClosed
-from parley.subscriptions.unread import UnreadChange, unread_select
-
-
-def _visibility(context: Context) -> VisibleSince:
-    return visibility(context.services.clock, context.services.settings.retention)
-
-
-def _closed(exc: StreamClosed) -> Exception:
-    return GraphQLError(
-        f"The stream was closed by the server ({exc}); resubscribe with your last cursor.",
-        extensions={"code": "STREAM_CLOSED"},
-    )
-
-
-@strawberry.type(description="A new message in one of the caller's conversations.")
-class MessageEvent:
-    cursor: str = strawberry.field(description="Pass as `after` to resume after this event.")
-    message: Message = strawberry.field(description="The message (sent by either side).")
-
-
-@strawberry.enum(description="What changed in the feed.")
-class FeedUpdateKind(Enum):
-    ADDED = "added"
-    READ = "read"
-
-
-@strawberry.type(description="A new feed item, or a read receipt, in one conversation.")
-class FeedUpdate:
-    cursor: str = strawberry.field(description="Pass as `after` to resume after this update.")
-    conversation_id: strawberry.ID = strawberry.field(description="The conversation.")
-    kind: FeedUpdateKind = strawberry.field(description="ADDED for a new item, READ for a receipt.")
-    item: FeedItem | None = strawberry.field(
-        description="The new item (ADDED), or the newest message read (READ; null in a job's "
-        "thread when that message is about another order or none)."
-    )
-    read_by: strawberry.ID | None = strawberry.field(
-        description="READ: the account that read the conversation."
-    )
-    read_up_to: strawberry.ID | None = strawberry.field(
-        description="READ: every item up to this id is read."
-    )
-    read_at: datetime | None = strawberry.field(description="READ: when it was read.")
-
-    @classmethod
-    def from_change(cls, change: FeedChange) -> FeedUpdate:
-        event = change.event
-        item = feed_item_from_model(change.item) if change.item is not None else None
-        cursor = event_cursor(event.seq)
-        conversation_id = strawberry.ID(str(event.conversation_id))
-        if event.kind == EventKind.READ and event.data is not None:
-            return cls(
-                cursor=cursor,
-                conversation_id=conversation_id,
-                item=item,
-                kind=FeedUpdateKind.READ,
-                read_by=strawberry.ID(str(event.data["reader"])),
-                read_up_to=strawberry.ID(str(event.data["up_to"])),
-                read_at=datetime.fromisoformat(event.data["read_at"]),
-            )
-        return cls(
-            cursor=cursor,
-            conversation_id=conversation_id,
-            item=item,
-            kind=FeedUpdateKind.ADDED,
-            read_by=None,
-            read_up_to=None,
-            read_at=None,
-        )
-
-
-@strawberry.type(
-    description="A conversation's unread indicator and the menu bubble, as they are now."
-)
-class UnreadIndicator:
-    cursor: str = strawberry.field(description="Pass as `after` to resume after this change.")
-    conversation: Conversation = strawberry.field(
-        description="The conversation whose indicator changed (hasUnread, unreadCount)."
-    )
-    summary: UnreadSummary = strawberry.field(description="The caller's menu-bubble totals.")
+from parley.resolvers import live
+from parley.schema.context import Info
+from parley.schema.feed import FeedFilter
+from parley.schema.fields.notifications import NotificationSubscription
+from parley.schema.live import FeedUpdate, MessageEvent, UnreadIndicator
 
 
 @strawberry.type(description="Live updates over WebSocket (graphql-transport-ws).")
@@ -123,26 +30,7 @@ class Subscription(NotificationSubscription):
             strawberry.argument(description="Resume after this cursor (replays what was missed)."),
         ] = None,
     ) -> AsyncIterable[MessageEvent]:
-        context = info.context
-        hub = context.services.bus.hub
-
-        def event(change: FeedChange) -> MessageEvent:
-            assert change.item is not None
-            context.fresh_loaders()
-            return MessageEvent(
-                cursor=event_cursor(change.event.seq),
-                message=Message.from_model(change.item),
-            )
-
-        async def opening() -> Opening[MessageEvent]:
-            account = context.account_id()
-            return Opening(
-                account,
-                await resume_cursor(account, after),
-                mapped(message_select(hub, _visibility(context)), event),
-            )
-
-        return LiveStream(hub, opening, _closed)
+        return live.message_received(info, after)
 
     @strawberry.subscription(
         description="New feed items and read receipts of one conversation, for both "
@@ -169,27 +57,7 @@ class Subscription(NotificationSubscription):
             strawberry.argument(description="Resume after this cursor (replays what was missed)."),
         ] = None,
     ) -> AsyncIterable[FeedUpdate]:
-        context = info.context
-        hub = context.services.bus.hub
-
-        def update(change: FeedChange) -> FeedUpdate:
-            context.fresh_loaders()
-            return FeedUpdate.from_change(change)
-
-        async def opening() -> Opening[FeedUpdate]:
-            account = context.account_id()
-            try:
-                conversation = parse_id(conversation_id, "The conversation")
-                await require_participant(account, conversation)
-                order = None if order_id is None else parse_id(order_id, "The order")
-                if order is not None:
-                    await require_order_in(conversation, order)
-            except ParleyError as exc:
-                raise query_error(exc) from exc
-            select = feed_select(hub, conversation, filter.kinds(), _visibility(context), order)
-            return Opening(account, await resume_cursor(account, after), mapped(select, update))
-
-        return LiveStream(hub, opening, _closed)
+        return live.feed_updates(info, conversation_id, filter, order_id, after)
 
     @strawberry.subscription(
         description="The caller's unread indicators: each changed conversation and the totals."
@@ -201,22 +69,4 @@ class Subscription(NotificationSubscription):
             str | None, strawberry.argument(description="Resume after this cursor.")
         ] = None,
     ) -> AsyncIterable[UnreadIndicator]:
-        context = info.context
-
-        def indicator(change: UnreadChange) -> UnreadIndicator:
-            context.fresh_loaders()
-            return UnreadIndicator(
-                cursor=event_cursor(change.event.seq),
-                conversation=Conversation.from_model(change.participant),
-                summary=UnreadSummary.from_model(change.summary),
-            )
-
-        async def opening() -> Opening[UnreadIndicator]:
-            account = context.account_id()
-            return Opening(
-                account,
-                await resume_cursor(account, after),
-                mapped(unread_select(account), indicator),
-            )
-
-        return LiveStream(context.services.bus.hub, opening, _closed)
+        return live.unread_indicators(info, after)

@@ -1,4 +1,4 @@
-"""The support-request fields of the root Query and Mutation (mixed into schema.root)."""
+"""The support-request fields of the root Query and Mutation (see schema.fields.root)."""
 
 from __future__ import annotations
 

@@ -27,6 +27,7 @@ subscription($after: String) {
   unreadIndicators(after: $after) { cursor conversation { id hasUnread unreadCount } summary { totalUnread conversationsWithUnread } }
 }
 """
+PRESENCE = "subscription { presenceChanged { accountId online lastSeenAt } }"
 
 
 async def _open(
@@ -241,3 +242,15 @@ async def test_a_cursor_ahead_of_the_log_is_refused_with_cursor_ahead(
 
 UNREAD_AFTER = "subscription($after: String) { unreadIndicators(after: $after) { cursor } }"
 NOTIFICATIONS_AFTER = "subscription($after: String) { notifications(after: $after) { cursor } }"
+
+
+async def test_presence_starts_with_the_state_of_each_counterpart(
+    gql: Executor, client: Account, freelancer: Account, conversation_with_order: int
+) -> None:
+    stream = await _open(gql, PRESENCE, {}, client.id)
+    assert (await _next(stream))["presenceChanged"] == {
+        "accountId": str(freelancer.id),
+        "online": False,
+        "lastSeenAt": None,
+    }
+    await stream.aclose()

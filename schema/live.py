@@ -1,0 +1,98 @@
+"""What the live subscriptions push: new messages, feed updates and unread indicators.
+
+Every payload carries a `cursor`; pass the last one you saw as `after` when you
+reconnect and the server replays exactly what you missed before going live.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+
+import strawberry
+
+from parley.models.events import EventKind
+from parley.schema.conversations import Conversation, UnreadSummary
+from parley.schema.feed import FeedItem, feed_item_from_model
+from parley.schema.messaging import Message
+from parley.subscriptions.feed import FeedChange
+from parley.subscriptions.unread import UnreadChange
+
+
+@strawberry.type(description="A new message in one of the caller's conversations.")
+class MessageEvent:
+    cursor: str = strawberry.field(description="Pass as `after` to resume after this event.")
+    message: Message = strawberry.field(description="The message (sent by either side).")
+
+    @classmethod
+    def from_change(cls, change: FeedChange, cursor: str) -> MessageEvent:
+        assert change.item is not None
+        return cls(cursor=cursor, message=Message.from_model(change.item))
+
+
+@strawberry.enum(description="What changed in the feed.")
+class FeedUpdateKind(Enum):
+    ADDED = "added"
+    READ = "read"
+
+
+@strawberry.type(description="A new feed item, or a read receipt, in one conversation.")
+class FeedUpdate:
+    cursor: str = strawberry.field(description="Pass as `after` to resume after this update.")
+    conversation_id: strawberry.ID = strawberry.field(description="The conversation.")
+    kind: FeedUpdateKind = strawberry.field(description="ADDED for a new item, READ for a receipt.")
+    item: FeedItem | None = strawberry.field(
+        description="The new item (ADDED), or the newest message read (READ; null in a job's "
+        "thread when that message is about another order or none)."
+    )
+    read_by: strawberry.ID | None = strawberry.field(
+        description="READ: the account that read the conversation."
+    )
+    read_up_to: strawberry.ID | None = strawberry.field(
+        description="READ: every item up to this id is read."
+    )
+    read_at: datetime | None = strawberry.field(description="READ: when it was read.")
+
+    @classmethod
+    def from_change(cls, change: FeedChange, cursor: str) -> FeedUpdate:
+        event = change.event
+        item = feed_item_from_model(change.item) if change.item is not None else None
+        conversation_id = strawberry.ID(str(event.conversation_id))
+        if event.kind == EventKind.READ and event.data is not None:
+            return cls(
+                cursor=cursor,
+                conversation_id=conversation_id,
+                item=item,
+                kind=FeedUpdateKind.READ,
+                read_by=strawberry.ID(str(event.data["reader"])),
+                read_up_to=strawberry.ID(str(event.data["up_to"])),
+                read_at=datetime.fromisoformat(event.data["read_at"]),
+            )
+        return cls(
+            cursor=cursor,
+            conversation_id=conversation_id,
+            item=item,
+            kind=FeedUpdateKind.ADDED,
+            read_by=None,
+            read_up_to=None,
+            read_at=None,
+        )
+
+
+@strawberry.type(
+    description="A conversation's unread indicator and the menu bubble, as they are now."
+)
+class UnreadIndicator:
+    cursor: str = strawberry.field(description="Pass as `after` to resume after this change.")
+    conversation: Conversation = strawberry.field(
+        description="The conversation whose indicator changed (hasUnread, unreadCount)."
+    )
+    summary: UnreadSummary = strawberry.field(description="The caller's menu-bubble totals.")
+
+    @classmethod
+    def from_change(cls, change: UnreadChange, cursor: str) -> UnreadIndicator:
+        return cls(
+            cursor=cursor,
+            conversation=Conversation.from_model(change.participant),
+            summary=UnreadSummary.from_model(change.summary),
+        )
