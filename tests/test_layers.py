@@ -10,15 +10,16 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
+import grimp
+
 ROOT = Path(__file__).resolve().parents[1]
-OUTSIDE_THE_PACKAGE = {"tests", "bench", "tools", "docs", "setup"}
+OUTSIDE_THE_PACKAGE = {"parley.tests", "parley.bench", "parley.setup"}
 
 
 def top_level_names() -> set[str]:
-    """What `parley.` holds: the root's modules and packages, less what the wheel leaves out."""
-    names = {path.stem for path in ROOT.glob("*.py")}
-    names |= {path.parent.name for path in ROOT.glob("*/__init__.py")}
-    return names - OUTSIDE_THE_PACKAGE
+    """What `parley.` holds as lint-imports sees it, less what the wheel leaves out."""
+    children = grimp.build_graph("parley", cache_dir=None).find_children("parley")
+    return {name.split(".")[1] for name in children - OUTSIDE_THE_PACKAGE}
 
 
 def constrained_names() -> set[str]:
