@@ -66,6 +66,7 @@ test: lint typecheck pytest
 lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache --no-logo
 
 typecheck: $(STAMP)
 	$(PY) -m mypy

@@ -27,8 +27,6 @@ from opentelemetry.sdk.trace.export import (
 )
 from opentelemetry.trace import Tracer
 
-from parley.web.settings import Settings
-
 _OFF: AbstractContextManager[None] = contextlib.nullcontext()
 
 
@@ -43,27 +41,35 @@ class Tracing:
         self.provider.shutdown()
 
 
-def build_tracing(settings: Settings, exporter: SpanExporter | None = None) -> Tracing | None:
-    """Tracing as the settings ask (None: off); `exporter` (tests) turns it on, unbatched."""
+def build_tracing(
+    *,
+    service_name: str,
+    exporter_kind: str | None,
+    otlp_endpoint: str | None,
+    exporter: SpanExporter | None = None,
+) -> Tracing | None:
+    """Tracing as the `OTEL_*` values ask (None: off); `exporter` (tests) turns it on, unbatched.
+
+    `exporter_kind` is `OTEL_TRACES_EXPORTER` and `otlp_endpoint` is
+    `OTEL_EXPORTER_OTLP_ENDPOINT`, as the caller's settings read them.
+    """
     processor: SpanProcessor
     if exporter is not None:
         processor = SimpleSpanProcessor(exporter)
     else:
-        configured = _exporter(settings)
+        configured = _exporter(exporter_kind, otlp_endpoint)
         if configured is None:
             return None
         processor = BatchSpanProcessor(configured)
-    provider = TracerProvider(
-        resource=Resource.create({"service.name": settings.otel_service_name})
-    )
+    provider = TracerProvider(resource=Resource.create({"service.name": service_name}))
     provider.add_span_processor(processor)
     return Tracing(provider, provider.get_tracer("parley"))
 
 
-def _exporter(settings: Settings) -> SpanExporter | None:
-    kind = (settings.otel_traces_exporter or "").strip().lower()
+def _exporter(kind: str | None, otlp_endpoint: str | None) -> SpanExporter | None:
+    kind = (kind or "").strip().lower()
     if not kind:
-        kind = "otlp" if settings.otel_exporter_otlp_endpoint else "none"
+        kind = "otlp" if otlp_endpoint else "none"
     if kind == "console":
         return ConsoleSpanExporter()
     if kind == "otlp":

@@ -87,7 +87,9 @@ async def test_tracing_is_off_without_otel_settings(tmp_path: Path) -> None:
     # Off, a span is one shared no-op: nothing is made per call.
     assert tracing.span(None, "parley.deliver") is tracing.span(None, "parley.publish")
     on = tracing.build_tracing(
-        settings.model_copy(update={"otel_exporter_otlp_endpoint": "http://127.0.0.1:4318"})
+        service_name=settings.otel_service_name,
+        exporter_kind=None,
+        otlp_endpoint="http://127.0.0.1:4318",
     )
     assert on is not None
     on.shutdown()
