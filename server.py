@@ -70,7 +70,12 @@ def create_app(
     settings = settings or Settings()
     clock = clock or SystemClock()
     configure_logging(settings.log_format_on, settings.log_level)
-    tracing = build_tracing(settings, span_exporter)
+    tracing = build_tracing(
+        service_name=settings.otel_service_name,
+        exporter_kind=settings.otel_traces_exporter,
+        otlp_endpoint=settings.otel_exporter_otlp_endpoint,
+        exporter=span_exporter,
+    )
     tracer = tracing.tracer if tracing is not None else None
     services = Services(
         settings=settings,

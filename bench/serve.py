@@ -18,9 +18,10 @@ import uvicorn
 from strawberry.asgi import GraphQL
 
 from bench.memory_probe import install as install_probe
-from parley.server import ParleyGraphQL, create_app
+from parley.server import create_app
 from parley.subscriptions.shared_loads import SharedLoads
 from parley.web.settings import Settings
+from parley.web.view import ParleyGraphQL
 
 T = TypeVar("T")
 

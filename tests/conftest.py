@@ -10,35 +10,28 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-import socket
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import uvicorn
-from opentelemetry.sdk.trace.export import SpanExporter
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 from tortoise.context import TortoiseContext
 
-from parley.cli import uvicorn_websocket_options
 from parley.models.accounts import Account, AccountKind, create_account
 from parley.models.orders import create_order
 from parley.models.store.clock import ManualClock
 from parley.models.store.db import apply_migrations, tune_connection
 from parley.schema.build import build_schema
-from parley.server import create_app
 from parley.subscriptions.bus import EventBus
 from parley.subscriptions.hub import Hub
-from parley.web.auth import SERVICE_ROLE, Keys, TokenVerifier, issue_token
+from parley.web.auth import Keys, TokenVerifier
 from parley.web.services import Services
 from parley.web.settings import Settings, tortoise_config
 from tests import services_env
 from tests.channels import PushService, SmtpSink
+from tests.live_server import LiveServer, running_server
 from tests.support import Executor
-
-SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789"
+from tests.tokens import SECRET
 
 
 @pytest.fixture(scope="session")
@@ -141,59 +134,6 @@ async def conversation_with_order(client: Account, freelancer: Account, clock: M
         clock, client_id=client.id, freelancer_id=freelancer.id, title="Blog post"
     )
     return change.order.conversation_id
-
-
-def token(subject: str | int, role: str | None = None) -> str:
-    from datetime import UTC, datetime, timedelta
-
-    keys = Keys("HS256", SECRET, SECRET)
-    return issue_token(keys, str(subject), role=role, ttl=timedelta(hours=1), now=datetime.now(UTC))
-
-
-SERVICE_TOKEN_ROLE = SERVICE_ROLE
-
-
-@dataclass
-class LiveServer:
-    """A real Parley server on a loopback port."""
-
-    base: str
-    clock: ManualClock
-    services: Services
-
-    @property
-    def http(self) -> str:
-        return f"{self.base}/graphql"
-
-    @property
-    def ws(self) -> str:
-        return self.base.replace("http://", "ws://") + "/graphql"
-
-
-@asynccontextmanager
-async def running_server(
-    settings: Settings, clock: ManualClock, span_exporter: SpanExporter | None = None
-) -> AsyncIterator[LiveServer]:
-    """uvicorn serving the real app on a loopback socket; ready when this yields."""
-    app = create_app(settings, clock=clock, span_exporter=span_exporter)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    config = uvicorn.Config(
-        app, log_level="warning", lifespan="on", **uvicorn_websocket_options(settings)
-    )
-    config.load()
-    server = uvicorn.Server(config)
-    server.lifespan = config.lifespan_class(config)
-    await server.startup(sockets=[sock])  # returns once the lifespan ran and it listens
-    assert server.started, "the server did not start"
-    main_loop = asyncio.create_task(server.main_loop())
-    port = sock.getsockname()[1]
-    yield LiveServer(base=f"http://127.0.0.1:{port}", clock=clock, services=app.state.services)
-    server.should_exit = True
-    await asyncio.wait_for(main_loop, 10)
-    await server.shutdown(sockets=[sock])
-    sock.close()
 
 
 @pytest.fixture

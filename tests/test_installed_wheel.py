@@ -14,10 +14,10 @@ import httpx
 import pytest
 
 from parley.resolvers.cursors import event_cursor
-from tests.conftest import token
 from tests.services.api import INDICATORS, make_pair, send
 from tests.services.processes import ROOT, ParleyProcess, parley_env
 from tests.support import GraphQLWSClient
+from tests.tokens import token
 
 NOT_SOURCE = shutil.ignore_patterns(
     ".git", ".venv", "node_modules", "data", "build", "*.egg-info", "__pycache__", ".*_cache"

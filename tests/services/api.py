@@ -7,7 +7,8 @@ from typing import Any
 
 import httpx
 
-from tests.conftest import SERVICE_TOKEN_ROLE, token
+from parley.web.auth import SERVICE_ROLE
+from tests.tokens import token
 
 CREATE_ACCOUNT = "mutation($input: CreateAccountInput!) { createAccount(input: $input) { ... on Account { id } } }"
 CREATE_ORDER = "mutation($input: CreateOrderInput!) { createOrder(input: $input) { ... on Order { conversationId } } }"
@@ -42,7 +43,7 @@ async def post(
 
 async def make_pair(http: httpx.AsyncClient, url: str, name: str = "Acme") -> Pair:
     """A client and a freelancer with an order between them, made by the marketplace."""
-    service = token("marketplace", SERVICE_TOKEN_ROLE)
+    service = token("marketplace", SERVICE_ROLE)
     ids = []
     for kind in ("CLIENT", "FREELANCER"):
         data = await post(

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests import services_env
-from tests.services.processes import ParleyProcess, RedisServer, parley_env
+from tests.services.processes import ParleyProcess, RedisServer, make_processes
 
 pytestmark = pytest.mark.services
 
@@ -33,14 +33,6 @@ async def private_redis(tmp_path: Path) -> AsyncIterator[RedisServer]:
     await server.start()
     yield server
     server.kill()
-
-
-def make_processes(
-    count: int, database_url: str, broadcast_url: str, channel: str, tmp_path: Path, **extra: str
-) -> list[ParleyProcess]:
-    env = parley_env(database_url, broadcast_url, channel, tmp_path / "data", **extra)
-    names = "ABCDEFGH"[:count]
-    return [ParleyProcess(name, env, tmp_path / f"parley-{name}.log") for name in names]
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from typing import Any
 
 import httpx
 
-from tests.conftest import SECRET
+from tests.tokens import SECRET
 
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 30.0  # seconds; the machine is shared and slow
@@ -212,3 +212,12 @@ class RedisServer:
         if self.process is not None and self.process.poll() is None:
             self.process.send_signal(signal.SIGKILL)
             self.process.wait(10)
+
+
+def make_processes(
+    count: int, database_url: str, broadcast_url: str, channel: str, tmp_path: Path, **extra: str
+) -> list[ParleyProcess]:
+    """`count` Parley processes (A, B, ...) sharing one database, bus and channel; not started."""
+    env = parley_env(database_url, broadcast_url, channel, tmp_path / "data", **extra)
+    names = "ABCDEFGH"[:count]
+    return [ParleyProcess(name, env, tmp_path / f"parley-{name}.log") for name in names]

@@ -13,10 +13,11 @@ from websockets.exceptions import ConnectionClosed
 
 from parley.subscriptions.connections import BUS_UNAVAILABLE, REASONS
 from parley.web.settings import Settings
-from tests.conftest import LiveServer, token
+from tests.live_server import LiveServer
 from tests.services.api import MESSAGES, make_pair, send
 from tests.services.processes import RedisServer
 from tests.support import WAIT, GraphQLWSClient
+from tests.tokens import token
 
 
 @pytest.fixture

@@ -9,10 +9,10 @@ import asyncpg
 import httpx
 
 from parley.resolvers.cursors import event_cursor
-from tests.conftest import token
 from tests.services.api import INDICATORS, MARK_READ, MESSAGES, UNREAD, make_pair, post, send
 from tests.services.processes import ParleyProcess
 from tests.support import GraphQLWSClient
+from tests.tokens import token
 
 FROM_THE_START = event_cursor(0)
 RECOUNT = """

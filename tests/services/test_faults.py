@@ -24,12 +24,11 @@ from websockets.exceptions import ConnectionClosed
 
 from parley.resolvers.cursors import event_cursor
 from parley.subscriptions.connections import BUS_UNAVAILABLE
-from tests.conftest import token
 from tests.scrape import scrape
 from tests.services.api import MESSAGES, Pair, make_pair, send
-from tests.services.conftest import make_processes
-from tests.services.processes import ParleyProcess, RedisServer
+from tests.services.processes import ParleyProcess, RedisServer, make_processes
 from tests.support import WAIT, GraphQLWSClient
+from tests.tokens import token
 
 FROM_THE_START = event_cursor(0)
 

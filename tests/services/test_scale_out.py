@@ -20,11 +20,10 @@ import httpx
 import pytest
 
 from tests.channels import SmtpSink
-from tests.conftest import token
 from tests.services.api import make_pair, post, send
-from tests.services.conftest import make_processes
-from tests.services.processes import ParleyProcess
+from tests.services.processes import ParleyProcess, make_processes
 from tests.support import WAIT, GraphQLWSClient
+from tests.tokens import token
 
 PRESENCE = "subscription { presenceChanged { accountId online lastSeenAt } }"
 COUNTERPART = "query($id: ID!) { conversation(id: $id) { counterpartPresence { online } } }"

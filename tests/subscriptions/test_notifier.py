@@ -7,11 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from parley.models import notifications as n
 from parley.models.accounts import Account
 from parley.models.call_flow import send_call_invite
 from parley.models.messaging import mark_read, send_message
-from parley.models.notifications import Delivery, DeliveryStatus, NotificationLogEntry, Outcome
+from parley.models.notifications import (
+    Delivery,
+    DeliveryStatus,
+    NotificationLogEntry,
+    Outcome,
+    update_preferences,
+)
 from parley.models.store.clock import ManualClock
 from parley.subscriptions.email import EmailChannel, SmtpConfig
 from parley.subscriptions.notifier import Notifier, NotifierConfig
@@ -39,7 +44,7 @@ def notifier(services: Services, smtp_sink: SmtpSink, tmp_path: Path) -> Notifie
 
 @pytest.fixture
 async def freelancer_with_email(freelancer: Account, clock: ManualClock) -> Account:
-    await n.update_preferences(clock, freelancer.id, email="maya@example.com")
+    await update_preferences(clock, freelancer.id, email="maya@example.com")
     return freelancer
 
 

@@ -8,12 +8,17 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from parley.models import notifications as n
 from parley.models.accounts import AccountKind, create_account
 from parley.models.conversations import set_muted
 from parley.models.events import Event, EventKind
 from parley.models.messaging import send_message
-from parley.models.notifications import Delivery, NotificationLogEntry
+from parley.models.notifications import (
+    Delivery,
+    DeliveryChannel,
+    NotificationIntent,
+    NotificationLogEntry,
+    update_preferences,
+)
 from parley.models.orders import create_order
 from parley.models.push import PushSubscription
 from parley.models.store.clock import ManualClock
@@ -77,8 +82,8 @@ async def _scene(services: Services, clock: ManualClock) -> Scene:
             created_at=now,
         )
     for role in ("dan", "eve", "fay"):
-        await n.update_preferences(clock, ids[role], email=f"{role}@example.com")
-    await n.update_preferences(clock, ids["eve"], email_enabled=False)
+        await update_preferences(clock, ids[role], email=f"{role}@example.com")
+    await update_preferences(clock, ids["eve"], email_enabled=False)
     await set_muted(ids["fay"], cid[3], True)
     return Scene(now, {i: role for role, i in ids.items()}, conversations, {})
 
@@ -144,7 +149,7 @@ async def _stored(scene: Scene) -> dict[str, Any]:
                 item(d.last_item_id),
                 d.item_count,
                 # an email falls due after the delay from its message; others when routed
-                d.due_at - scene.started if d.channel == n.DeliveryChannel.EMAIL else None,
+                d.due_at - scene.started if d.channel == DeliveryChannel.EMAIL else None,
             )
             for d in deliveries
         ),
@@ -234,7 +239,7 @@ async def test_two_routers_racing_over_one_backlog_route_each_intent_once(
     )
 
     assert routed == [len(SENDS), len(SENDS)]  # both saw the whole backlog
-    assert await n.NotificationIntent.filter(routed_at__isnull=True).count() == 0
+    assert await NotificationIntent.filter(routed_at__isnull=True).count() == 0
     stored = await _stored(scene)
     decided = [(entry[2], entry[4]) for entry in stored["log"]]
     assert sorted(decided) == sorted(

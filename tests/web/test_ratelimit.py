@@ -17,8 +17,9 @@ from parley.models.feed import FeedItem, FeedItemKind
 from parley.models.store.clock import ManualClock
 from parley.web.ratelimit import LocalMovingWindow, RateLimits, Throttled
 from parley.web.settings import Settings
-from tests.conftest import LiveServer, token
+from tests.live_server import LiveServer
 from tests.support import Executor, account
+from tests.tokens import token
 
 SEND = """
 mutation Send($input: SendMessageInput!) {

@@ -11,7 +11,9 @@ from parley.models.conversations import Participant
 from parley.models.events import Event
 from parley.models.feed import FeedItem
 from parley.models.orders import Order
-from tests.conftest import SERVICE_TOKEN_ROLE, LiveServer, token
+from parley.web.auth import SERVICE_ROLE
+from tests.live_server import LiveServer
+from tests.tokens import token
 
 CREATE_ACCOUNT = """
 mutation($input: CreateAccountInput!) { createAccount(input: $input) { ... on Account { id } ... on Error { code message } } }
@@ -70,7 +72,7 @@ class Market:
     def __init__(self, server: LiveServer, http: httpx.AsyncClient) -> None:
         self.server = server
         self.http = http
-        self.service_token = token("marketplace", SERVICE_TOKEN_ROLE)
+        self.service_token = token("marketplace", SERVICE_ROLE)
 
     async def call(self, query: str, variables: dict[str, Any], bearer: str) -> dict[str, Any]:
         response = await self.http.post(

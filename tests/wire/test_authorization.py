@@ -11,9 +11,11 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import SERVICE_TOKEN_ROLE, LiveServer, token
+from parley.web.auth import SERVICE_ROLE
+from tests.live_server import LiveServer
 from tests.support import GraphQLWSClient
-from tests.wire.conftest import Pair, graphql
+from tests.tokens import token
+from tests.wire.pairs import Pair, graphql
 
 UNKNOWN = "987654"
 
@@ -147,7 +149,7 @@ async def test_lists_show_only_the_callers_own_things(
 async def test_terms_support_requests_and_guarantees_of_another_pair_stay_out_of_reach(
     live_server: LiveServer, alice: Pair, mallory: Pair
 ) -> None:
-    service = token("marketplace", SERVICE_TOKEN_ROLE)
+    service = token("marketplace", SERVICE_ROLE)
     terms = await graphql(
         live_server,
         PROPOSE_TERMS.replace("2030-01-01", "2030-02-01"),

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from parley.resolvers.cursors import event_cursor
-from tests.conftest import SERVICE_TOKEN_ROLE, LiveServer, token
+from parley.web.auth import SERVICE_ROLE
+from tests.live_server import LiveServer
 from tests.support import GraphQLWSClient
-from tests.wire.conftest import CREATE_ACCOUNT, CREATE_ORDER, Pair, graphql
+from tests.tokens import token
+from tests.wire.pairs import CREATE_ACCOUNT, CREATE_ORDER, Pair, graphql
 
 CLIENT_LIST = """
 query ClientList($first: Int, $after: String) {
@@ -21,7 +23,7 @@ MESSAGES = "subscription Messages($after: String) { messageReceived(after: $afte
 async def test_a_freelancer_with_more_clients_than_a_page_reads_the_next_page(
     live_server: LiveServer,
 ) -> None:
-    service = token("marketplace", SERVICE_TOKEN_ROLE)
+    service = token("marketplace", SERVICE_ROLE)
     made = await graphql(
         live_server, CREATE_ACCOUNT, {"input": {"kind": "FREELANCER", "name": "Maya"}}, service
     )

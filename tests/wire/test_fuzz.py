@@ -25,10 +25,11 @@ from schemathesis.graphql import nodes
 
 from parley.models.store.clock import ManualClock
 from parley.server import create_app
+from parley.web.auth import SERVICE_ROLE
 from parley.web.settings import Settings
-from tests.conftest import SERVICE_TOKEN_ROLE, token
 from tests.support import WAIT
-from tests.wire.conftest import CREATE_ACCOUNT, CREATE_ORDER, SEND
+from tests.tokens import token
+from tests.wire.pairs import CREATE_ACCOUNT, CREATE_ORDER, SEND
 
 # Order amounts (Decimal): any decimal (NaN and infinities too) as a string, or a float literal.
 schemathesis.graphql.scalar(
@@ -84,7 +85,7 @@ def world(settings: Settings) -> Iterator[World]:
     assert server.ready.wait(WAIT), "the server did not start"
     url = f"http://127.0.0.1:{sock.getsockname()[1]}/graphql"
     world = World(url, "", "", "")
-    service = token("marketplace", SERVICE_TOKEN_ROLE)
+    service = token("marketplace", SERVICE_ROLE)
     ids = []
     for kind in ("CLIENT", "FREELANCER", "CLIENT"):
         body = world.post(CREATE_ACCOUNT, {"input": {"kind": kind, "name": kind}}, service)

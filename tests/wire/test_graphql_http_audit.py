@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from parley.web.settings import Settings
-from tests.conftest import LiveServer
+from tests.live_server import LiveServer
 
 AUDIT = Path(__file__).parents[2] / "tools" / "graphql-http"
 

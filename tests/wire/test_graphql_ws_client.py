@@ -18,8 +18,9 @@ from parley.models.store.clock import ManualClock
 from parley.resolvers.cursors import event_cursor
 from parley.subscriptions.connections import TOO_SLOW
 from parley.web.settings import Settings
-from tests.conftest import LiveServer, token
+from tests.live_server import LiveServer
 from tests.support import WAIT
+from tests.tokens import token
 
 CLIENTS = Path(__file__).parents[2] / "tools" / "clients"
 SLOW_QUEUE = 100  # past the kernel's buffers: only a blocked socket fills it

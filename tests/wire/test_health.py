@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from tests import services_env
-from tests.conftest import LiveServer
+from tests.live_server import LiveServer
 from tests.scrape import scrape
 
 READY = {"status": "ok", "database": "up", "migrations": "applied", "events": "up"}

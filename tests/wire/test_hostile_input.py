@@ -8,9 +8,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from parley.web.auth import SERVICE_ROLE
 from parley.web.settings import Settings
-from tests.conftest import SERVICE_TOKEN_ROLE, LiveServer, token
-from tests.wire.conftest import CREATE_ACCOUNT, SEND, Pair, graphql
+from tests.live_server import LiveServer
+from tests.tokens import token
+from tests.wire.pairs import CREATE_ACCOUNT, SEND, Pair, graphql
 
 HUGE_ZONE = "Europe/" + "x" * 10_000
 INVITES = "query($tz: String) { callInvites(timeZone: $tz) { id } }"
@@ -33,7 +35,7 @@ def _discloses_nothing(message: str) -> None:
 async def test_hostile_values_get_typed_answers_in_production(
     live_server: LiveServer, alice: Pair
 ) -> None:
-    service = token("marketplace", SERVICE_TOKEN_ROLE)
+    service = token("marketplace", SERVICE_ROLE)
     created = await graphql(
         live_server,
         CREATE_ACCOUNT,

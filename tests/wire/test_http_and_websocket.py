@@ -9,8 +9,10 @@ import httpx
 import pytest
 from websockets.exceptions import ConnectionClosed
 
-from tests.conftest import SERVICE_TOKEN_ROLE, LiveServer, token
+from parley.web.auth import SERVICE_ROLE
+from tests.live_server import LiveServer
 from tests.support import WAIT, GraphQLWSClient
+from tests.tokens import token
 
 CREATE_ACCOUNT = """
 mutation($input: CreateAccountInput!) { createAccount(input: $input) { __typename ... on Account { id name } ... on Error { code message } } }
@@ -44,7 +46,7 @@ async def _post(
 @pytest.fixture
 async def marketplace(live_server: LiveServer) -> dict[str, str]:
     """Through the service token: a client, a freelancer and an order between them."""
-    service = token("marketplace", SERVICE_TOKEN_ROLE)
+    service = token("marketplace", SERVICE_ROLE)
     async with httpx.AsyncClient() as http:
         made = {}
         for kind, name in (("CLIENT", "Acme"), ("FREELANCER", "Maya")):
@@ -156,7 +158,7 @@ async def test_the_service_token_cannot_open_a_subscription_socket(live_server: 
     await ws.send(
         {
             "type": "connection_init",
-            "payload": {"authorization": f"Bearer {token('m', SERVICE_TOKEN_ROLE)}"},
+            "payload": {"authorization": f"Bearer {token('m', SERVICE_ROLE)}"},
         }
     )
     with pytest.raises(ConnectionClosed) as closed:

@@ -10,8 +10,9 @@ import httpx
 import pytest
 
 from parley.resolvers.cursors import event_cursor
-from tests.conftest import LiveServer, token
+from tests.live_server import LiveServer
 from tests.support import WAIT, GraphQLWSClient
+from tests.tokens import token
 from tests.wire.market import Market
 
 JOB_THREAD = """

@@ -9,8 +9,9 @@ import httpx
 import pytest
 
 from parley.models.support import SupportRequest
-from tests.conftest import LiveServer, token
+from tests.live_server import LiveServer
 from tests.support import GraphQLWSClient
+from tests.tokens import token
 from tests.wire.market import Market, snapshot
 
 SET_SWITCH = """

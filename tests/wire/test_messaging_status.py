@@ -11,9 +11,10 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import LiveServer, token
-from tests.wire.conftest import CALL_AT
+from tests.live_server import LiveServer
+from tests.tokens import token
 from tests.wire.market import Market
+from tests.wire.pairs import CALL_AT
 
 REVIEW = "mutation($id: ID!) { recordReview(orderId: $id, negative: true) { __typename } }"
 SWITCH = "mutation($e: Boolean!, $o: ID) { setMessagingEnabled(enabled: $e, orderId: $o) { __typename } }"

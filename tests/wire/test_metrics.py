@@ -13,10 +13,11 @@ from parley.resolvers.cursors import event_cursor
 from parley.server import create_app
 from parley.telemetry.metrics import MAX_OPERATION_NAMES, OperationNames
 from parley.web.settings import Settings
-from tests.conftest import SECRET, LiveServer, token
+from tests.live_server import LiveServer
 from tests.scrape import scrape
 from tests.services.api import MESSAGES, make_pair, post, send
 from tests.support import WAIT, GraphQLWSClient
+from tests.tokens import SECRET, token
 
 ME = "query Me { unreadSummary { totalUnread } }"
 BROKEN = "query Broken { noSuchField }"

@@ -10,11 +10,13 @@ import httpx
 import pytest
 
 from parley.models.store.clock import ManualClock
+from parley.web.auth import SERVICE_ROLE
 from parley.web.settings import Settings
 from tests.channels import BrowserKeys, PushService, SmtpSink, text_of
-from tests.conftest import SERVICE_TOKEN_ROLE, LiveServer, running_server, token
+from tests.live_server import LiveServer, running_server
 from tests.scrape import scrape
 from tests.support import GraphQLWSClient
+from tests.tokens import token
 
 CREATE_ACCOUNT = "mutation($input: CreateAccountInput!) { createAccount(input: $input) { ... on Account { id } } }"
 CREATE_ORDER = "mutation($input: CreateOrderInput!) { createOrder(input: $input) { ... on Order { conversationId } } }"
@@ -65,7 +67,7 @@ async def pair(live_server: LiveServer) -> dict[str, str]:
 
 
 async def _pair(server: LiveServer) -> dict[str, str]:
-    service = token("marketplace", SERVICE_TOKEN_ROLE)
+    service = token("marketplace", SERVICE_ROLE)
     ids = {}
     for kind, name in (("CLIENT", "Acme"), ("FREELANCER", "Maya")):
         data = await gql(server, CREATE_ACCOUNT, service, input={"kind": kind, "name": name})

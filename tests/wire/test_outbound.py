@@ -11,10 +11,12 @@ from tortoise.context import TortoiseContext
 
 from parley.models.push import PushSubscription
 from parley.models.store.clock import ManualClock
+from parley.web.auth import SERVICE_ROLE
 from parley.web.settings import Settings
 from tests.channels import BrowserKeys, PushService
-from tests.conftest import SERVICE_TOKEN_ROLE, LiveServer, running_server, token
-from tests.wire.conftest import graphql
+from tests.live_server import LiveServer, running_server
+from tests.tokens import token
+from tests.wire.pairs import graphql
 
 CREATE_ACCOUNT = "mutation Create($input: CreateAccountInput!) { createAccount(input: $input) { ... on Account { id } } }"
 CREATE_ORDER = "mutation Order($input: CreateOrderInput!) { createOrder(input: $input) { ... on Order { conversationId } } }"
@@ -37,7 +39,7 @@ async def _gql(server: LiveServer, query: str, bearer: str, **variables: Any) ->
 
 async def _order(server: LiveServer) -> tuple[str, str, str]:
     """A client and a freelancer with an order: (client token, freelancer token, conversation)."""
-    service = token("marketplace", SERVICE_TOKEN_ROLE)
+    service = token("marketplace", SERVICE_ROLE)
     ids = {}
     for kind in ("CLIENT", "FREELANCER"):
         made = await _gql(server, CREATE_ACCOUNT, service, input={"kind": kind, "name": kind})

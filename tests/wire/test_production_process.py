@@ -21,11 +21,11 @@ import httpx
 import pytest
 from websockets.exceptions import ConnectionClosed
 
-from tests.conftest import token
 from tests.scrape import Metrics
 from tests.services.api import MESSAGES, make_pair, send
 from tests.services.processes import ParleyProcess, parley_env
 from tests.support import WAIT, GraphQLWSClient
+from tests.tokens import token
 
 METRICS_TOKEN = "scrape-token"
 GRACE = 10.0

@@ -8,7 +8,8 @@ import httpx
 import pytest
 
 from parley.telemetry.logs import TEXT_FORMAT
-from tests.conftest import LiveServer, token
+from tests.live_server import LiveServer
+from tests.tokens import token
 
 ME = "query Me { unreadSummary { totalUnread } }"
 

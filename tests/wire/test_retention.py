@@ -7,9 +7,10 @@ from datetime import timedelta
 from parley.models.store.clock import ManualClock
 from parley.resolvers.cursors import event_cursor
 from parley.web.settings import Settings
-from tests.conftest import running_server, token
+from tests.live_server import running_server
 from tests.support import GraphQLWSClient
-from tests.wire.conftest import SEND, graphql, make_pair
+from tests.tokens import token
+from tests.wire.pairs import SEND, graphql, make_pair
 
 FEED = """
 query Messages($id: ID!) {

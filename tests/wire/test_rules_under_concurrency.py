@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from parley.models.feed import FeedItem, FeedItemKind, OrderEventType
-from tests.conftest import LiveServer
+from tests.live_server import LiveServer
 from tests.wire.market import Market
 
 

@@ -15,9 +15,11 @@ from websockets.exceptions import ConnectionClosed
 from parley.models.accounts import Account
 from parley.models.notifications import NotificationPreferences
 from parley.models.push import PushSubscription
+from parley.web.auth import SERVICE_ROLE
 from tests.channels import BrowserKeys
-from tests.conftest import SECRET, SERVICE_TOKEN_ROLE, LiveServer, token
+from tests.live_server import LiveServer
 from tests.support import GraphQLWSClient
+from tests.tokens import SECRET, token
 
 ME = "query Me { me { id } }"
 LOG = "query Log { notificationLog(first: 1) { channel } }"
@@ -59,7 +61,7 @@ async def _ws_close_code(server: LiveServer, bearer: str) -> int:
 
 async def _new_account(http: httpx.AsyncClient, server: LiveServer, name: str) -> str:
     """An account made by the marketplace's service token; its id."""
-    service = token("marketplace", SERVICE_TOKEN_ROLE)
+    service = token("marketplace", SERVICE_ROLE)
     made = await _post(
         http, server, CREATE_ACCOUNT, service, input={"kind": "CLIENT", "name": name}
     )

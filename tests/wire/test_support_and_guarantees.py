@@ -7,13 +7,15 @@ from typing import Any
 
 import pytest
 
+from parley.web.auth import SERVICE_ROLE
 from parley.web.settings import Settings
 from tests.channels import SmtpSink, text_of
-from tests.conftest import SERVICE_TOKEN_ROLE, LiveServer, token
+from tests.live_server import LiveServer
 from tests.support import GraphQLWSClient
-from tests.wire.conftest import Pair, graphql
+from tests.tokens import token
+from tests.wire.pairs import Pair, graphql
 
-SERVICE = token("marketplace", SERVICE_TOKEN_ROLE)
+SERVICE = token("marketplace", SERVICE_ROLE)
 OPEN = 'mutation($id: ID!) { openSupportRequest(input: {orderId: $id, details: "Refund?"}) { ... on SupportRequest { id } } }'
 UPDATE = "mutation($input: UpdateSupportRequestInput!) { updateSupportRequest(input: $input) { __typename ... on SupportRequest { status } } }"
 MINE = "query { supportRequests { edges { node { id status note } } } }"

@@ -15,9 +15,10 @@ from parley.models.store.clock import ManualClock
 from parley.server import create_app
 from parley.telemetry import tracing
 from parley.web.settings import Settings
-from tests.conftest import SECRET, LiveServer, running_server, token
+from tests.live_server import LiveServer, running_server
 from tests.services.api import make_pair
 from tests.support import WAIT, GraphQLWSClient
+from tests.tokens import SECRET, token
 
 SEND = (
     "mutation SendMessage($input: SendMessageInput!) { sendMessage(input: $input) { __typename } }"

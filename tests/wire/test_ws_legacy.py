@@ -10,8 +10,9 @@ import pytest
 from websockets.asyncio.client import ClientConnection, connect
 
 from parley.web.settings import Settings
-from tests.conftest import LiveServer, token
+from tests.live_server import LiveServer
 from tests.support import WAIT, GraphQLWSClient
+from tests.tokens import token
 
 PING_QUERY = "query { retention { days } }"
 UNKNOWN_FEED = 'subscription { feedUpdates(conversationId: "999999") { cursor } }'

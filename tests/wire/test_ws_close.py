@@ -8,8 +8,9 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 
 from parley.web.ws.close import MAX_REASON_BYTES
-from tests.conftest import LiveServer, token
+from tests.live_server import LiveServer
 from tests.support import WAIT, GraphQLWSClient
+from tests.tokens import token
 
 BAD_MESSAGE = 4400
 DUPLICATE_ID = 4409

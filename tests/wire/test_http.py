@@ -12,8 +12,8 @@ import httpx
 import pytest
 
 from parley.web.settings import Settings
-from tests.conftest import LiveServer
-from tests.wire.conftest import SEND, Pair, graphql
+from tests.live_server import LiveServer
+from tests.wire.pairs import SEND, Pair, graphql
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 FEED = "query($id: ID!) { feed(conversationId: $id, filter: MESSAGES) { edges { cursor } } }"

@@ -10,8 +10,9 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from parley.web.settings import Settings
-from tests.conftest import LiveServer, token
+from tests.live_server import LiveServer
 from tests.support import WAIT, GraphQLWSClient
+from tests.tokens import token
 
 MESSAGES = "subscription { messageReceived { cursor } }"
 ALLOWED_ORIGIN = "https://app.example"
