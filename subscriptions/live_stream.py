@@ -8,7 +8,7 @@ A `LiveStream` is what the live subscription fields return. It can be used two w
 - **pushed** (`start(sink)`, as Parley's WebSocket handler does): the stream
   opens, replays the log after the client's cursor into the sink, then
   registers a hub `Listener` whose wake-up queues a delivery of what is pending.
-  The deliveries woken by one dispatch run together (subscriptions.eager): one
+  The deliveries woken by one dispatch run together (subscriptions.delivery): one
   that finishes without waiting costs no task of its own. An idle subscription
   is then this object and its listener: no task, no coroutine, no generator.
 

@@ -8,7 +8,7 @@ task instead of querying again. A finished result stays for `retain` seconds
 too, and is handed to them directly (`ready`), without a shield or an await.
 Keys must name the event, not only the row (see subscriptions.feed), so a row
 that changes later is read again for the event that changed it. `in_flight`
-lets grouped delivery (subscriptions.eager) wait for a room's load once, before
+lets grouped delivery (subscriptions.delivery) wait for a room's load once, before
 waking the rest of the room, instead of once per subscriber.
 """
 

@@ -43,8 +43,8 @@ class Services:
     known_accounts: KnownAccounts = field(init=False)
     # Where user-chosen URLs (push endpoints) may point: https, public addresses.
     outbound: OutboundPolicy = field(init=False)
-    # Subscription events executed once for all their subscribers (schema.shared_events).
-    shared_events: SharedLoads = field(default_factory=SharedLoads)
+    # Subscription events executed once for all their subscribers (schema.execution.shared_execution).
+    shared_execution: SharedLoads = field(default_factory=SharedLoads)
     tracer: Tracer | None = None  # None: tracing is off (telemetry/tracing.py)
 
     def __post_init__(self) -> None:
@@ -55,4 +55,4 @@ class Services:
             allow_private=self.settings.outbound_allow_private,
         )
         # A room's live deliveries wait for an event's shared execution once, not each.
-        self.bus.hub.deliveries.share(self.shared_events)
+        self.bus.hub.deliveries.share(self.shared_execution)

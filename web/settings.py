@@ -82,7 +82,7 @@ class Settings(BaseSettings):
     )
     retention_purge_interval_seconds: float = Field(3600.0, gt=0)
     subscriber_queue_size: int = 1000
-    # SQLite durability (models.db.tune_connection): FULL survives power loss, NORMAL only a
+    # SQLite durability (models.store.db.tune_connection): FULL survives power loss, NORMAL only a
     # process crash. PostgreSQL keeps its own (synchronous_commit).
     sqlite_synchronous: Literal["FULL", "NORMAL"] = "FULL"
     events_channel: str = "parley.events"

@@ -1,0 +1,3 @@
+"""Storage plumbing under the domain: database set-up, transaction scripts, the job lock,
+the clock and migration operations. No business rule lives here.
+"""

@@ -16,7 +16,7 @@ document over the same event for a handful of viewers. `SharedEventExecutor`
 and the first subscriber's execution serves every subscriber with the same key
 (through `subscriptions.shared_loads.SharedLoads` on the process's `Services`).
 A shared result is a `SharedResult`: its `encoded` slot lets the WebSocket
-handler (server_ws) serialize it once for all of them too.
+handler (web.ws.handler) serialize it once for all of them too.
 Payloads without an event cursor, and anonymous callers, are executed as before.
 Delivery (cursor replay, dedupe, gap fill, bounded queues) happens before this
 point, in each subscriber's own generator, and is unchanged.
@@ -182,5 +182,5 @@ class SharedEventExecutor(CoreExecutionContext):
 
 def _shared(context: Any) -> SharedLoads | None:
     services = getattr(context, "services", None)
-    loads = getattr(services, "shared_events", None)
+    loads = getattr(services, "shared_execution", None)
     return loads if isinstance(loads, SharedLoads) else None

@@ -47,7 +47,7 @@ async def test_one_execution_serves_every_subscriber_of_the_same_viewer(
     hub = services.bus.hub
     await asyncio.wait_for(hub.wait_for_listeners(client.id, ROOM), WAIT)
     await asyncio.wait_for(hub.wait_for_listeners(freelancer.id, ROOM), WAIT)
-    executions, item_loads = services.shared_events.started, hub.loads.started
+    executions, item_loads = services.shared_execution.started, hub.loads.started
 
     sent = await send_message(clock, client.id, conversation_id=conversation_with_order, body="Hi")
     await services.bus.publish(sent.events)
@@ -61,7 +61,7 @@ async def test_one_execution_serves_every_subscriber_of_the_same_viewer(
     assert len({u["cursor"] for u in updates[:ROOM]}) == 1
     assert len({u["cursor"] for u in updates[ROOM:]}) == 1
     # Two viewers: two executions for ten subscribers; the item read once for all of them.
-    assert services.shared_events.started - executions == 2
+    assert services.shared_execution.started - executions == 2
     assert hub.loads.started - item_loads == 1
     for stream in clients + freelancers:
         await stream.aclose()
