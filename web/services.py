@@ -43,7 +43,7 @@ class Services:
     known_accounts: KnownAccounts = field(init=False)
     # Where user-chosen URLs (push endpoints) may point: https, public addresses.
     outbound: OutboundPolicy = field(init=False)
-    # Subscription events executed once for all their subscribers (schema.execution.shared_execution).
+    # Subscription events executed once for all their subscribers (schema.execution).
     shared_execution: SharedLoads = field(default_factory=SharedLoads)
     tracer: Tracer | None = None  # None: tracing is off (telemetry/tracing.py)
 
