@@ -17,6 +17,7 @@ from tortoise.functions import Count, Sum
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
+from parley.compat.tortoise import from_row
 from parley.models.accounts import Account, AccountKind
 from parley.models.errors import InvalidInput, NotFound
 from parley.models.store.scripts import Script, placeholders
@@ -146,8 +147,8 @@ def open_conversation_script(
             'SELECT * FROM "conversations" WHERE "client_id" = ? AND "freelancer_id" = ?',
             pair,
         )
-        return Conversation._init_from_db(**rows[0])
-    conversation = Conversation._init_from_db(**rows[0])
+        return from_row(Conversation, rows[0])
+    conversation = from_row(Conversation, rows[0])
     row = f"({placeholders(9)})"
     yield (
         'INSERT INTO "participants" ("conversation_id", "account_id", "counterpart_id", '

@@ -20,6 +20,7 @@ from tortoise.models import Model
 
 from parley.models.accounts import Account
 from parley.models.errors import CursorAhead
+from parley.models.store.db import current_connection
 from parley.models.store.scripts import Dialect, Row, Script, placeholders
 
 
@@ -141,10 +142,10 @@ async def lock_event_logs(account_ids: Iterable[int]) -> None:
     serialises writers anyway, so there it is a no-op.
     """
     ids = sorted(set(account_ids))
-    if Account._meta.db.capabilities.dialect == "sqlite" or not ids:
+    if current_connection().capabilities.dialect == "sqlite" or not ids:
         return
     # Raw SQL: tortoise drops FOR UPDATE from a values_list() query.
-    await Account._meta.db.execute_query_dict(
+    await current_connection().execute_query_dict(
         'SELECT "id" FROM "accounts" WHERE "id" = ANY($1::bigint[]) ORDER BY "id" FOR UPDATE',
         [ids],
     )
@@ -205,7 +206,7 @@ def append_events_script(
 
 async def _next_seq(account_id: int) -> int:
     """Take the account's next cursor; the row stays locked until the transaction ends."""
-    db = Account._meta.db
+    db = current_connection()
     placeholder = "$1" if db.capabilities.dialect == "postgres" else "?"
     # execute_query_dict: tortoise's execute_query drops RETURNING rows of an UPDATE on asyncpg.
     rows = await db.execute_query_dict(

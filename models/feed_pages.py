@@ -23,11 +23,13 @@ from tortoise.fields import DatetimeField
 from tortoise.models import Model
 from tortoise.timezone import get_default_timezone
 
+from parley.compat.tortoise import from_row
 from parley.models.accounts import Account
 from parley.models.conversations import require_participant
 from parley.models.errors import InvalidInput
-from parley.models.feed import CallEventType, FeedItem, FeedItemKind, OrderEventType
+from parley.models.feed import CallEventType, FeedItemKind, OrderEventType
 from parley.models.orders import Order, require_order_in
+from parley.models.store.db import current_connection
 
 # The feed item columns a page shows, in FeedEntry's order.
 _ITEM_COLUMNS = (
@@ -93,11 +95,11 @@ class _Joined:
 
     @classmethod
     def of(cls, model: type[Model]) -> _Joined:
-        fields = model._meta.fields_map
-        projection = model._meta.fields_db_projection
-        columns = tuple(projection.values())
+        described = model.describe(serializable=False)
+        fields = [described["pk_field"], *described["data_fields"]]
+        columns = tuple(str(field["db_column"]) for field in fields)
         dates = tuple(
-            at for at, name in enumerate(projection) if isinstance(fields[name], DatetimeField)
+            at for at, field in enumerate(fields) if issubclass(field["field_type"], DatetimeField)
         )
         return cls(model, columns, dates)
 
@@ -189,7 +191,7 @@ async def read_page(
     if cursor is not None:
         values.append(cursor)
     values.append(size + 1)
-    connection = FeedItem._meta.db
+    connection = current_connection()
     sql = _statement(
         connection.capabilities.dialect,
         None if kinds is None else len(kinds),
@@ -280,4 +282,4 @@ def _hydrate(joined: _Joined, values: Sequence[Any], zone: tzinfo) -> Any:
     for at in joined.dates:
         if row[at] is not None:
             row[at] = _when(row[at], zone)
-    return joined.model._init_from_db(**dict(zip(joined.columns, row, strict=True)))
+    return from_row(joined.model, dict(zip(joined.columns, row, strict=True)))

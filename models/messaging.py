@@ -15,6 +15,7 @@ from datetime import datetime
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from parley.compat.tortoise import from_row
 from parley.models.accounts import Account, AccountKind
 from parley.models.calls import CLIENTS_INVITE
 from parley.models.campaigns import CampaignMember, MembershipStatus
@@ -195,7 +196,7 @@ def _send(
             (sender_id, idempotency_key),
         )
         if rows:
-            earlier = FeedItem._init_from_db(**rows[0])
+            earlier = from_row(FeedItem, rows[0])
             return _replay(earlier, body, target.conversation_id, target.order_id)
     attempt = yield from load_attempt(dialect, sender_id, target, no_messaging_job_types, lock=True)
     refusal = first_violation(attempt)
@@ -221,7 +222,7 @@ def _send(
             now,
         ),
     )
-    message = FeedItem._init_from_db(**rows[0])
+    message = from_row(FeedItem, rows[0])
     yield (
         'UPDATE "participants" SET "unread_count" = "unread_count" + 1, "has_unread" = ?, '
         '"last_activity_at" = ?, "unanswered" = 0 '
@@ -282,7 +283,7 @@ def load_attempt(
             f'SELECT {_CONVERSATION_COLUMNS} FROM "conversations" WHERE "id" = ?',
             (target.conversation_id,),
         )
-        conversation = Conversation._init_from_db(**rows[0]) if rows else None
+        conversation = from_row(Conversation, rows[0]) if rows else None
         if conversation is None or sender_id not in conversation.participant_ids():
             raise NotFound("The conversation")
         other_id = conversation.counterpart_of(sender_id)
@@ -293,7 +294,7 @@ def load_attempt(
     rows = yield from lock_event_logs_script(
         dialect, (sender_id, other_id), columns=_ACCOUNT_COLUMNS, lock=lock
     )
-    accounts = {int(row["id"]): Account._init_from_db(**row) for row in rows}
+    accounts = {int(row["id"]): from_row(Account, row) for row in rows}
     sender, counterpart = accounts.get(sender_id), accounts.get(other_id)
     if action == Action.CALL_INVITE and sender is not None and sender.kind != AccountKind.CLIENT:
         raise PermissionDenied(CLIENTS_INVITE)
@@ -307,7 +308,7 @@ def load_attempt(
             'WHERE "client_id" = ? AND "freelancer_id" = ?',
             (client.id, freelancer.id),
         )
-        conversation = Conversation._init_from_db(**rows[0]) if rows else None
+        conversation = from_row(Conversation, rows[0]) if rows else None
     sender_side = None
     order = None
     live_orders: tuple[Order, ...] = ()
@@ -318,7 +319,7 @@ def load_attempt(
             'WHERE "conversation_id" = ? AND "account_id" = ?' + for_update,
             (conversation.id, sender_id),
         )
-        sender_side = Participant._init_from_db(**rows[0]) if rows else None
+        sender_side = from_row(Participant, rows[0]) if rows else None
         if target.order_id is None:
             # A message about no order is judged by every live order of the pair.
             rows = yield (
@@ -326,7 +327,7 @@ def load_attempt(
                 'WHERE "conversation_id" = ? AND "status" IN (?, ?, ?) ORDER BY "id"' + for_update,
                 (conversation.id, *(status.value for status in _LIVE_ORDER_STATUSES)),
             )
-            live_orders = tuple(Order._init_from_db(**row) for row in rows)
+            live_orders = tuple(from_row(Order, row) for row in rows)
             rows = yield (
                 'SELECT DISTINCT "job_type" FROM "orders" WHERE "conversation_id" = ?',
                 (conversation.id,),
@@ -341,7 +342,7 @@ def load_attempt(
         )
         if not rows:
             raise NotFound("The order")
-        order = Order._init_from_db(**rows[0])
+        order = from_row(Order, rows[0])
     membership = None
     if target.campaign_id is not None:
         rows = yield (
@@ -354,7 +355,7 @@ def load_attempt(
             'SELECT * FROM "campaign_members" WHERE "campaign_id" = ? AND "freelancer_id" = ?',
             (target.campaign_id, freelancer.id),
         )
-        membership = CampaignMember._init_from_db(**rows[0]) if rows else None
+        membership = from_row(CampaignMember, rows[0]) if rows else None
     accepted_membership = False
     if conversation is None or only_jobs_without_messaging(job_types, no_messaging_job_types):
         rows = yield (

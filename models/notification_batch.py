@@ -33,9 +33,9 @@ from parley.models.notifications import (
     REASON_MAX,
     DeliveryChannel,
     DeliveryStatus,
-    NotificationIntent,
     Outcome,
 )
+from parley.models.store.db import current_connection
 from parley.models.store.scripts import Dialect, Script, placeholders
 
 
@@ -75,7 +75,7 @@ _UNROUTED = (
 
 async def unrouted(limit: int) -> list[Unrouted]:
     """The oldest `limit` intents not routed yet, each with what routing needs to know."""
-    db = NotificationIntent._meta.db
+    db = current_connection()
     postgres = db.capabilities.dialect == "postgres"
     # Raw SQL: building and hydrating ORM queries was most of a small batch's cost.
     rows = await db.execute_query_dict(_UNROUTED.format(limit="$1" if postgres else "?"), [limit])

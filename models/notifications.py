@@ -21,6 +21,7 @@ from tortoise.models import Model
 
 from parley.models.errors import InvalidInput
 from parley.models.store.clock import Clock
+from parley.models.store.db import current_connection
 from parley.models.store.scripts import Statement
 from parley.models.text import clean_text
 
@@ -168,7 +169,7 @@ async def record(
 async def accounts_holding() -> list[int]:
     """The accounts with in-app notifications held until their live session ends."""
     # Raw SQL: every step of the worker asks, and the answer is nearly always "none".
-    rows = await Delivery._meta.db.execute_query_dict(
+    rows = await current_connection().execute_query_dict(
         'SELECT DISTINCT "account_id" FROM "notification_deliveries" '
         """WHERE "status" = 'held' AND "channel" = 'in_app'"""
     )
@@ -179,7 +180,7 @@ async def due_deliveries(now: datetime, limit: int = 100) -> list[Delivery]:
     """Pending deliveries that are due, and sends whose worker's lease ran out."""
     # Every step of the worker asks, and the answer is mostly "none": a raw probe first,
     # since building the ORM's query cost more than the answer.
-    db = Delivery._meta.db
+    db = current_connection()
     mark = "$1" if db.capabilities.dialect == "postgres" else "?"
     due = (
         'SELECT 1 FROM "notification_deliveries" '

@@ -29,7 +29,7 @@ class Internal:
         return f"{self.distribution} {version(self.distribution)}: {self.path}"
 
 
-INTERNALS = [
+GRAPHQL_CORE = [
     Internal("graphql-core", "graphql.execution.collect_fields:collect_subfields"),
     Internal("graphql-core", "graphql.execution.collect_fields:CollectedFields"),
     Internal("graphql-core", "graphql.execution.collect_fields:FieldDetailsList"),
@@ -63,6 +63,9 @@ INTERNALS = [
     ),
     Internal("graphql-core", "graphql.pyutils:RefMap"),
     Internal("graphql-core", "graphql.pyutils:gather_with_cancel"),
+]
+
+STRAWBERRY = [
     Internal(
         "strawberry-graphql", "strawberry.schema.schema:StrawberryGraphQLCoreExecutionContext"
     ),
@@ -83,16 +86,31 @@ INTERNALS = [
         "strawberry.schema.schema_converter:GraphQLCoreConverter.from_resolver",
         why="its attribute-reading resolver `_get_basic_result` is recognised by name",
     ),
+]
+
+# parley.compat.tortoise
+TORTOISE = [
     Internal("tortoise-orm", "tortoise.models:Model._init_from_db"),
-    Internal("tortoise-orm", "tortoise.models:MetaInfo.fields_db_projection"),
-    Internal("tortoise-orm", "tortoise.models:MetaInfo.fields_map"),
     Internal("tortoise-orm", "tortoise.backends.base.executor:EXECUTOR_CACHE"),
-    Internal("tortoise-orm", "tortoise.contrib.starlette:RegisterTortoise"),
+    Internal(
+        "tortoise-orm",
+        "tortoise.contrib.starlette:RegisterTortoise.init_orm",
+        why="leaves its context on app.state._tortoise_context",
+    ),
+]
+
+# parley.compat.aiosqlite
+AIOSQLITE = [
     Internal("aiosqlite", "aiosqlite:Connection._execute"),
     Internal("aiosqlite", "aiosqlite:Connection._conn"),
-    Internal("broadcaster", "broadcaster._base:Unsubscribed"),
-    Internal("broadcaster", "broadcaster._backends.base:BroadcastBackend"),
 ]
+
+# parley.compat.broadcaster
+BROADCASTER = [
+    Internal("broadcaster", "broadcaster._base:Unsubscribed"),
+]
+
+INTERNALS = [*GRAPHQL_CORE, *STRAWBERRY, *TORTOISE, *AIOSQLITE, *BROADCASTER]
 
 
 def resolve(internal: Internal) -> Any:

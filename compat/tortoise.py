@@ -1,0 +1,63 @@
+"""The tortoise-orm internals Parley borrows, in one place, for the one version it supports.
+
+- `from_row`: a model instance from a row fetched by a transaction script, marked as
+  loaded from the database, as tortoise's own queries build it (`Model._init_from_db`).
+  The public `Model(**row)` converts the same values but validates every field and marks
+  the instance unsaved; it costs more than twice as much per row on the send path
+  (docs/benchmarks.md), which builds several rows per message.
+- `clear_executor_cache`: tortoise caches each model's INSERT per connection *name*, not
+  per dialect (`EXECUTOR_CACHE`); a process that switches a name from SQLite to
+  PostgreSQL (the test suite) must empty it. No public API does.
+- `registered_context`: the context `RegisterTortoise` opened for a Starlette app, which it
+  keeps only on `app.state._tortoise_context`.
+
+tests/test_library_internals.py names each of these.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import version
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from tortoise.backends.base.executor import EXECUTOR_CACHE
+from tortoise.context import TortoiseContext
+from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from starlette.applications import Starlette
+
+SUPPORTED = "1.1.9"
+INSTALLED = version("tortoise-orm")
+if INSTALLED != SUPPORTED:
+    raise ImportError(
+        f"parley.compat.tortoise supports tortoise-orm {SUPPORTED}, but {INSTALLED} is "
+        f"installed. Install the locked version (make .venv/.installed-stamp), or run "
+        f"`make upgrade` and check every name in tests/test_library_internals.py, then "
+        f"update SUPPORTED here."
+    )
+
+M = TypeVar("M", bound=Model)
+
+
+def from_row(model: type[M], row: dict[str, Any]) -> M:
+    """An instance of `model` from a fetched row (column name → database value).
+
+    A row with only some columns gives a partial instance, as `.only()` does.
+    """
+    return model._init_from_db(**row)
+
+
+def clear_executor_cache() -> None:
+    """Forget every cached INSERT statement (before a connection name changes dialect)."""
+    EXECUTOR_CACHE.clear()
+
+
+def registered_context(app: Starlette) -> TortoiseContext:
+    """The context `RegisterTortoise(app, ...)` opened; only inside its `async with`."""
+    context = getattr(app.state, "_tortoise_context", None)
+    if not isinstance(context, TortoiseContext):
+        raise RuntimeError(
+            "RegisterTortoise did not leave its context on app.state._tortoise_context: "
+            f"tortoise-orm {INSTALLED} moved it; see parley.compat.tortoise"
+        )
+    return context
