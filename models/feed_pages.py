@@ -1,14 +1,15 @@
 """Reading a feed page for display: one statement, rows without ORM hydration.
 
-`feed_page` (models.feed) is the ORM's keyset page. Serving a page to the API
+A page is a keyset question on a conversation's feed items. Through the ORM it
 needed four statements (the participant check, the page, the senders, the
 orders), each a hop to the database driver, and a tortoise model per item
-whose dates were parsed by iso8601: most of a page's cost. `read_page` asks the
-same keyset question in one statement that also checks membership (EXISTS) and
-joins each item's author and order, reads the items as plain `FeedEntry`
-records (dates through `datetime.fromisoformat`), and hydrates one model per
-distinct author and order. The models stay the schema of record: the column
-lists come from their metadata.
+whose dates were parsed by iso8601. `read_page` asks it in one statement that
+also checks membership (EXISTS) and joins each item's author and order, reads
+the items as plain `FeedEntry` records (dates through `datetime.fromisoformat`),
+and hydrates one model per distinct author and order. The models stay the
+schema of record: the column lists come from their description
+(`Model.describe`). tests/models/test_feed_pages.py keeps the ORM's page as
+its reference.
 """
 
 from __future__ import annotations
@@ -170,7 +171,8 @@ async def read_page(
     after: int | None = None,
     visible_since: datetime | None = None,
 ) -> FeedPage:
-    """The page `models.feed.feed_page` gives, for a participant; NotFound for anyone else.
+    """A page of the conversation's feed, oldest first, for a participant; NotFound for
+    anyone else.
 
     With `order_id`, only that order's items: the job's own thread (NotFound when the
     order is not the conversation's). `last`/`before` scroll up from the newest item;

@@ -19,18 +19,11 @@ from parley.compat.tortoise import from_row
 from parley.models.accounts import Account, AccountKind
 from parley.models.calls import CLIENTS_INVITE
 from parley.models.campaigns import CampaignMember, MembershipStatus
-from parley.models.conversations import Conversation, Participant, open_conversation_script
+from parley.models.conversations import Conversation, Participant, open_conversation
 from parley.models.errors import IdempotencyKeyReused, InvalidInput, NotFound, PermissionDenied
-from parley.models.events import (
-    EventKind,
-    LoggedEvent,
-    append_events,
-    append_events_script,
-    lock_event_logs,
-    lock_event_logs_script,
-)
+from parley.models.events import EventKind, LoggedEvent, append_events, lock_event_logs
 from parley.models.feed import FeedItem, FeedItemKind
-from parley.models.notifications import enqueue_statement
+from parley.models.notifications import enqueue
 from parley.models.orders import Order, OrderStatus
 from parley.models.rules import (
     Action,
@@ -40,7 +33,7 @@ from parley.models.rules import (
     only_jobs_without_messaging,
 )
 from parley.models.store.clock import Clock
-from parley.models.store.scripts import Dialect, Script, run_script
+from parley.models.store.scripts import Dialect, Script, run_script, run_step
 from parley.models.text import clean_text
 
 BODY_MAX = 5000
@@ -112,7 +105,7 @@ async def send_message(
     """Send `body` into a conversation (or open one with a counterpart) if the rules allow.
 
     Raises MessagingBlocked (models.rules) when a rule forbids it; nothing is then stored.
-    One script (models.sql_script): on SQLite the whole transaction is one hand-off.
+    One script (models.store.scripts): on SQLite the whole transaction is one hand-off.
     """
     body = validate_body(body)
     idempotency_key = validate_idempotency_key(idempotency_key)
@@ -205,7 +198,7 @@ def _send(
     conversation = attempt.conversation
     if conversation is None:
         freelancer = attempt.counterpart if attempt.sender is attempt.client else attempt.sender
-        conversation = yield from open_conversation_script(attempt.client.id, freelancer.id, now)
+        conversation = yield from open_conversation(attempt.client.id, freelancer.id, now)
     recipient_id = conversation.counterpart_of(sender_id)
     rows = yield (
         'INSERT INTO "feed_items" ("conversation_id", "kind", "author_id", "order_id", '
@@ -241,14 +234,14 @@ def _send(
     if attempt.order is not None:
         side = "client_messaged" if sender_id == attempt.client.id else "freelancer_messaged"
         yield (f'UPDATE "orders" SET "{side}" = ? WHERE "id" = ?', (True, attempt.order.id))
-    events = yield from append_events_script(
+    events = yield from append_events(
         conversation.participant_ids(),
         EventKind.MESSAGE,
         conversation_id=conversation.id,
         item_id=message.id,
         now=now,
     )
-    yield enqueue_statement(recipient_id, conversation.id, message.id, now)
+    yield from enqueue(recipient_id, conversation.id, message.id, now)
     return SendResult(message, events)
 
 
@@ -291,7 +284,7 @@ def load_attempt(
         assert target.counterpart_id is not None
         other_id = target.counterpart_id
     # Lock order: the pair's event logs first (their account rows, read as locked).
-    rows = yield from lock_event_logs_script(
+    rows = yield from lock_event_logs(
         dialect, (sender_id, other_id), columns=_ACCOUNT_COLUMNS, lock=lock
     )
     accounts = {int(row["id"]): from_row(Account, row) for row in rows}
@@ -390,7 +383,8 @@ async def mark_read(
     async with in_transaction():
         conversation = await Conversation.get_or_none(id=conversation_id)
         if conversation is not None and reader_id in conversation.participant_ids():
-            await lock_event_logs(conversation.participant_ids())  # before the participant row
+            ids = conversation.participant_ids()  # their event logs before the participant row
+            await run_script(lambda dialect: lock_event_logs(dialect, ids))
         participant = (
             await Participant.filter(account_id=reader_id, conversation_id=conversation_id)
             .select_for_update()
@@ -431,12 +425,14 @@ async def mark_read(
         await participant.save(
             update_fields=["read_up_to", "last_read_at", "unread_count", "has_unread"]
         )
-        events = await append_events(
-            (reader_id, counterpart_id),
-            EventKind.READ,
-            conversation_id=conversation_id,
-            item_id=up_to,
-            data={"reader": reader_id, "up_to": up_to, "read_at": now.isoformat()},
-            now=now,
+        events = await run_step(
+            append_events(
+                (reader_id, counterpart_id),
+                EventKind.READ,
+                conversation_id=conversation_id,
+                item_id=up_to,
+                data={"reader": reader_id, "up_to": up_to, "read_at": now.isoformat()},
+                now=now,
+            )
         )
     return ReadResult(participant, events)

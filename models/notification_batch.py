@@ -3,7 +3,7 @@
 The worker (subscriptions.notifier) decides each intent's channels from what
 `unrouted` reads for the whole batch in one statement (the intents with their
 participants' state, preferences and push-device counts), then stores the
-whole batch with `route_batch_script` in one transaction (models.sql_script,
+whole batch with `route_batch_script` in one transaction (models.store.scripts,
 one hand-off on SQLite):
 
 1. lock the recipients' event logs, all at once (event logs first, then any row);

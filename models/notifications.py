@@ -22,7 +22,7 @@ from tortoise.models import Model
 from parley.models.errors import InvalidInput
 from parley.models.store.clock import Clock
 from parley.models.store.db import current_connection
-from parley.models.store.scripts import Statement
+from parley.models.store.scripts import Script
 from parley.models.text import clean_text
 
 EMAIL_MAX = 254
@@ -125,18 +125,9 @@ class NotificationPreferences(Model):
         table = "notification_preferences"
 
 
-async def enqueue(account_id: int, conversation_id: int, item_id: int, now: datetime) -> None:
-    """Record that `item_id` should reach `account_id`; call inside the change's transaction."""
-    await NotificationIntent.create(
-        account_id=account_id, conversation_id=conversation_id, item_id=item_id, created_at=now
-    )
-
-
-def enqueue_statement(
-    account_id: int, conversation_id: int, item_id: int, now: datetime
-) -> Statement:
-    """`enqueue` as a statement of a script (models.sql_script)."""
-    return (
+def enqueue(account_id: int, conversation_id: int, item_id: int, now: datetime) -> Script[None]:
+    """Record that `item_id` should reach `account_id`, in the change's transaction."""
+    yield (
         'INSERT INTO "notification_intents" ("account_id", "conversation_id", "item_id", '
         '"created_at") VALUES (?, ?, ?, ?)',
         (account_id, conversation_id, item_id, now),

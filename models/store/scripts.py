@@ -2,7 +2,8 @@
 
 A script yields statements, `(sql, params)` with `?` placeholders, and is sent
 back each statement's rows as dicts; what it returns is the transaction's
-result. `run_script` runs it in one transaction:
+result. `run_script` runs it in one transaction (`run_step` when the script
+reads no dialect); inside a caller's transaction it is one step of it:
 
 - on SQLite, outside any transaction: the whole script in one call on
   aiosqlite's worker thread (parley.compat.aiosqlite), holding the connection's
@@ -60,8 +61,22 @@ async def run_script(make: Callable[[Dialect], Script[T]]) -> T:
         and not isinstance(db, TransactionalDBClient)
     ):
         return await _group_commit(db, make(dialect))
+    script = make(dialect)
+    try:
+        first = next(script)
+    except StopIteration as done:  # nothing to run here (a lock SQLite does not need)
+        result: T = done.value
+        return result
+    except BaseException:
+        script.close()
+        raise
     async with in_transaction() as connection:
-        return await _drive(connection, make(dialect), dialect)
+        return await _drive(connection, script, first, dialect)
+
+
+async def run_step(script: Script[T]) -> T:
+    """`run_script` for a script written once for both dialects."""
+    return await run_script(lambda _: script)
 
 
 @dataclass(slots=True)
@@ -181,17 +196,19 @@ def _drive_here(connection: sqlite3.Connection, script: Script[T]) -> T:
         rows = [dict(row) for row in connection.execute(statement[0], statement[1]).fetchall()]
 
 
-async def _drive(connection: BaseDBAsyncClient, script: Script[T], dialect: Dialect) -> T:
-    rows: list[Row] | None = None
+async def _drive(
+    connection: BaseDBAsyncClient, script: Script[T], first: Statement, dialect: Dialect
+) -> T:
+    statement = first
     try:
         while True:
+            sql = statement[0] if dialect == "sqlite" else _numbered(statement[0])
+            rows = await connection.execute_query_dict(sql, list(statement[1]))
             try:
-                statement = next(script) if rows is None else script.send(rows)
+                statement = script.send(rows)
             except StopIteration as done:
                 result: T = done.value
                 return result
-            sql = statement[0] if dialect == "sqlite" else _numbered(statement[0])
-            rows = await connection.execute_query_dict(sql, list(statement[1]))
     finally:
         script.close()
 
