@@ -3,8 +3,8 @@
 - `from_row`: a model instance from a row fetched by a transaction script, marked as
   loaded from the database, as tortoise's own queries build it (`Model._init_from_db`).
   The public `Model(**row)` converts the same values but validates every field and marks
-  the instance unsaved; it costs more than twice as much per row on the send path
-  (docs/benchmarks.md), which builds several rows per message.
+  the instance unsaved, and costs measurably more per row (docs/benchmarks.md,
+  `python -m bench.row_construction`); the send path builds several rows per message.
 - `clear_executor_cache`: tortoise caches each model's INSERT per connection *name*, not
   per dialect (`EXECUTOR_CACHE`); a process that switches a name from SQLite to
   PostgreSQL (the test suite) must empty it. No public API does.
