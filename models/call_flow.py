@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -49,6 +50,7 @@ from parley.models.messaging import (
 from parley.models.notifications import enqueue as enqueue_notification
 from parley.models.rules import Action
 from parley.models.store.clock import Clock
+from parley.models.store.scripts import run_script, run_step
 from parley.models.support import SupportReason, open_support_request
 from parley.models.text import clean_text
 
@@ -118,7 +120,7 @@ async def send_call_invite(
         )
         if refusal is not None:
             raise refusal
-        conversation = await open_conversation(client_id, freelancer_id, now)
+        conversation = await run_step(open_conversation(client_id, freelancer_id, now))
         earlier = await CallInvite.filter(
             client_id=client_id,
             freelancer_id=freelancer_id,
@@ -340,7 +342,8 @@ async def expire_due_invites(clock: Clock, limit: int = 100) -> list[LoggedEvent
             parties = await CallInvite.filter(id=invite_id).values_list(
                 "client_id", "freelancer_id"
             )
-            await lock_event_logs(parties[0])  # event logs first, then the invite
+            # event logs first, then the invite
+            await run_script(partial(lock_event_logs, account_ids=parties[0]))
             moved = await CallInvite.filter(id=invite_id, status=CallInviteStatus.PENDING).update(
                 status=CallInviteStatus.EXPIRED, updated_at=now
             )
@@ -356,7 +359,7 @@ async def expire_due_invites(clock: Clock, limit: int = 100) -> list[LoggedEvent
 async def _locked_for(viewer_id: int, invite_id: int) -> CallInvite:
     seen = await get_call_invite_for(viewer_id, invite_id)
     # Lock order everywhere: the pair's event logs first, then any other row.
-    await lock_event_logs((seen.client_id, seen.freelancer_id))
+    await run_script(lambda dialect: lock_event_logs(dialect, (seen.client_id, seen.freelancer_id)))
     return await CallInvite.filter(id=invite_id).select_for_update().get()
 
 
@@ -395,15 +398,17 @@ async def _record(
     )
     await Participant.filter(conversation_id=conversation.id).update(last_activity_at=now)
     await Conversation.filter(id=conversation.id).update(last_activity_at=now)
-    events = await append_events(
-        conversation.participant_ids(),
-        EventKind.CALL,
-        conversation_id=conversation.id,
-        item_id=item.id,
-        data={"call_invite": invite.id, "event": event.value},
-        now=now,
+    events = await run_step(
+        append_events(
+            conversation.participant_ids(),
+            EventKind.CALL,
+            conversation_id=conversation.id,
+            item_id=item.id,
+            data={"call_invite": invite.id, "event": event.value},
+            now=now,
+        )
     )
     for account_id in conversation.participant_ids():
         if account_id != actor_id:  # the one who acted needs no nudge
-            await enqueue_notification(account_id, conversation.id, item.id, now)
+            await run_step(enqueue_notification(account_id, conversation.id, item.id, now))
     return item, events

@@ -11,13 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from tortoise import fields
-from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 from tortoise.functions import Count, Sum
 from tortoise.models import Model
-from tortoise.transactions import in_transaction
 
-from parley.models.accounts import Account, AccountKind
+from parley.compat.tortoise import from_row
+from parley.models.accounts import Account
 from parley.models.errors import InvalidInput, NotFound
 from parley.models.store.scripts import Script, placeholders
 
@@ -90,50 +89,11 @@ class ConversationKey:
     participant_id: int
 
 
-async def open_conversation(client_id: int, freelancer_id: int, now: datetime) -> Conversation:
-    """The pair's conversation, created (with both participants) if it does not exist."""
-    existing = await Conversation.get_or_none(client_id=client_id, freelancer_id=freelancer_id)
-    if existing is not None:
-        return existing
-    client = await Account.get_or_none(id=client_id)
-    freelancer = await Account.get_or_none(id=freelancer_id)
-    if client is None or client.kind != AccountKind.CLIENT:
-        raise NotFound("The client")
-    if freelancer is None or freelancer.kind != AccountKind.FREELANCER:
-        raise NotFound("The freelancer")
-    try:
-        async with in_transaction():  # a savepoint when nested: a lost race rolls back alone
-            conversation = await Conversation.create(
-                client_id=client_id,
-                freelancer_id=freelancer_id,
-                last_activity_at=now,
-                created_at=now,
-            )
-            await Participant.bulk_create(
-                [
-                    Participant(
-                        conversation_id=conversation.id,
-                        account_id=client_id,
-                        counterpart_id=freelancer_id,
-                        last_activity_at=now,
-                    ),
-                    Participant(
-                        conversation_id=conversation.id,
-                        account_id=freelancer_id,
-                        counterpart_id=client_id,
-                        last_activity_at=now,
-                    ),
-                ]
-            )
-            return conversation
-    except IntegrityError:
-        return await Conversation.get(client_id=client_id, freelancer_id=freelancer_id)
+def open_conversation(client_id: int, freelancer_id: int, now: datetime) -> Script[Conversation]:
+    """The pair's conversation, created (with both participants) if it does not exist.
 
-
-def open_conversation_script(
-    client_id: int, freelancer_id: int, now: datetime
-) -> Script[Conversation]:
-    """`open_conversation` in a script (models.sql_script), for accounts already checked."""
+    For a client and a freelancer already checked to be so.
+    """
     pair = (client_id, freelancer_id)
     rows = yield (
         'INSERT INTO "conversations" ("client_id", "freelancer_id", "last_activity_at", '
@@ -146,8 +106,8 @@ def open_conversation_script(
             'SELECT * FROM "conversations" WHERE "client_id" = ? AND "freelancer_id" = ?',
             pair,
         )
-        return Conversation._init_from_db(**rows[0])
-    conversation = Conversation._init_from_db(**rows[0])
+        return from_row(Conversation, rows[0])
+    conversation = from_row(Conversation, rows[0])
     row = f"({placeholders(9)})"
     yield (
         'INSERT INTO "participants" ("conversation_id", "account_id", "counterpart_id", '

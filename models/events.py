@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import Any
 
 from tortoise import fields
+from tortoise.fields.data import JSON_DUMPS
 from tortoise.models import Model
 
 from parley.models.accounts import Account
@@ -98,7 +99,35 @@ class LoggedEvent:
         )
 
 
-async def append_events(
+_ID_COLUMN = '"id"'
+
+
+def lock_event_logs(
+    dialect: Dialect, account_ids: Iterable[int], *, columns: str | None = None, lock: bool = True
+) -> Script[list[Row]]:
+    """Lock the accounts' event logs (ascending id) before creating what the events describe;
+    with `columns`, return those columns of the accounts, read as locked.
+
+    Taken before the feed item is inserted, the lock makes item ids and event
+    cursors agree in order, so a live stream never shows a later message first.
+    Lock order everywhere: event logs first, then any other row. SQLite
+    serialises writers anyway, so there it takes no lock (and, without `columns`,
+    runs no statement).
+    """
+    ids = sorted(set(account_ids))
+    locking = lock and dialect == "postgres"
+    if not ids or (columns is None and not locking):
+        return []
+    for_update = " FOR UPDATE" if locking else ""
+    rows = yield (
+        f'SELECT {columns or _ID_COLUMN} FROM "accounts" WHERE "id" IN ({placeholders(len(ids))}) '
+        f'ORDER BY "id"{for_update}',
+        ids,
+    )
+    return rows
+
+
+def append_events(
     recipients: Iterable[int],
     kind: EventKind,
     *,
@@ -106,78 +135,12 @@ async def append_events(
     now: datetime,
     item_id: int | None = None,
     data: dict[str, Any] | None = None,
-) -> list[LoggedEvent]:
-    """Append one event per recipient; call inside the transaction of the change.
-
-    Recipients are locked in ascending id order so that two transactions touching
-    the same pair of accounts can never deadlock on PostgreSQL.
-    """
-    logged: list[LoggedEvent] = []
-    rows: list[Event] = []
-    for account_id in sorted(set(recipients)):
-        seq = await _next_seq(account_id)
-        rows.append(
-            Event(
-                account_id=account_id,
-                seq=seq,
-                kind=kind,
-                conversation_id=conversation_id,
-                item_id=item_id,
-                data=data,
-                created_at=now,
-            )
-        )
-        logged.append(LoggedEvent(account_id, seq, kind, conversation_id, item_id, data, now))
-    await Event.bulk_create(rows)
-    return logged
-
-
-async def lock_event_logs(account_ids: Iterable[int]) -> None:
-    """Lock the accounts' event logs (ascending id) before creating what the events describe.
-
-    Taken before the feed item is inserted, the lock makes item ids and event
-    cursors agree in order, so a live stream never shows a later message first.
-    Lock order everywhere: event logs first, then any other row. SQLite
-    serialises writers anyway, so there it is a no-op.
-    """
-    ids = sorted(set(account_ids))
-    if Account._meta.db.capabilities.dialect == "sqlite" or not ids:
-        return
-    # Raw SQL: tortoise drops FOR UPDATE from a values_list() query.
-    await Account._meta.db.execute_query_dict(
-        'SELECT "id" FROM "accounts" WHERE "id" = ANY($1::bigint[]) ORDER BY "id" FOR UPDATE',
-        [ids],
-    )
-
-
-def lock_event_logs_script(
-    dialect: Dialect, account_ids: Iterable[int], *, columns: str = '"id"', lock: bool = True
-) -> Script[list[Row]]:
-    """`lock_event_logs` in a script (models.sql_script), returning the accounts' `columns`.
-
-    Locking reads the rows too, so a caller sees the accounts as they are locked.
-    """
-    ids = sorted(set(account_ids))
-    for_update = " FOR UPDATE" if lock and dialect == "postgres" else ""
-    rows = yield (
-        f'SELECT {columns} FROM "accounts" WHERE "id" IN ({placeholders(len(ids))}) '
-        f'ORDER BY "id"{for_update}',
-        ids,
-    )
-    return rows
-
-
-def append_events_script(
-    recipients: Iterable[int],
-    kind: EventKind,
-    *,
-    conversation_id: int,
-    now: datetime,
-    item_id: int | None = None,
 ) -> Script[list[LoggedEvent]]:
-    """`append_events` (without data) in a script: both cursors in one statement, then the rows.
+    """Append one event per recipient: every cursor in one statement, then the rows.
 
-    Call after `lock_event_logs_script` in the same script (the logs are then locked).
+    Call inside the transaction of the change, after `lock_event_logs` (the logs are then
+    locked; the cursors are taken in ascending account id, so two transactions touching
+    the same pair of accounts can never deadlock on PostgreSQL).
     """
     ids = sorted(set(recipients))
     rows = yield (
@@ -187,33 +150,29 @@ def append_events_script(
     )
     seqs = {int(row["id"]): int(row["event_seq"]) for row in rows}
     logged = [
-        LoggedEvent(account_id, seqs[account_id], kind, conversation_id, item_id, None, now)
+        LoggedEvent(account_id, seqs[account_id], kind, conversation_id, item_id, data, now)
         for account_id in ids
     ]
-    values = ", ".join(f"({placeholders(6)})" for _ in logged)
+    stored = None if data is None else JSON_DUMPS(data)
+    values = ", ".join(f"({placeholders(7)})" for _ in logged)
     yield (
         'INSERT INTO "events" ("account_id", "seq", "kind", "conversation_id", "item_id", '
-        f'"created_at") VALUES {values}',
+        f'"data", "created_at") VALUES {values}',
         [
             value
             for event in logged
-            for value in (event.account_id, event.seq, kind.value, conversation_id, item_id, now)
+            for value in (
+                event.account_id,
+                event.seq,
+                kind.value,
+                conversation_id,
+                item_id,
+                stored,
+                now,
+            )
         ],
     )
     return logged
-
-
-async def _next_seq(account_id: int) -> int:
-    """Take the account's next cursor; the row stays locked until the transaction ends."""
-    db = Account._meta.db
-    placeholder = "$1" if db.capabilities.dialect == "postgres" else "?"
-    # execute_query_dict: tortoise's execute_query drops RETURNING rows of an UPDATE on asyncpg.
-    rows = await db.execute_query_dict(
-        f'UPDATE "accounts" SET "event_seq" = "event_seq" + 1 WHERE "id" = {placeholder} '
-        'RETURNING "event_seq"',
-        [account_id],
-    )
-    return int(rows[0]["event_seq"])
 
 
 async def events_after(account_id: int, after: int, limit: int = 500) -> list[LoggedEvent]:

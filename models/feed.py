@@ -7,16 +7,12 @@ kind filter, and never uses OFFSET. Messages are items of kind MESSAGE.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
 from enum import StrEnum
 
 from tortoise import fields
-from tortoise.expressions import Q
 from tortoise.models import Model
 
 from parley.models.accounts import Account
-from parley.models.errors import InvalidInput
 
 
 class FeedItemKind(StrEnum):
@@ -91,40 +87,3 @@ class FeedItem(Model):
     @property
     def is_message(self) -> bool:
         return self.kind == FeedItemKind.MESSAGE
-
-
-async def feed_page(
-    conversation_id: int,
-    kinds: Sequence[FeedItemKind] | None,
-    *,
-    last: int | None = None,
-    before: int | None = None,
-    first: int | None = None,
-    after: int | None = None,
-    visible_since: datetime | None = None,
-) -> tuple[list[FeedItem], bool, bool]:
-    """A page of a conversation's feed, oldest first, and (has_older, has_newer).
-
-    `last`/`before` scroll up from the bottom (newest) toward the first item;
-    `first`/`after` read forward from a cursor. Exactly one direction is used.
-    """
-    if first is not None and last is not None:
-        raise InvalidInput("first", "Use either first/after or last/before, not both.")
-    query = FeedItem.filter(conversation_id=conversation_id)
-    if kinds is not None:
-        query = query.filter(kind__in=list(kinds))
-    if visible_since is not None:
-        # Messages past the retention period are gone even before the purge runs.
-        query = query.filter(~Q(kind=FeedItemKind.MESSAGE) | Q(created_at__gte=visible_since))
-    if first is not None:
-        if after is not None:
-            query = query.filter(id__gt=after)
-        forward = await query.order_by("id").limit(first + 1)
-        items = forward[:first]
-        return items, after is not None, len(forward) > first
-    size = 20 if last is None else last
-    if before is not None:
-        query = query.filter(id__lt=before)
-    backward = await query.order_by("-id").limit(size + 1)
-    items = list(reversed(backward[:size]))
-    return items, len(backward) > size, before is not None

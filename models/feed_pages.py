@@ -1,14 +1,15 @@
 """Reading a feed page for display: one statement, rows without ORM hydration.
 
-`feed_page` (models.feed) is the ORM's keyset page. Serving a page to the API
+A page is a keyset question on a conversation's feed items. Through the ORM it
 needed four statements (the participant check, the page, the senders, the
 orders), each a hop to the database driver, and a tortoise model per item
-whose dates were parsed by iso8601: most of a page's cost. `read_page` asks the
-same keyset question in one statement that also checks membership (EXISTS) and
-joins each item's author and order, reads the items as plain `FeedEntry`
-records (dates through `datetime.fromisoformat`), and hydrates one model per
-distinct author and order. The models stay the schema of record: the column
-lists come from their metadata.
+whose dates were parsed by iso8601. `read_page` asks it in one statement that
+also checks membership (EXISTS) and joins each item's author and order, reads
+the items as plain `FeedEntry` records (dates through `datetime.fromisoformat`),
+and hydrates one model per distinct author and order. The models stay the
+schema of record: the column lists come from their description
+(`Model.describe`). tests/models/test_feed_pages.py keeps the ORM's page as
+its reference.
 """
 
 from __future__ import annotations
@@ -23,11 +24,13 @@ from tortoise.fields import DatetimeField
 from tortoise.models import Model
 from tortoise.timezone import get_default_timezone
 
+from parley.compat.tortoise import from_row
 from parley.models.accounts import Account
 from parley.models.conversations import require_participant
 from parley.models.errors import InvalidInput
-from parley.models.feed import CallEventType, FeedItem, FeedItemKind, OrderEventType
+from parley.models.feed import CallEventType, FeedItemKind, OrderEventType
 from parley.models.orders import Order, require_order_in
+from parley.models.store.db import current_connection
 
 # The feed item columns a page shows, in FeedEntry's order.
 _ITEM_COLUMNS = (
@@ -93,11 +96,11 @@ class _Joined:
 
     @classmethod
     def of(cls, model: type[Model]) -> _Joined:
-        fields = model._meta.fields_map
-        projection = model._meta.fields_db_projection
-        columns = tuple(projection.values())
+        described = model.describe(serializable=False)
+        fields = [described["pk_field"], *described["data_fields"]]
+        columns = tuple(str(field["db_column"]) for field in fields)
         dates = tuple(
-            at for at, name in enumerate(projection) if isinstance(fields[name], DatetimeField)
+            at for at, field in enumerate(fields) if issubclass(field["field_type"], DatetimeField)
         )
         return cls(model, columns, dates)
 
@@ -168,7 +171,8 @@ async def read_page(
     after: int | None = None,
     visible_since: datetime | None = None,
 ) -> FeedPage:
-    """The page `models.feed.feed_page` gives, for a participant; NotFound for anyone else.
+    """A page of the conversation's feed, oldest first, for a participant; NotFound for
+    anyone else.
 
     With `order_id`, only that order's items: the job's own thread (NotFound when the
     order is not the conversation's). `last`/`before` scroll up from the newest item;
@@ -189,7 +193,7 @@ async def read_page(
     if cursor is not None:
         values.append(cursor)
     values.append(size + 1)
-    connection = FeedItem._meta.db
+    connection = current_connection()
     sql = _statement(
         connection.capabilities.dialect,
         None if kinds is None else len(kinds),
@@ -280,4 +284,4 @@ def _hydrate(joined: _Joined, values: Sequence[Any], zone: tzinfo) -> Any:
     for at in joined.dates:
         if row[at] is not None:
             row[at] = _when(row[at], zone)
-    return joined.model._init_from_db(**dict(zip(joined.columns, row, strict=True)))
+    return from_row(joined.model, dict(zip(joined.columns, row, strict=True)))

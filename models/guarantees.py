@@ -36,6 +36,7 @@ from parley.models.events import LoggedEvent, lock_event_logs
 from parley.models.feed import FeedItem, FeedItemKind, OrderEventType
 from parley.models.orders import Order, get_order_for, record_activity
 from parley.models.store.clock import Clock
+from parley.models.store.scripts import run_script
 
 AMOUNT_MAX = Decimal("9999999999.99")
 CENT = Decimal("0.01")
@@ -147,7 +148,10 @@ async def propose_terms(clock: Clock, proposer_id: int, order_id: int, terms: Te
     order = await get_order_for(proposer_id, order_id)
     now = clock.now()
     async with in_transaction():
-        await lock_event_logs((order.client_id, order.freelancer_id))  # event logs first
+        # event logs first
+        await run_script(
+            lambda dialect: lock_event_logs(dialect, (order.client_id, order.freelancer_id))
+        )
         conversation = await Conversation.get(id=order.conversation_id)
         earlier = await OrderTerms.filter(
             order_id=order.id, status__in=[TermsStatus.PROPOSED, TermsStatus.ACCEPTED]
@@ -196,7 +200,10 @@ async def accept_terms(clock: Clock, account_id: int, terms_id: int) -> TermsCha
         raise PermissionDenied("You proposed these terms: the other side accepts or counters them.")
     now = clock.now()
     async with in_transaction():
-        await lock_event_logs((order.client_id, order.freelancer_id))  # event logs first
+        # event logs first
+        await run_script(
+            lambda dialect: lock_event_logs(dialect, (order.client_id, order.freelancer_id))
+        )
         terms = await OrderTerms.filter(id=terms_id).select_for_update().get()
         if terms.status == TermsStatus.ACCEPTED:
             return TermsChange(terms, [])  # accepting twice changes nothing
@@ -218,7 +225,9 @@ async def request_guarantee(clock: Clock, account_id: int, order_id: int) -> Gua
     now = clock.now()
     async with in_transaction():
         # The event logs serialise two requests of one pair: only one finds none open.
-        await lock_event_logs((order.client_id, order.freelancer_id))
+        await run_script(
+            lambda dialect: lock_event_logs(dialect, (order.client_id, order.freelancer_id))
+        )
         agreed = await OrderTerms.get_or_none(order_id=order.id, status=TermsStatus.ACCEPTED)
         if agreed is None:
             raise NoAgreedTerms()
@@ -253,7 +262,10 @@ async def decide_guarantee(
     order = found.order
     now = clock.now()
     async with in_transaction():
-        await lock_event_logs((order.client_id, order.freelancer_id))  # event logs first
+        # event logs first
+        await run_script(
+            lambda dialect: lock_event_logs(dialect, (order.client_id, order.freelancer_id))
+        )
         request = await GuaranteeRequest.filter(id=request_id).select_for_update().get()
         if request.status == GuaranteeStatus.VOIDED:
             raise TermsChanged("The terms changed after this request, which voided it.")

@@ -15,21 +15,15 @@ from datetime import datetime
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from parley.compat.tortoise import from_row
 from parley.models.accounts import Account, AccountKind
 from parley.models.calls import CLIENTS_INVITE
 from parley.models.campaigns import CampaignMember, MembershipStatus
-from parley.models.conversations import Conversation, Participant, open_conversation_script
+from parley.models.conversations import Conversation, Participant, open_conversation
 from parley.models.errors import IdempotencyKeyReused, InvalidInput, NotFound, PermissionDenied
-from parley.models.events import (
-    EventKind,
-    LoggedEvent,
-    append_events,
-    append_events_script,
-    lock_event_logs,
-    lock_event_logs_script,
-)
+from parley.models.events import EventKind, LoggedEvent, append_events, lock_event_logs
 from parley.models.feed import FeedItem, FeedItemKind
-from parley.models.notifications import enqueue_statement
+from parley.models.notifications import enqueue
 from parley.models.orders import Order, OrderStatus
 from parley.models.rules import (
     Action,
@@ -39,7 +33,7 @@ from parley.models.rules import (
     only_jobs_without_messaging,
 )
 from parley.models.store.clock import Clock
-from parley.models.store.scripts import Dialect, Script, run_script
+from parley.models.store.scripts import Dialect, Script, run_script, run_step
 from parley.models.text import clean_text
 
 BODY_MAX = 5000
@@ -111,7 +105,7 @@ async def send_message(
     """Send `body` into a conversation (or open one with a counterpart) if the rules allow.
 
     Raises MessagingBlocked (models.rules) when a rule forbids it; nothing is then stored.
-    One script (models.sql_script): on SQLite the whole transaction is one hand-off.
+    One script (models.store.scripts): on SQLite the whole transaction is one hand-off.
     """
     body = validate_body(body)
     idempotency_key = validate_idempotency_key(idempotency_key)
@@ -195,7 +189,7 @@ def _send(
             (sender_id, idempotency_key),
         )
         if rows:
-            earlier = FeedItem._init_from_db(**rows[0])
+            earlier = from_row(FeedItem, rows[0])
             return _replay(earlier, body, target.conversation_id, target.order_id)
     attempt = yield from load_attempt(dialect, sender_id, target, no_messaging_job_types, lock=True)
     refusal = first_violation(attempt)
@@ -204,7 +198,7 @@ def _send(
     conversation = attempt.conversation
     if conversation is None:
         freelancer = attempt.counterpart if attempt.sender is attempt.client else attempt.sender
-        conversation = yield from open_conversation_script(attempt.client.id, freelancer.id, now)
+        conversation = yield from open_conversation(attempt.client.id, freelancer.id, now)
     recipient_id = conversation.counterpart_of(sender_id)
     rows = yield (
         'INSERT INTO "feed_items" ("conversation_id", "kind", "author_id", "order_id", '
@@ -221,7 +215,7 @@ def _send(
             now,
         ),
     )
-    message = FeedItem._init_from_db(**rows[0])
+    message = from_row(FeedItem, rows[0])
     yield (
         'UPDATE "participants" SET "unread_count" = "unread_count" + 1, "has_unread" = ?, '
         '"last_activity_at" = ?, "unanswered" = 0 '
@@ -240,14 +234,14 @@ def _send(
     if attempt.order is not None:
         side = "client_messaged" if sender_id == attempt.client.id else "freelancer_messaged"
         yield (f'UPDATE "orders" SET "{side}" = ? WHERE "id" = ?', (True, attempt.order.id))
-    events = yield from append_events_script(
+    events = yield from append_events(
         conversation.participant_ids(),
         EventKind.MESSAGE,
         conversation_id=conversation.id,
         item_id=message.id,
         now=now,
     )
-    yield enqueue_statement(recipient_id, conversation.id, message.id, now)
+    yield from enqueue(recipient_id, conversation.id, message.id, now)
     return SendResult(message, events)
 
 
@@ -282,7 +276,7 @@ def load_attempt(
             f'SELECT {_CONVERSATION_COLUMNS} FROM "conversations" WHERE "id" = ?',
             (target.conversation_id,),
         )
-        conversation = Conversation._init_from_db(**rows[0]) if rows else None
+        conversation = from_row(Conversation, rows[0]) if rows else None
         if conversation is None or sender_id not in conversation.participant_ids():
             raise NotFound("The conversation")
         other_id = conversation.counterpart_of(sender_id)
@@ -290,10 +284,10 @@ def load_attempt(
         assert target.counterpart_id is not None
         other_id = target.counterpart_id
     # Lock order: the pair's event logs first (their account rows, read as locked).
-    rows = yield from lock_event_logs_script(
+    rows = yield from lock_event_logs(
         dialect, (sender_id, other_id), columns=_ACCOUNT_COLUMNS, lock=lock
     )
-    accounts = {int(row["id"]): Account._init_from_db(**row) for row in rows}
+    accounts = {int(row["id"]): from_row(Account, row) for row in rows}
     sender, counterpart = accounts.get(sender_id), accounts.get(other_id)
     if action == Action.CALL_INVITE and sender is not None and sender.kind != AccountKind.CLIENT:
         raise PermissionDenied(CLIENTS_INVITE)
@@ -307,7 +301,7 @@ def load_attempt(
             'WHERE "client_id" = ? AND "freelancer_id" = ?',
             (client.id, freelancer.id),
         )
-        conversation = Conversation._init_from_db(**rows[0]) if rows else None
+        conversation = from_row(Conversation, rows[0]) if rows else None
     sender_side = None
     order = None
     live_orders: tuple[Order, ...] = ()
@@ -318,7 +312,7 @@ def load_attempt(
             'WHERE "conversation_id" = ? AND "account_id" = ?' + for_update,
             (conversation.id, sender_id),
         )
-        sender_side = Participant._init_from_db(**rows[0]) if rows else None
+        sender_side = from_row(Participant, rows[0]) if rows else None
         if target.order_id is None:
             # A message about no order is judged by every live order of the pair.
             rows = yield (
@@ -326,7 +320,7 @@ def load_attempt(
                 'WHERE "conversation_id" = ? AND "status" IN (?, ?, ?) ORDER BY "id"' + for_update,
                 (conversation.id, *(status.value for status in _LIVE_ORDER_STATUSES)),
             )
-            live_orders = tuple(Order._init_from_db(**row) for row in rows)
+            live_orders = tuple(from_row(Order, row) for row in rows)
             rows = yield (
                 'SELECT DISTINCT "job_type" FROM "orders" WHERE "conversation_id" = ?',
                 (conversation.id,),
@@ -341,7 +335,7 @@ def load_attempt(
         )
         if not rows:
             raise NotFound("The order")
-        order = Order._init_from_db(**rows[0])
+        order = from_row(Order, rows[0])
     membership = None
     if target.campaign_id is not None:
         rows = yield (
@@ -354,7 +348,7 @@ def load_attempt(
             'SELECT * FROM "campaign_members" WHERE "campaign_id" = ? AND "freelancer_id" = ?',
             (target.campaign_id, freelancer.id),
         )
-        membership = CampaignMember._init_from_db(**rows[0]) if rows else None
+        membership = from_row(CampaignMember, rows[0]) if rows else None
     accepted_membership = False
     if conversation is None or only_jobs_without_messaging(job_types, no_messaging_job_types):
         rows = yield (
@@ -389,7 +383,8 @@ async def mark_read(
     async with in_transaction():
         conversation = await Conversation.get_or_none(id=conversation_id)
         if conversation is not None and reader_id in conversation.participant_ids():
-            await lock_event_logs(conversation.participant_ids())  # before the participant row
+            ids = conversation.participant_ids()  # their event logs before the participant row
+            await run_script(lambda dialect: lock_event_logs(dialect, ids))
         participant = (
             await Participant.filter(account_id=reader_id, conversation_id=conversation_id)
             .select_for_update()
@@ -430,12 +425,14 @@ async def mark_read(
         await participant.save(
             update_fields=["read_up_to", "last_read_at", "unread_count", "has_unread"]
         )
-        events = await append_events(
-            (reader_id, counterpart_id),
-            EventKind.READ,
-            conversation_id=conversation_id,
-            item_id=up_to,
-            data={"reader": reader_id, "up_to": up_to, "read_at": now.isoformat()},
-            now=now,
+        events = await run_step(
+            append_events(
+                (reader_id, counterpart_id),
+                EventKind.READ,
+                conversation_id=conversation_id,
+                item_id=up_to,
+                data={"reader": reader_id, "up_to": up_to, "read_at": now.isoformat()},
+                now=now,
+            )
         )
     return ReadResult(participant, events)

@@ -3,7 +3,7 @@
 The worker (subscriptions.notifier) decides each intent's channels from what
 `unrouted` reads for the whole batch in one statement (the intents with their
 participants' state, preferences and push-device counts), then stores the
-whole batch with `route_batch_script` in one transaction (models.sql_script,
+whole batch with `route_batch_script` in one transaction (models.store.scripts,
 one hand-off on SQLite):
 
 1. lock the recipients' event logs, all at once (event logs first, then any row);
@@ -33,9 +33,9 @@ from parley.models.notifications import (
     REASON_MAX,
     DeliveryChannel,
     DeliveryStatus,
-    NotificationIntent,
     Outcome,
 )
+from parley.models.store.db import current_connection
 from parley.models.store.scripts import Dialect, Script, placeholders
 
 
@@ -75,7 +75,7 @@ _UNROUTED = (
 
 async def unrouted(limit: int) -> list[Unrouted]:
     """The oldest `limit` intents not routed yet, each with what routing needs to know."""
-    db = NotificationIntent._meta.db
+    db = current_connection()
     postgres = db.capabilities.dialect == "postgres"
     # Raw SQL: building and hydrating ORM queries was most of a small batch's cost.
     rows = await db.execute_query_dict(_UNROUTED.format(limit="$1" if postgres else "?"), [limit])

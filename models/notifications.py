@@ -21,7 +21,8 @@ from tortoise.models import Model
 
 from parley.models.errors import InvalidInput
 from parley.models.store.clock import Clock
-from parley.models.store.scripts import Statement
+from parley.models.store.db import current_connection
+from parley.models.store.scripts import Script
 from parley.models.text import clean_text
 
 EMAIL_MAX = 254
@@ -124,18 +125,9 @@ class NotificationPreferences(Model):
         table = "notification_preferences"
 
 
-async def enqueue(account_id: int, conversation_id: int, item_id: int, now: datetime) -> None:
-    """Record that `item_id` should reach `account_id`; call inside the change's transaction."""
-    await NotificationIntent.create(
-        account_id=account_id, conversation_id=conversation_id, item_id=item_id, created_at=now
-    )
-
-
-def enqueue_statement(
-    account_id: int, conversation_id: int, item_id: int, now: datetime
-) -> Statement:
-    """`enqueue` as a statement of a script (models.sql_script)."""
-    return (
+def enqueue(account_id: int, conversation_id: int, item_id: int, now: datetime) -> Script[None]:
+    """Record that `item_id` should reach `account_id`, in the change's transaction."""
+    yield (
         'INSERT INTO "notification_intents" ("account_id", "conversation_id", "item_id", '
         '"created_at") VALUES (?, ?, ?, ?)',
         (account_id, conversation_id, item_id, now),
@@ -168,7 +160,7 @@ async def record(
 async def accounts_holding() -> list[int]:
     """The accounts with in-app notifications held until their live session ends."""
     # Raw SQL: every step of the worker asks, and the answer is nearly always "none".
-    rows = await Delivery._meta.db.execute_query_dict(
+    rows = await current_connection().execute_query_dict(
         'SELECT DISTINCT "account_id" FROM "notification_deliveries" '
         """WHERE "status" = 'held' AND "channel" = 'in_app'"""
     )
@@ -179,7 +171,7 @@ async def due_deliveries(now: datetime, limit: int = 100) -> list[Delivery]:
     """Pending deliveries that are due, and sends whose worker's lease ran out."""
     # Every step of the worker asks, and the answer is mostly "none": a raw probe first,
     # since building the ORM's query cost more than the answer.
-    db = Delivery._meta.db
+    db = current_connection()
     mark = "$1" if db.capabilities.dialect == "postgres" else "?"
     due = (
         'SELECT 1 FROM "notification_deliveries" '

@@ -16,7 +16,7 @@ from tortoise import fields
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from parley.models.accounts import Account
+from parley.models.accounts import Account, AccountKind
 from parley.models.conversations import Conversation, Participant, open_conversation
 from parley.models.errors import (
     ConversationRequired,
@@ -28,6 +28,7 @@ from parley.models.errors import (
 from parley.models.events import EventKind, LoggedEvent, append_events, lock_event_logs
 from parley.models.feed import FeedItem, FeedItemKind, OrderEventType
 from parley.models.store.clock import Clock
+from parley.models.store.scripts import run_script, run_step
 from parley.models.text import clean_text
 
 TITLE_MAX = 200
@@ -105,10 +106,16 @@ async def create_order(
     freelancer = await Account.get_or_none(id=freelancer_id)
     if freelancer is not None and not freelancer.discoverable:
         raise NotDiscoverable()  # opting out of the marketplace also blocks job requests
+    client = await Account.get_or_none(id=client_id)
+    if client is None or client.kind != AccountKind.CLIENT:
+        raise NotFound("The client")
+    if freelancer is None or freelancer.kind != AccountKind.FREELANCER:
+        raise NotFound("The freelancer")
     now = clock.now()
     async with in_transaction():
-        await lock_event_logs((client_id, freelancer_id))  # lock order: event logs first
-        conversation = await open_conversation(client_id, freelancer_id, now)
+        # lock order: event logs first
+        await run_script(lambda dialect: lock_event_logs(dialect, (client_id, freelancer_id)))
+        conversation = await run_step(open_conversation(client_id, freelancer_id, now))
         order = await Order.create(
             conversation_id=conversation.id,
             client_id=client_id,
@@ -141,7 +148,8 @@ async def change_order_status(clock: Clock, order_id: int, status: OrderStatus) 
         parties = await Order.filter(id=order_id).values_list("client_id", "freelancer_id")
         if not parties:
             raise NotFound("The order")
-        await lock_event_logs(parties[0])  # lock order: event logs first, then the order
+        # lock order: event logs first, then the order
+        await run_script(lambda dialect: lock_event_logs(dialect, parties[0]))
         order = await Order.filter(id=order_id).select_for_update().first()
         if order is None:
             raise NotFound("The order")
@@ -173,12 +181,14 @@ async def record_activity(conversation: Conversation, item: FeedItem) -> list[Lo
         last_activity_at=item.created_at
     )
     await Conversation.filter(id=conversation.id).update(last_activity_at=item.created_at)
-    return await append_events(
-        conversation.participant_ids(),
-        EventKind.ITEM,
-        conversation_id=conversation.id,
-        item_id=item.id,
-        now=item.created_at,
+    return await run_step(
+        append_events(
+            conversation.participant_ids(),
+            EventKind.ITEM,
+            conversation_id=conversation.id,
+            item_id=item.id,
+            now=item.created_at,
+        )
     )
 
 

@@ -21,6 +21,7 @@ from parley.models.feed import FeedItem, FeedItemKind
 from parley.models.notifications import enqueue
 from parley.models.orders import Order
 from parley.models.store.clock import Clock
+from parley.models.store.scripts import run_script, run_step
 from parley.models.text import clean_text
 
 DETAILS_MAX = 5000
@@ -117,7 +118,8 @@ async def update_support_request(
         raise NotFound("The support request")
     now = clock.now()
     async with in_transaction():
-        await lock_event_logs((found.account_id,))  # lock order: event logs first, then the request
+        # lock order: event logs first, then the request
+        await run_script(lambda dialect: lock_event_logs(dialect, (found.account_id,)))
         request = await SupportRequest.filter(id=request_id).select_for_update().get()
         if status == request.status:
             raise InvalidInput("status", f"The request is already {status.value}.")
@@ -136,14 +138,16 @@ async def update_support_request(
             audience_id=request.account_id,
             created_at=now,
         )
-        events = await append_events(
-            (request.account_id,),
-            EventKind.SUPPORT,
-            conversation_id=conversation_id,
-            item_id=item.id,
-            now=now,
+        events = await run_step(
+            append_events(
+                (request.account_id,),
+                EventKind.SUPPORT,
+                conversation_id=conversation_id,
+                item_id=item.id,
+                now=now,
+            )
         )
-        await enqueue(request.account_id, conversation_id, item.id, now)
+        await run_step(enqueue(request.account_id, conversation_id, item.id, now))
     return SupportUpdate(request, item, events)
 
 

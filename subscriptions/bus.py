@@ -28,9 +28,9 @@ from typing import Any
 
 import orjson
 from broadcaster import Broadcast
-from broadcaster._base import Unsubscribed
 from opentelemetry.trace import Tracer
 
+from parley.compat.broadcaster import Unsubscribed
 from parley.models.events import LoggedEvent
 from parley.subscriptions.connections import BUS_UNAVAILABLE
 from parley.subscriptions.hub import Hub

@@ -31,6 +31,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from functools import partial
 
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
@@ -46,7 +47,7 @@ from parley.models.notification_batch import Planned, RoutedIntent, Step, route_
 from parley.models.notifications import Delivery, DeliveryChannel, DeliveryStatus, Outcome
 from parley.models.store.clock import Clock
 from parley.models.store.db import DATABASE_FAILURES
-from parley.models.store.scripts import run_script
+from parley.models.store.scripts import run_script, run_step
 from parley.subscriptions.email import ConversationEmail, EmailChannel
 from parley.subscriptions.notification_text import (
     NOTIFYING_KINDS,
@@ -235,7 +236,8 @@ class Notifier:
         for delivery in held:
             events: list[LoggedEvent] = []
             async with in_transaction():
-                await lock_event_logs((delivery.account_id,))  # event log first
+                # event log first
+                await run_script(partial(lock_event_logs, account_ids=(delivery.account_id,)))
                 claimed = await Delivery.filter(id=delivery.id, status=DeliveryStatus.HELD).update(
                     status=DeliveryStatus.SENT, updated_at=now
                 )
@@ -419,10 +421,12 @@ async def _in_app(
     account_id: int, conversation_id: int, item_id: int, reason: str, now: datetime
 ) -> list[LoggedEvent]:
     """Append an in-app notification to the account's event log (call in a transaction)."""
-    return await append_events(
-        (account_id,),
-        EventKind.NOTIFICATION,
-        conversation_id=conversation_id,
-        now=now,
-        data={"item": item_id, "reason": reason},
+    return await run_step(
+        append_events(
+            (account_id,),
+            EventKind.NOTIFICATION,
+            conversation_id=conversation_id,
+            now=now,
+            data={"item": item_id, "reason": reason},
+        )
     )

@@ -25,8 +25,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from broadcaster import Event
-from broadcaster._backends.base import BroadcastBackend
+from broadcaster import BroadcastBackend, Event
 from redis import asyncio as redis
 from redis.exceptions import RedisError
 

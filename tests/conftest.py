@@ -14,9 +14,9 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from tortoise.backends.base.executor import EXECUTOR_CACHE
 from tortoise.context import TortoiseContext
 
+from parley.compat.tortoise import clear_executor_cache
 from parley.models.accounts import Account, AccountKind, create_account
 from parley.models.orders import create_order
 from parley.models.store.clock import ManualClock
@@ -62,7 +62,7 @@ def postgres_url(request: pytest.FixtureRequest) -> Iterator[str]:
 def db_url(request: pytest.FixtureRequest, template_db: Path, tmp_path: Path) -> str:
     # tortoise caches each model's INSERT per connection *name*, not per dialect:
     # with SQLite and PostgreSQL tests in one process it must start empty.
-    EXECUTOR_CACHE.clear()
+    clear_executor_cache()
     if request.param == "postgres":
         url: str = request.getfixturevalue("postgres_url")
         return url

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from parley.models.accounts import Account
+from parley.models.store.db import current_connection
 
 _TABLES = {
     "sqlite": "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
@@ -20,7 +20,7 @@ _ROWS = {
 
 async def all_rows() -> dict[str, list[str]]:
     """Table name → its rows, each as text, sorted (so the order rows come back in is moot)."""
-    db = Account._meta.db
+    db = current_connection()
     dialect = "sqlite" if db.capabilities.dialect == "sqlite" else "postgres"
     tables = sorted(row["name"] for row in await db.execute_query_dict(_TABLES[dialect]))
     state: dict[str, list[str]] = defaultdict(list)

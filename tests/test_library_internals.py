@@ -108,22 +108,21 @@ UVICORN = [
     ),
 ]
 
+# parley/compat/tortoise.py
 TORTOISE = [
     Internal("tortoise-orm", "tortoise.models:Model._init_from_db"),
-    Internal("tortoise-orm", "tortoise.models:MetaInfo.fields_db_projection"),
-    Internal("tortoise-orm", "tortoise.models:MetaInfo.fields_map"),
     Internal("tortoise-orm", "tortoise.backends.base.executor:EXECUTOR_CACHE"),
-    Internal("tortoise-orm", "tortoise.contrib.starlette:RegisterTortoise"),
 ]
 
+# parley/compat/aiosqlite.py: the SQLite group commit on aiosqlite's worker thread.
 AIOSQLITE = [
     Internal("aiosqlite", "aiosqlite:Connection._execute"),
     Internal("aiosqlite", "aiosqlite:Connection._conn"),
 ]
 
+# parley/compat/broadcaster.py
 BROADCASTER = [
     Internal("broadcaster", "broadcaster._base:Unsubscribed"),
-    Internal("broadcaster", "broadcaster._backends.base:BroadcastBackend"),
 ]
 
 INTERNALS = [*GRAPHQL_CORE, *STRAWBERRY, *UVICORN, *TORTOISE, *AIOSQLITE, *BROADCASTER]

@@ -3,6 +3,7 @@
 Migrations run in a context of their own (tortoise's `migrate` re-initialises
 whatever context is current), so the serving context starts on a migrated
 schema. SQLite is put in WAL mode so readers are not blocked by the writer.
+`current_connection` is the one way storage code reaches the connection.
 """
 
 from __future__ import annotations
@@ -11,14 +12,24 @@ import logging
 from pathlib import Path
 from typing import Any, Literal
 
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.connection import get_connection
 from tortoise.context import TortoiseContext
 from tortoise.exceptions import DBConnectionError, OperationalError, TransactionManagementError
 from tortoise.migrations.api import migrate
 
 log = logging.getLogger("parley.db")
 
+# The connection name every model uses (web.settings.tortoise_config).
+CONNECTION = "default"
+
 # Failures of the database itself (not of a rule), as operators count them.
 DATABASE_FAILURES = (OperationalError, DBConnectionError, TransactionManagementError)
+
+
+def current_connection() -> BaseDBAsyncClient:
+    """The connection a query runs on here and now: inside a transaction, the transaction's."""
+    return get_connection(CONNECTION)
 
 
 def ensure_sqlite_directory(database_url: str) -> None:

@@ -2,18 +2,20 @@
 
 A script yields statements, `(sql, params)` with `?` placeholders, and is sent
 back each statement's rows as dicts; what it returns is the transaction's
-result. `run_script` runs it in one transaction:
+result. `run_script` runs it in one transaction (`run_step` when the script
+reads no dialect); inside a caller's transaction it is one step of it:
 
 - on SQLite, outside any transaction: the whole script in one call on
-  aiosqlite's worker thread, holding the connection's lock as a tortoise
-  transaction does. A send costs one hand-off from the event loop instead of
+  aiosqlite's worker thread (parley.compat.aiosqlite), holding the connection's
+  lock as a tortoise transaction does. A send costs one hand-off from the event loop instead of
   one per statement: on SQLite the hand-offs (and tortoise's query building
   around each), not the statements, were most of a send's cost. Group commit:
   the scripts that arrive while the connection is busy run together in the
   next transaction, each in a savepoint (a failing one rolls back alone, the
   next sees the rows as the ones before it left them), and each caller gets
   its own result or error once that transaction has committed.
-- elsewhere (PostgreSQL, or nested in a caller's transaction): statement by
+- elsewhere (PostgreSQL, nested in a caller's transaction, or an aiosqlite
+  without the worker-thread hand-off, the compat module's fallback): statement by
   statement through tortoise's connection, in `in_transaction()` (a savepoint
   when nested), `?` turned into asyncpg's `$n`.
 
@@ -38,7 +40,8 @@ from tortoise.backends.sqlite.client import SqliteClient
 from tortoise.exceptions import IntegrityError, OperationalError
 from tortoise.transactions import in_transaction
 
-from parley.models.accounts import Account
+from parley.compat import aiosqlite as aiosqlite_compat
+from parley.models.store.db import current_connection
 
 T = TypeVar("T")
 Row = dict[str, Any]
@@ -50,12 +53,30 @@ GROUP_MAX = 64  # scripts per SQLite transaction at most
 
 async def run_script(make: Callable[[Dialect], Script[T]]) -> T:
     """Run the script `make(dialect)` in one transaction; its return value is the result."""
-    db: BaseDBAsyncClient = Account._meta.db
+    db = current_connection()
     dialect: Dialect = "sqlite" if db.capabilities.dialect == "sqlite" else "postgres"
-    if isinstance(db, SqliteClient) and not isinstance(db, TransactionalDBClient):
+    if (
+        aiosqlite_compat.WORKER_THREAD
+        and isinstance(db, SqliteClient)
+        and not isinstance(db, TransactionalDBClient)
+    ):
         return await _group_commit(db, make(dialect))
+    script = make(dialect)
+    try:
+        first = next(script)
+    except StopIteration as done:  # nothing to run here (a lock SQLite does not need)
+        result: T = done.value
+        return result
+    except BaseException:
+        script.close()
+        raise
     async with in_transaction() as connection:
-        return await _drive(connection, make(dialect), dialect)
+        return await _drive(connection, script, first, dialect)
+
+
+async def run_step(script: Script[T]) -> T:
+    """`run_script` for a script written once for both dialects."""
+    return await run_script(lambda _: script)
 
 
 @dataclass(slots=True)
@@ -97,11 +118,10 @@ async def _commit_waiting(client: SqliteClient, waiting: _Waiting) -> None:
             if not batch:
                 continue
             try:
-                # The connection's lock is the one tortoise's transactions and queries take;
-                # aiosqlite's (private) _execute runs a function on its worker thread.
+                # The connection's lock is the one tortoise's transactions and queries take.
                 async with client.acquire_connection() as connection:
-                    outcomes = await connection._execute(
-                        _transaction, connection._conn, [script for script, _ in batch]
+                    outcomes = await aiosqlite_compat.run_on_worker_thread(
+                        connection, _transaction, [script for script, _ in batch]
                     )
             except Exception as exc:  # no connection, or BEGIN or COMMIT failed: none stored
                 outcomes = [(None, _translated(exc)) for _ in batch]
@@ -176,17 +196,19 @@ def _drive_here(connection: sqlite3.Connection, script: Script[T]) -> T:
         rows = [dict(row) for row in connection.execute(statement[0], statement[1]).fetchall()]
 
 
-async def _drive(connection: BaseDBAsyncClient, script: Script[T], dialect: Dialect) -> T:
-    rows: list[Row] | None = None
+async def _drive(
+    connection: BaseDBAsyncClient, script: Script[T], first: Statement, dialect: Dialect
+) -> T:
+    statement = first
     try:
         while True:
+            sql = statement[0] if dialect == "sqlite" else _numbered(statement[0])
+            rows = await connection.execute_query_dict(sql, list(statement[1]))
             try:
-                statement = next(script) if rows is None else script.send(rows)
+                statement = script.send(rows)
             except StopIteration as done:
                 result: T = done.value
                 return result
-            sql = statement[0] if dialect == "sqlite" else _numbered(statement[0])
-            rows = await connection.execute_query_dict(sql, list(statement[1]))
     finally:
         script.close()
 

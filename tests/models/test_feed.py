@@ -1,11 +1,12 @@
-"""The feed: filters, scrolling up to the first item, keyset paging."""
+"""The feed as a participant reads it: filters, scrolling up to the first item, keyset paging."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from parley.models.accounts import Account
-from parley.models.feed import FeedItemKind, feed_page
+from parley.models.feed import FeedItemKind
+from parley.models.feed_pages import read_page
 from parley.models.messaging import send_message
 from parley.models.orders import OrderStatus, change_order_status, create_order
 from parley.models.store.clock import ManualClock
@@ -41,14 +42,14 @@ async def test_scrolling_up_reaches_the_first_item_in_chronological_pages(
     before: int | None = None
     pages = 0
     while True:
-        items, has_older, has_newer = await feed_page(conversation, None, last=4, before=before)
+        page = await read_page(client.id, conversation, None, last=4, before=before)
         pages += 1
-        assert [item.id for item in items] == sorted(item.id for item in items)
-        assert has_newer == (before is not None)
-        seen = [item.id for item in items] + seen
-        if not has_older:
+        assert [item.id for item in page.items] == sorted(item.id for item in page.items)
+        assert page.has_newer == (before is not None)
+        seen = [item.id for item in page.items] + seen
+        if not page.has_older:
             break
-        before = items[0].id
+        before = page.items[0].id
     assert seen == ids
     assert pages == 4  # 13 items in pages of 4
 
@@ -57,9 +58,9 @@ async def test_filters_keep_only_orders_or_only_messages(
     clock: ManualClock, client: Account, freelancer: Account
 ) -> None:
     conversation, _ = await _busy_conversation(clock, client, freelancer)
-    orders, _, _ = await feed_page(conversation, [FeedItemKind.ORDER_EVENT], last=100)
-    messages, _, _ = await feed_page(conversation, [FeedItemKind.MESSAGE], last=100)
-    everything, _, _ = await feed_page(conversation, None, last=100)
+    orders = (await read_page(client.id, conversation, [FeedItemKind.ORDER_EVENT], last=100)).items
+    messages = (await read_page(client.id, conversation, [FeedItemKind.MESSAGE], last=100)).items
+    everything = (await read_page(client.id, conversation, None, last=100)).items
     assert {item.kind for item in orders} == {FeedItemKind.ORDER_EVENT}
     assert len(orders) == 3
     assert {item.kind for item in messages} == {FeedItemKind.MESSAGE}
@@ -71,7 +72,7 @@ async def test_reading_forward_from_a_cursor(
     clock: ManualClock, client: Account, freelancer: Account
 ) -> None:
     conversation, ids = await _busy_conversation(clock, client, freelancer)
-    items, has_older, has_newer = await feed_page(conversation, None, first=5, after=ids[2])
-    assert [item.id for item in items] == ids[3:8]
-    assert has_older
-    assert has_newer
+    page = await read_page(freelancer.id, conversation, None, first=5, after=ids[2])
+    assert [item.id for item in page.items] == ids[3:8]
+    assert page.has_older
+    assert page.has_newer
