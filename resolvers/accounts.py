@@ -10,7 +10,7 @@ from parley.models.errors import NotFound, ParleyError
 from parley.resolvers.inputs import parse_id
 from parley.schema.accounts import Account, AccountResult, CreateAccountInput, UpdateAccountInput
 from parley.schema.context import Info
-from parley.schema.errors import from_domain
+from parley.schema.errors import InvalidInputError, NotFoundError, error_result
 
 
 async def me(info: Info) -> Account:
@@ -35,8 +35,8 @@ async def create_account(info: Info, input: CreateAccountInput) -> AccountResult
             discoverable=input.discoverable,
         )
     except ParleyError as exc:
-        return from_domain(exc)  # type: ignore[return-value]
-    return Account.from_model(row)  # type: ignore[return-value]
+        return error_result(exc, NotFoundError, InvalidInputError)
+    return Account.from_model(row)
 
 
 async def update_account(info: Info, id: strawberry.ID, input: UpdateAccountInput) -> AccountResult:
@@ -51,5 +51,5 @@ async def update_account(info: Info, id: strawberry.ID, input: UpdateAccountInpu
             discoverable=input.discoverable,
         )
     except ParleyError as exc:
-        return from_domain(exc)  # type: ignore[return-value]
-    return Account.from_model(row)  # type: ignore[return-value]
+        return error_result(exc, NotFoundError, InvalidInputError)
+    return Account.from_model(row)

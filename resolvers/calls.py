@@ -20,7 +20,27 @@ from parley.schema.calls import (
     viewer_zone,
 )
 from parley.schema.context import Info
-from parley.schema.errors import from_domain
+from parley.schema.errors import (
+    CallInviteClosedError,
+    InvalidInputError,
+    MessagingBlockedError,
+    NoLineAvailableError,
+    NotFoundError,
+    OutsideCallWindowError,
+    PermissionDeniedError,
+    error_result,
+)
+
+# CallInviteResult's errors, for the four resolvers that return it.
+INVITE_ERRORS = (
+    MessagingBlockedError,
+    NotFoundError,
+    InvalidInputError,
+    CallInviteClosedError,
+    OutsideCallWindowError,
+    NoLineAvailableError,
+    PermissionDeniedError,
+)
 
 
 async def _zone(info: Info, override: str | None) -> str:
@@ -75,7 +95,9 @@ async def send_call_invite(info: Info, input: SendCallInviteInput) -> SendCallIn
             horizon=services.settings.call_time_horizon,
         )
     except ParleyError as exc:
-        return from_domain(exc)  # type: ignore[return-value]
+        return error_result(
+            exc, MessagingBlockedError, NotFoundError, InvalidInputError, PermissionDeniedError
+        )
     return await _published(info, change)
 
 
@@ -94,7 +116,7 @@ async def accept_call_invite(
             horizon=services.settings.call_time_horizon,
         )
     except ParleyError as exc:
-        return from_domain(exc)  # type: ignore[return-value]
+        return error_result(exc, *INVITE_ERRORS)
     return await _published(info, change)
 
 
@@ -112,7 +134,7 @@ async def decline_call_invite(
             services.settings.no_messaging_job_types,
         )
     except ParleyError as exc:
-        return from_domain(exc)  # type: ignore[return-value]
+        return error_result(exc, *INVITE_ERRORS)
     return await _published(info, change)
 
 
@@ -124,7 +146,7 @@ async def cancel_call_invite(info: Info, id: strawberry.ID) -> CallInviteResult:
             services.clock, services.conference_lines(), caller, parse_id(id, "The call invite")
         )
     except ParleyError as exc:
-        return from_domain(exc)  # type: ignore[return-value]
+        return error_result(exc, *INVITE_ERRORS)
     return await _published(info, change)
 
 
@@ -136,7 +158,7 @@ async def report_call_no_show(info: Info, id: strawberry.ID, details: str) -> Ca
             services.clock, caller, parse_id(id, "The call invite"), details
         )
     except ParleyError as exc:
-        return from_domain(exc)  # type: ignore[return-value]
+        return error_result(exc, *INVITE_ERRORS)
     return await _published(info, change)
 
 

@@ -16,7 +16,7 @@ from parley.schema.campaigns import (
     MembershipStatus,
 )
 from parley.schema.context import Info
-from parley.schema.errors import from_domain
+from parley.schema.errors import InvalidInputError, NotFoundError, error_result
 
 
 async def campaign(info: Info, id: strawberry.ID) -> Campaign | None:
@@ -35,7 +35,7 @@ async def create_campaign(info: Info, input: CreateCampaignInput) -> CampaignRes
             info.context.services.clock, parse_id(input.client_id, "The client"), input.title
         )
     except ParleyError as exc:
-        return from_domain(exc)  # type: ignore[return-value]
+        return error_result(exc, NotFoundError, InvalidInputError)
     return Campaign.from_model(row)
 
 
@@ -51,5 +51,5 @@ async def set_campaign_membership(
             m.MembershipStatus(status),
         )
     except ParleyError as exc:
-        return from_domain(exc)  # type: ignore[return-value]
+        return error_result(exc, NotFoundError)
     return CampaignMember.from_model(row)

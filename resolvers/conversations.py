@@ -19,7 +19,7 @@ from parley.schema.conversations import (
     MarkReadResult,
     UnreadSummary,
 )
-from parley.schema.errors import from_domain
+from parley.schema.errors import InvalidInputError, NotFoundError, error_result
 from parley.schema.feed import PageInfo
 
 CURSOR = "conv"
@@ -98,7 +98,7 @@ async def mark_read(
             None if up_to is None else parse_id(up_to, "The message"),
         )
     except ParleyError as exc:
-        return from_domain(exc)  # type: ignore[return-value]
+        return error_result(exc, NotFoundError, InvalidInputError)
     await after_commit(services, result.events)
     return Conversation.from_model(
         await m.participant_view(reader, result.participant.conversation_id)

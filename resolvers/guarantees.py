@@ -11,7 +11,16 @@ from parley.resolvers.cursors import GUARANTEE_REQUESTS
 from parley.resolvers.inputs import parse_id
 from parley.resolvers.paging import page_by_id
 from parley.schema.context import Info
-from parley.schema.errors import from_domain
+from parley.schema.errors import (
+    GuaranteeAlreadyDecidedError,
+    GuaranteeAlreadyRequestedError,
+    InvalidInputError,
+    NoAgreedTermsError,
+    NotFoundError,
+    PermissionDeniedError,
+    TermsChangedError,
+    error_result,
+)
 from parley.schema.guarantees import (
     AcceptTermsResult,
     DecideGuaranteeResult,
@@ -36,7 +45,7 @@ async def propose_terms(info: Info, input: ProposeTermsInput) -> ProposeTermsRes
         )
         change = await m.propose_terms(services.clock, caller, order_id, terms)
     except ParleyError as exc:
-        return from_domain(exc)  # type: ignore[return-value]
+        return error_result(exc, NotFoundError, InvalidInputError)
     await after_commit(services, change.events)
     return OrderTerms.from_model(change.terms)
 
@@ -49,7 +58,7 @@ async def accept_terms(info: Info, terms_id: strawberry.ID) -> AcceptTermsResult
             services.clock, caller, parse_id(terms_id, "The terms proposal")
         )
     except ParleyError as exc:
-        return from_domain(exc)  # type: ignore[return-value]
+        return error_result(exc, NotFoundError, PermissionDeniedError, TermsChangedError)
     await after_commit(services, change.events)
     return OrderTerms.from_model(change.terms)
 
@@ -60,7 +69,7 @@ async def request_guarantee(info: Info, order_id: strawberry.ID) -> RequestGuara
     try:
         change = await m.request_guarantee(services.clock, caller, parse_id(order_id, "The order"))
     except ParleyError as exc:
-        return from_domain(exc)  # type: ignore[return-value]
+        return error_result(exc, NotFoundError, NoAgreedTermsError, GuaranteeAlreadyRequestedError)
     await after_commit(services, change.events)
     return GuaranteeRequest.from_model(change.request)
 
@@ -78,7 +87,9 @@ async def decide_guarantee(
             note=note,
         )
     except ParleyError as exc:
-        return from_domain(exc)  # type: ignore[return-value]
+        return error_result(
+            exc, NotFoundError, InvalidInputError, TermsChangedError, GuaranteeAlreadyDecidedError
+        )
     await after_commit(services, change.events)
     return GuaranteeRequest.from_model(change.request)
 

@@ -11,7 +11,7 @@ from parley.models.errors import ParleyError
 from parley.resolvers.inputs import page_size, parse_id, query_error
 from parley.schema.context import Info
 from parley.schema.conversations import Conversation, MuteResult
-from parley.schema.errors import from_domain
+from parley.schema.errors import InvalidInputError, NotFoundError, error_result
 from parley.schema.notifications import (
     ActivityReport,
     ActivityState,
@@ -50,7 +50,7 @@ async def update_preferences(info: Info, input: NotificationPreferencesInput) ->
             push_enabled=input.push_enabled,
         )
     except ParleyError as exc:
-        return from_domain(exc)  # type: ignore[return-value]
+        return error_result(exc, InvalidInputError)
     return NotificationPreferences.from_model(row)
 
 
@@ -66,7 +66,7 @@ async def register_push(info: Info, input: PushSubscriptionInput) -> RegisterPus
             policy=info.context.services.outbound,
         )
     except ParleyError as exc:
-        return from_domain(exc)  # type: ignore[return-value]
+        return error_result(exc, InvalidInputError)
     return PushDevice.from_model(row)
 
 
@@ -89,5 +89,5 @@ async def mute(info: Info, conversation_id: strawberry.ID, muted: bool) -> MuteR
     try:
         row = await set_muted(account, parse_id(conversation_id, "The conversation"), muted)
     except ParleyError as exc:
-        return from_domain(exc)  # type: ignore[return-value]
+        return error_result(exc, NotFoundError)
     return Conversation.from_model(row)

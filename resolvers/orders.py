@@ -9,8 +9,24 @@ from parley.models.errors import ParleyError
 from parley.resolvers.after_commit import after_commit
 from parley.resolvers.inputs import parse_id
 from parley.schema.context import Info
-from parley.schema.errors import from_domain
+from parley.schema.errors import (
+    ConversationRequiredError,
+    InvalidInputError,
+    InvalidTransitionError,
+    NotDiscoverableError,
+    NotFoundError,
+    error_result,
+)
 from parley.schema.orders import CreateOrderInput, Order, OrderResult, OrderStatus
+
+# OrderResult's errors.
+ORDER_ERRORS = (
+    NotFoundError,
+    InvalidInputError,
+    InvalidTransitionError,
+    ConversationRequiredError,
+    NotDiscoverableError,
+)
 
 
 async def order(info: Info, id: strawberry.ID) -> Order | None:
@@ -35,7 +51,7 @@ async def create_order(info: Info, input: CreateOrderInput) -> OrderResult:
             requires_conversation=input.requires_conversation,
         )
     except ParleyError as exc:
-        return from_domain(exc)  # type: ignore[return-value]
+        return error_result(exc, *ORDER_ERRORS)
     await after_commit(services, change.events)
     return Order.from_model(change.order)
 
@@ -47,7 +63,7 @@ async def record_review(info: Info, order_id: strawberry.ID, negative: bool) -> 
             info.context.services.clock, parse_id(order_id, "The order"), negative=negative
         )
     except ParleyError as exc:
-        return from_domain(exc)  # type: ignore[return-value]
+        return error_result(exc, *ORDER_ERRORS)
     return Order.from_model(row)
 
 
@@ -59,6 +75,6 @@ async def change_order_status(info: Info, id: strawberry.ID, status: OrderStatus
             services.clock, parse_id(id, "The order"), m.OrderStatus(status)
         )
     except ParleyError as exc:
-        return from_domain(exc)  # type: ignore[return-value]
+        return error_result(exc, *ORDER_ERRORS)
     await after_commit(services, change.events)
     return Order.from_model(change.order)

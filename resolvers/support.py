@@ -11,7 +11,7 @@ from parley.resolvers.cursors import SUPPORT_REQUESTS
 from parley.resolvers.inputs import parse_id
 from parley.resolvers.paging import page_by_id
 from parley.schema.context import Info
-from parley.schema.errors import from_domain
+from parley.schema.errors import InvalidInputError, NotFoundError, error_result
 from parley.schema.support import (
     OpenSupportRequestInput,
     SupportRequest,
@@ -42,7 +42,7 @@ async def open_support_request(info: Info, input: OpenSupportRequestInput) -> Su
             order_id=order_id,
         )
     except ParleyError as exc:
-        return from_domain(exc)  # type: ignore[return-value]
+        return error_result(exc, NotFoundError, InvalidInputError)
     return SupportRequest.from_model(row)
 
 
@@ -73,6 +73,6 @@ async def update_support_request(
             input.note,
         )
     except ParleyError as exc:
-        return from_domain(exc)  # type: ignore[return-value]
+        return error_result(exc, NotFoundError, InvalidInputError)
     await after_commit(services, change.events)
     return SupportRequest.from_model(change.request)

@@ -34,7 +34,7 @@ class Account:
     created_at: datetime = strawberry.field(description="When the account was created.")
 
     @staticmethod
-    def from_model(row: m.Account) -> Account:
+    def from_model(row: m.Account) -> Client | Freelancer:
         id_ = strawberry.ID(str(row.id))
         status = m.AccountStatus(row.status)
         if row.kind == m.AccountKind.CLIENT:
