@@ -6,8 +6,7 @@ from datetime import datetime
 
 import strawberry
 
-from parley.models import call_flow
-from parley.models import calls as m
+from parley.models import call_flow, calls
 from parley.models.accounts import validate_time_zone
 from parley.models.errors import ParleyError
 from parley.resolvers.after_commit import after_commit
@@ -54,15 +53,15 @@ async def _zone(info: Info, override: str | None) -> str:
 
 
 async def call_invites(
-    info: Info, status: m.CallInviteStatus | None, time_zone: str | None
+    info: Info, status: calls.CallInviteStatus | None, time_zone: str | None
 ) -> list[CallInvite]:
     viewer = info.context.account_id()
     services = info.context.services
     zone = await _zone(info, time_zone)
     now = services.clock.now()
-    rows = await m.call_invites_for(
+    rows = await calls.call_invites_for(
         viewer,
-        None if status is None else m.CallInviteStatus(status),
+        None if status is None else calls.CallInviteStatus(status),
         now,
         services.settings.feed_page_max,
     )
@@ -73,7 +72,7 @@ async def call_invite(info: Info, id: strawberry.ID, time_zone: str | None) -> C
     viewer = info.context.account_id()
     zone = await _zone(info, time_zone)
     try:
-        row = await m.get_call_invite_for(viewer, parse_id(id, "The call invite"))
+        row = await calls.get_call_invite_for(viewer, parse_id(id, "The call invite"))
     except ParleyError:
         return None
     return CallInvite.from_model(row, zone, info.context.services.clock.now())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from parley.models import guarantees as m
+from parley.models import guarantees
 from parley.models.errors import ParleyError
 from parley.resolvers.after_commit import after_commit
 from parley.resolvers.cursors import GUARANTEE_REQUESTS
@@ -40,10 +40,10 @@ async def propose_terms(info: Info, input: ProposeTermsInput) -> ProposeTermsRes
     services = info.context.services
     try:
         order_id = parse_id(input.order_id, "The order")
-        terms = m.checked_terms(
+        terms = guarantees.checked_terms(
             services.clock, input.amount, input.currency, input.delivery_date, input.deliverables
         )
-        change = await m.propose_terms(services.clock, caller, order_id, terms)
+        change = await guarantees.propose_terms(services.clock, caller, order_id, terms)
     except ParleyError as exc:
         return error_result(exc, NotFoundError, InvalidInputError)
     await after_commit(services, change.events)
@@ -54,7 +54,7 @@ async def accept_terms(info: Info, terms_id: strawberry.ID) -> AcceptTermsResult
     caller = info.context.account_id()
     services = info.context.services
     try:
-        change = await m.accept_terms(
+        change = await guarantees.accept_terms(
             services.clock, caller, parse_id(terms_id, "The terms proposal")
         )
     except ParleyError as exc:
@@ -67,7 +67,9 @@ async def request_guarantee(info: Info, order_id: strawberry.ID) -> RequestGuara
     caller = info.context.account_id()
     services = info.context.services
     try:
-        change = await m.request_guarantee(services.clock, caller, parse_id(order_id, "The order"))
+        change = await guarantees.request_guarantee(
+            services.clock, caller, parse_id(order_id, "The order")
+        )
     except ParleyError as exc:
         return error_result(exc, NotFoundError, NoAgreedTermsError, GuaranteeAlreadyRequestedError)
     await after_commit(services, change.events)
@@ -80,7 +82,7 @@ async def decide_guarantee(
     info.context.require_service()
     services = info.context.services
     try:
-        change = await m.decide_guarantee(
+        change = await guarantees.decide_guarantee(
             services.clock,
             parse_id(id, "The guarantee request"),
             accept=decision is GuaranteeDecision.ACCEPT,
@@ -99,7 +101,7 @@ async def open_guarantee_requests(
 ) -> GuaranteeRequestConnection:
     info.context.require_service()
     page, page_info = await page_by_id(
-        info, GUARANTEE_REQUESTS, first, after, m.open_guarantee_page
+        info, GUARANTEE_REQUESTS, first, after, guarantees.open_guarantee_page
     )
     edges = [
         GuaranteeRequestEdge(cursor=cursor, node=GuaranteeRequest.from_model(row))

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from parley.models import notifications as m
-from parley.models import push as push_m
+from parley.models import notifications, push
 from parley.models.conversations import set_muted
 from parley.models.errors import ParleyError
 from parley.resolvers.inputs import page_size, parse_id, query_error
@@ -36,13 +35,15 @@ async def report_activity(info: Info, state: ActivityState) -> ActivityReport:
 
 
 async def preferences(info: Info) -> NotificationPreferences:
-    return NotificationPreferences.from_model(await m.preferences(info.context.account_id()))
+    return NotificationPreferences.from_model(
+        await notifications.preferences(info.context.account_id())
+    )
 
 
 async def update_preferences(info: Info, input: NotificationPreferencesInput) -> PreferencesResult:
     account = info.context.account_id()
     try:
-        row = await m.update_preferences(
+        row = await notifications.update_preferences(
             info.context.services.clock,
             account,
             email=input.email,
@@ -57,7 +58,7 @@ async def update_preferences(info: Info, input: NotificationPreferencesInput) ->
 async def register_push(info: Info, input: PushSubscriptionInput) -> RegisterPushResult:
     account = info.context.account_id()
     try:
-        row = await push_m.register(
+        row = await push.register(
             info.context.services.clock,
             account,
             endpoint=input.endpoint,
@@ -81,7 +82,10 @@ async def notification_log(info: Info, first: int | None) -> list[NotificationLo
         size = page_size(first, "first", 20, info.context.services.settings.feed_page_max)
     except ParleyError as exc:
         raise query_error(exc) from exc
-    return [NotificationLogEntry.from_model(row) for row in await m.recent_log(account, size)]
+    return [
+        NotificationLogEntry.from_model(row)
+        for row in await notifications.recent_log(account, size)
+    ]
 
 
 async def mute(info: Info, conversation_id: strawberry.ID, muted: bool) -> MuteResult:

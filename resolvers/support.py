@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from parley.models import support as m
+from parley.models import support
 from parley.models.conversations import participant_view
 from parley.models.errors import InvalidInput, ParleyError
 from parley.models.orders import get_order_for
@@ -33,10 +33,10 @@ async def open_support_request(info: Info, input: OpenSupportRequestInput) -> Su
             await participant_view(caller, conversation_id)
         if input.order_id is not None:
             order_id = (await get_order_for(caller, parse_id(input.order_id, "The order"))).id
-        row = await m.open_support_request(
+        row = await support.open_support_request(
             info.context.services.clock,
             caller,
-            m.SupportReason(input.reason),
+            support.SupportReason(input.reason),
             details=input.details,
             conversation_id=conversation_id,
             order_id=order_id,
@@ -51,7 +51,11 @@ async def support_requests(
 ) -> SupportRequestConnection:
     caller = info.context.account_id()
     page, page_info = await page_by_id(
-        info, SUPPORT_REQUESTS, first, after, lambda size, key: m.support_page(caller, size, key)
+        info,
+        SUPPORT_REQUESTS,
+        first,
+        after,
+        lambda size, key: support.support_page(caller, size, key),
     )
     edges = [
         SupportRequestEdge(cursor=cursor, node=SupportRequest.from_model(row))
@@ -66,10 +70,10 @@ async def update_support_request(
     info.context.require_service()
     services = info.context.services
     try:
-        change = await m.update_support_request(
+        change = await support.update_support_request(
             services.clock,
             parse_id(input.id, "The support request"),
-            m.SupportStatus(input.status),
+            support.SupportStatus(input.status),
             input.note,
         )
     except ParleyError as exc:
