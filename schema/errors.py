@@ -1,4 +1,9 @@
-"""Expected failures as data: every mutation result union draws from these types."""
+"""Expected failures as data: every mutation result union draws from these types.
+
+A resolver turns a domain error into its union member with `error_result`, naming its
+union's error types, so mypy checks the result against the union; `wire_code` is the one
+place a domain `ErrorCode` becomes the `code` string.
+"""
 
 from __future__ import annotations
 
