@@ -33,6 +33,7 @@ from parley.models.conference import ConferenceLine, ConferenceProvider, LineReq
 from parley.models.conversations import Conversation, Participant, open_conversation
 from parley.models.errors import (
     CallInviteClosed,
+    ErrorCode,
     InvalidInput,
     NotFound,
     OutsideCallWindow,
@@ -271,7 +272,7 @@ async def cancel_call_invite(
         _require_status(invite, now, CallInviteStatus.PENDING, CallInviteStatus.ACCEPTED)
         if invite.starts_at is not None and invite.starts_at <= now:
             raise OutsideCallWindow(
-                "TOO_LATE",
+                ErrorCode.TOO_LATE,
                 invite.starts_at,
                 "The call has already started; it cannot be cancelled.",
             )
@@ -300,7 +301,7 @@ async def report_no_show(
         assert opens is not None
         if now < opens:
             raise OutsideCallWindow(
-                "TOO_EARLY",
+                ErrorCode.TOO_EARLY,
                 opens,
                 "Wait at least 5 minutes after the scheduled start before reporting a no-show.",
             )

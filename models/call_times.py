@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 
 from parley.models.calls import CALL_TIME_HORIZON, MAX_TIMES, MIN_GAP
-from parley.models.errors import CallTimeRejected
+from parley.models.errors import CallTimeRejected, ErrorCode
 
 FIELD = "startTimes"
 
@@ -19,7 +19,7 @@ FIELD = "startTimes"
 def _aware(value: datetime, field: str) -> datetime:
     if value.tzinfo is None or value.utcoffset() is None:
         raise CallTimeRejected(
-            "TIME_WITHOUT_OFFSET",
+            ErrorCode.TIME_WITHOUT_OFFSET,
             field,
             f"{value.isoformat()} has no UTC offset; send times like 2026-03-30T15:00:00Z.",
         )
@@ -27,14 +27,16 @@ def _aware(value: datetime, field: str) -> datetime:
         return value.astimezone(UTC)
     except OverflowError:  # e.g. 0001-01-01T00:00+01:00 is before the first UTC instant
         raise CallTimeRejected(
-            "TIME_OUT_OF_RANGE", field, f"{value.isoformat()} is not a time a call can have."
+            ErrorCode.TIME_OUT_OF_RANGE,
+            field,
+            f"{value.isoformat()} is not a time a call can have.",
         ) from None
 
 
 def _within_horizon(instant: datetime, now: datetime, horizon: timedelta, field: str) -> None:
     if instant - now > horizon:
         raise CallTimeRejected(
-            "TIME_TOO_FAR_AHEAD",
+            ErrorCode.TIME_TOO_FAR_AHEAD,
             field,
             f"{instant.isoformat()} is more than {horizon.days} days ahead; "
             "propose times closer to now.",
@@ -47,27 +49,27 @@ def validate_proposed_times(
     """The proposed times as UTC instants, ascending, none more than `horizon` ahead;
     or the first rule they break."""
     if not times:
-        raise CallTimeRejected("NO_TIMES", FIELD, "Propose at least one time.")
+        raise CallTimeRejected(ErrorCode.NO_TIMES, FIELD, "Propose at least one time.")
     if len(times) > MAX_TIMES:
         raise CallTimeRejected(
-            "TOO_MANY_TIMES", FIELD, f"Propose at most {MAX_TIMES} times, not {len(times)}."
+            ErrorCode.TOO_MANY_TIMES, FIELD, f"Propose at most {MAX_TIMES} times, not {len(times)}."
         )
     instants = sorted(_aware(value, FIELD) for value in times)
     for instant in instants:
         if instant <= now:
             raise CallTimeRejected(
-                "TIME_IN_PAST", FIELD, f"{instant.isoformat()} is not in the future."
+                ErrorCode.TIME_IN_PAST, FIELD, f"{instant.isoformat()} is not in the future."
             )
         _within_horizon(instant, now, horizon, FIELD)
     for earlier, later in pairwise(instants):
         if earlier == later:
             raise CallTimeRejected(
-                "DUPLICATE_TIME", FIELD, f"{earlier.isoformat()} is proposed twice."
+                ErrorCode.DUPLICATE_TIME, FIELD, f"{earlier.isoformat()} is proposed twice."
             )
         if later - earlier < MIN_GAP:
             minutes = int(MIN_GAP.total_seconds() // 60)
             raise CallTimeRejected(
-                "TIMES_TOO_CLOSE",
+                ErrorCode.TIMES_TOO_CLOSE,
                 FIELD,
                 f"{earlier.isoformat()} and {later.isoformat()} are less than "
                 f"{minutes} minutes apart.",
@@ -89,12 +91,14 @@ def choose_time(
     instant = _aware(chosen, "startsAt")
     if instant not in proposed:
         raise CallTimeRejected(
-            "TIME_NOT_PROPOSED",
+            ErrorCode.TIME_NOT_PROPOSED,
             "startsAt",
             f"{instant.isoformat()} is not one of the proposed times; pick one of them, "
             "or decline and say which times suit you.",
         )
     if instant <= now:
-        raise CallTimeRejected("TIME_IN_PAST", "startsAt", f"{instant.isoformat()} has passed.")
+        raise CallTimeRejected(
+            ErrorCode.TIME_IN_PAST, "startsAt", f"{instant.isoformat()} has passed."
+        )
     _within_horizon(instant, now, horizon, "startsAt")
     return instant

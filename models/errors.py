@@ -19,16 +19,74 @@
     ├── TermsChanged            the terms were replaced since: the proposal or request is void
     └── GuaranteeDecided        the marketplace already accepted or declined the request
 
+Every error carries an `ErrorCode`, the stable machine code clients switch on.
 The GraphQL layer maps each to a typed union member; nothing here knows GraphQL.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    """Every code an expected failure can carry; the values are the codes clients see."""
+
+    NOT_FOUND = "NOT_FOUND"
+    INVALID_INPUT = "INVALID_INPUT"
+    CURSOR_AHEAD = "CURSOR_AHEAD"
+    IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
+    INVALID_TRANSITION = "INVALID_TRANSITION"
+    CONVERSATION_REQUIRED = "CONVERSATION_REQUIRED"
+    PERMISSION_DENIED = "PERMISSION_DENIED"
+    FREELANCER_NOT_DISCOVERABLE = "FREELANCER_NOT_DISCOVERABLE"
+    NO_LINE_AVAILABLE = "NO_LINE_AVAILABLE"
+    NO_AGREED_TERMS = "NO_AGREED_TERMS"
+    GUARANTEE_ALREADY_REQUESTED = "GUARANTEE_ALREADY_REQUESTED"
+    GUARANTEE_ALREADY_DECIDED = "GUARANTEE_ALREADY_DECIDED"
+    TERMS_CHANGED = "TERMS_CHANGED"
+    RATE_LIMITED = "RATE_LIMITED"
+
+    # CallTimeRejected: the call-time rule a time breaks (models.call_times).
+    NO_TIMES = "NO_TIMES"
+    TOO_MANY_TIMES = "TOO_MANY_TIMES"
+    TIME_WITHOUT_OFFSET = "TIME_WITHOUT_OFFSET"
+    TIME_OUT_OF_RANGE = "TIME_OUT_OF_RANGE"
+    TIME_IN_PAST = "TIME_IN_PAST"
+    TIME_TOO_FAR_AHEAD = "TIME_TOO_FAR_AHEAD"
+    DUPLICATE_TIME = "DUPLICATE_TIME"
+    TIMES_TOO_CLOSE = "TIMES_TOO_CLOSE"
+    TIME_NOT_PROPOSED = "TIME_NOT_PROPOSED"
+
+    # OutsideCallWindow.
+    TOO_EARLY = "TOO_EARLY"
+    TOO_LATE = "TOO_LATE"
+
+    # CallInviteClosed: CALL_INVITE_<STATUS> for each status of models.calls.CallInviteStatus.
+    CALL_INVITE_PENDING = "CALL_INVITE_PENDING"
+    CALL_INVITE_ACCEPTED = "CALL_INVITE_ACCEPTED"
+    CALL_INVITE_DECLINED = "CALL_INVITE_DECLINED"
+    CALL_INVITE_CANCELLED = "CALL_INVITE_CANCELLED"
+    CALL_INVITE_EXPIRED = "CALL_INVITE_EXPIRED"
+    CALL_INVITE_SUPERSEDED = "CALL_INVITE_SUPERSEDED"
+    CALL_INVITE_NO_SHOW = "CALL_INVITE_NO_SHOW"
+
+    # MessagingBlocked: the messaging rule (models.rules.Rule), FREELANCER_NOT_DISCOVERABLE above.
+    ACCOUNT_SUSPENDED = "ACCOUNT_SUSPENDED"
+    ACCOUNT_REJECTED = "ACCOUNT_REJECTED"
+    ACCOUNT_NEEDS_IMPROVEMENT = "ACCOUNT_NEEDS_IMPROVEMENT"
+    NO_RELATIONSHIP = "NO_RELATIONSHIP"
+    NEGATIVE_REVIEW = "NEGATIVE_REVIEW"
+    MESSAGING_OFF_BY_CLIENT = "MESSAGING_OFF_BY_CLIENT"
+    ORDER_MESSAGING_OFF = "ORDER_MESSAGING_OFF"
+    JOB_TYPE_WITHOUT_MESSAGING = "JOB_TYPE_WITHOUT_MESSAGING"
+    ORDER_IN_FINAL_REVIEW = "ORDER_IN_FINAL_REVIEW"
+    CAMPAIGN_MEMBER_NOT_ACCEPTED = "CAMPAIGN_MEMBER_NOT_ACCEPTED"
+    UNANSWERED_LIMIT = "UNANSWERED_LIMIT"
 
 
 class ParleyError(Exception):
-    code = "ERROR"
+    code: ErrorCode
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -36,7 +94,7 @@ class ParleyError(Exception):
 
 
 class NotFound(ParleyError):
-    code = "NOT_FOUND"
+    code = ErrorCode.NOT_FOUND
 
     def __init__(self, what: str) -> None:
         super().__init__(f"{what} was not found.")
@@ -44,7 +102,7 @@ class NotFound(ParleyError):
 
 
 class InvalidInput(ParleyError):
-    code = "INVALID_INPUT"
+    code = ErrorCode.INVALID_INPUT
 
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
@@ -52,7 +110,7 @@ class InvalidInput(ParleyError):
 
 
 class IdempotencyKeyReused(ParleyError):
-    code = "IDEMPOTENCY_KEY_REUSED"
+    code = ErrorCode.IDEMPOTENCY_KEY_REUSED
 
     def __init__(self) -> None:
         super().__init__(
@@ -62,7 +120,7 @@ class IdempotencyKeyReused(ParleyError):
 
 
 class InvalidTransition(ParleyError):
-    code = "INVALID_TRANSITION"
+    code = ErrorCode.INVALID_TRANSITION
 
     def __init__(self, current: str, requested: str) -> None:
         super().__init__(f"An order that is {current} cannot become {requested}.")
@@ -71,7 +129,7 @@ class InvalidTransition(ParleyError):
 
 
 class ConversationRequired(ParleyError):
-    code = "CONVERSATION_REQUIRED"
+    code = ErrorCode.CONVERSATION_REQUIRED
 
     def __init__(self) -> None:
         super().__init__(
@@ -81,19 +139,19 @@ class ConversationRequired(ParleyError):
 
 
 class PermissionDenied(ParleyError):
-    code = "PERMISSION_DENIED"
+    code = ErrorCode.PERMISSION_DENIED
 
 
 class CallTimeRejected(InvalidInput):
     """A proposed or chosen call time breaks a rule; `code` names the rule."""
 
-    def __init__(self, code: str, field: str, message: str) -> None:
+    def __init__(self, code: ErrorCode, field: str, message: str) -> None:
         super().__init__(field, message)
         self.code = code
 
 
 class CursorAhead(InvalidInput):
-    code = "CURSOR_AHEAD"
+    code = ErrorCode.CURSOR_AHEAD
 
     def __init__(self, field: str) -> None:
         super().__init__(
@@ -104,7 +162,7 @@ class CursorAhead(InvalidInput):
 
 
 class NotDiscoverable(ParleyError):
-    code = "FREELANCER_NOT_DISCOVERABLE"
+    code = ErrorCode.FREELANCER_NOT_DISCOVERABLE
 
     def __init__(self) -> None:
         super().__init__(
@@ -119,27 +177,27 @@ class CallInviteClosed(ParleyError):
     def __init__(self, status: str, message: str) -> None:
         super().__init__(message)
         self.status = status
-        self.code = f"CALL_INVITE_{status.upper()}"
+        self.code = ErrorCode(f"CALL_INVITE_{status.upper()}")
 
 
 class OutsideCallWindow(ParleyError):
     """Allowed only from (TOO_EARLY) or until (TOO_LATE) the instant `at`."""
 
-    def __init__(self, code: str, at: datetime, message: str) -> None:
+    def __init__(self, code: ErrorCode, at: datetime, message: str) -> None:
         super().__init__(message)
         self.code = code
         self.at = at
 
 
 class NoLineAvailable(ParleyError):
-    code = "NO_LINE_AVAILABLE"
+    code = ErrorCode.NO_LINE_AVAILABLE
 
     def __init__(self) -> None:
         super().__init__("No conference line is free right now; please try again later.")
 
 
 class NoAgreedTerms(ParleyError):
-    code = "NO_AGREED_TERMS"
+    code = ErrorCode.NO_AGREED_TERMS
 
     def __init__(self) -> None:
         super().__init__(
@@ -148,7 +206,7 @@ class NoAgreedTerms(ParleyError):
 
 
 class GuaranteeAlreadyRequested(ParleyError):
-    code = "GUARANTEE_ALREADY_REQUESTED"
+    code = ErrorCode.GUARANTEE_ALREADY_REQUESTED
 
     def __init__(self) -> None:
         super().__init__("A guarantee for these terms is already requested or granted.")
@@ -157,11 +215,11 @@ class GuaranteeAlreadyRequested(ParleyError):
 class TermsChanged(ParleyError):
     """The terms were replaced after this was asked for: the request or proposal is void."""
 
-    code = "TERMS_CHANGED"
+    code = ErrorCode.TERMS_CHANGED
 
 
 class GuaranteeDecided(ParleyError):
-    code = "GUARANTEE_ALREADY_DECIDED"
+    code = ErrorCode.GUARANTEE_ALREADY_DECIDED
 
     def __init__(self, status: str) -> None:
         super().__init__(f"This guarantee request was already {status}.")

@@ -35,7 +35,7 @@ from enum import StrEnum
 from parley.models.accounts import Account, AccountKind, AccountStatus
 from parley.models.campaigns import CampaignMember, MembershipStatus
 from parley.models.conversations import Conversation, Participant
-from parley.models.errors import ParleyError
+from parley.models.errors import ErrorCode, ParleyError
 from parley.models.orders import Order, OrderStatus
 
 UNANSWERED_LIMIT = 5
@@ -70,7 +70,7 @@ class MessagingBlocked(ParleyError):
     def __init__(self, rule: Rule, message: str, next_step: str) -> None:
         super().__init__(message)
         self.rule = rule
-        self.code = rule.value
+        self.code = ErrorCode(rule.value)
         self.next_step = next_step
 
 

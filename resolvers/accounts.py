@@ -5,17 +5,17 @@ from __future__ import annotations
 import strawberry
 from graphql import GraphQLError
 
-from parley.models import accounts as m
+from parley.models import accounts
 from parley.models.errors import NotFound, ParleyError
 from parley.resolvers.inputs import parse_id
 from parley.schema.accounts import Account, AccountResult, CreateAccountInput, UpdateAccountInput
 from parley.schema.context import Info
-from parley.schema.errors import from_domain
+from parley.schema.errors import InvalidInputError, NotFoundError, error_result
 
 
 async def me(info: Info) -> Account:
     try:
-        row = await m.get_account(info.context.account_id())
+        row = await accounts.get_account(info.context.account_id())
     except NotFound as exc:
         raise GraphQLError(
             "The token's account does not exist.", extensions={"code": "UNAUTHENTICATED"}
@@ -26,30 +26,30 @@ async def me(info: Info) -> Account:
 async def create_account(info: Info, input: CreateAccountInput) -> AccountResult:
     info.context.require_service()
     try:
-        row = await m.create_account(
+        row = await accounts.create_account(
             info.context.services.clock,
-            kind=m.AccountKind(input.kind),
+            kind=accounts.AccountKind(input.kind),
             name=input.name,
             time_zone=input.time_zone,
-            status=m.AccountStatus(input.status),
+            status=accounts.AccountStatus(input.status),
             discoverable=input.discoverable,
         )
     except ParleyError as exc:
-        return from_domain(exc)  # type: ignore[return-value]
-    return Account.from_model(row)  # type: ignore[return-value]
+        return error_result(exc, NotFoundError, InvalidInputError)
+    return Account.from_model(row)
 
 
 async def update_account(info: Info, id: strawberry.ID, input: UpdateAccountInput) -> AccountResult:
     info.context.require_service()
     try:
-        row = await m.update_account(
+        row = await accounts.update_account(
             info.context.services.clock,
             parse_id(id, "The account"),
             name=input.name,
             time_zone=input.time_zone,
-            status=None if input.status is None else m.AccountStatus(input.status),
+            status=None if input.status is None else accounts.AccountStatus(input.status),
             discoverable=input.discoverable,
         )
     except ParleyError as exc:
-        return from_domain(exc)  # type: ignore[return-value]
-    return Account.from_model(row)  # type: ignore[return-value]
+        return error_result(exc, NotFoundError, InvalidInputError)
+    return Account.from_model(row)

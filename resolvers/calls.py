@@ -6,8 +6,7 @@ from datetime import datetime
 
 import strawberry
 
-from parley.models import call_flow
-from parley.models import calls as m
+from parley.models import call_flow, calls
 from parley.models.accounts import validate_time_zone
 from parley.models.errors import ParleyError
 from parley.resolvers.after_commit import after_commit
@@ -20,7 +19,27 @@ from parley.schema.calls import (
     viewer_zone,
 )
 from parley.schema.context import Info
-from parley.schema.errors import from_domain
+from parley.schema.errors import (
+    CallInviteClosedError,
+    InvalidInputError,
+    MessagingBlockedError,
+    NoLineAvailableError,
+    NotFoundError,
+    OutsideCallWindowError,
+    PermissionDeniedError,
+    error_result,
+)
+
+# CallInviteResult's errors, for the four resolvers that return it.
+INVITE_ERRORS = (
+    MessagingBlockedError,
+    NotFoundError,
+    InvalidInputError,
+    CallInviteClosedError,
+    OutsideCallWindowError,
+    NoLineAvailableError,
+    PermissionDeniedError,
+)
 
 
 async def _zone(info: Info, override: str | None) -> str:
@@ -34,15 +53,15 @@ async def _zone(info: Info, override: str | None) -> str:
 
 
 async def call_invites(
-    info: Info, status: m.CallInviteStatus | None, time_zone: str | None
+    info: Info, status: calls.CallInviteStatus | None, time_zone: str | None
 ) -> list[CallInvite]:
     viewer = info.context.account_id()
     services = info.context.services
     zone = await _zone(info, time_zone)
     now = services.clock.now()
-    rows = await m.call_invites_for(
+    rows = await calls.call_invites_for(
         viewer,
-        None if status is None else m.CallInviteStatus(status),
+        None if status is None else calls.CallInviteStatus(status),
         now,
         services.settings.feed_page_max,
     )
@@ -53,7 +72,7 @@ async def call_invite(info: Info, id: strawberry.ID, time_zone: str | None) -> C
     viewer = info.context.account_id()
     zone = await _zone(info, time_zone)
     try:
-        row = await m.get_call_invite_for(viewer, parse_id(id, "The call invite"))
+        row = await calls.get_call_invite_for(viewer, parse_id(id, "The call invite"))
     except ParleyError:
         return None
     return CallInvite.from_model(row, zone, info.context.services.clock.now())
@@ -75,7 +94,9 @@ async def send_call_invite(info: Info, input: SendCallInviteInput) -> SendCallIn
             horizon=services.settings.call_time_horizon,
         )
     except ParleyError as exc:
-        return from_domain(exc)  # type: ignore[return-value]
+        return error_result(
+            exc, MessagingBlockedError, NotFoundError, InvalidInputError, PermissionDeniedError
+        )
     return await _published(info, change)
 
 
@@ -94,7 +115,7 @@ async def accept_call_invite(
             horizon=services.settings.call_time_horizon,
         )
     except ParleyError as exc:
-        return from_domain(exc)  # type: ignore[return-value]
+        return error_result(exc, *INVITE_ERRORS)
     return await _published(info, change)
 
 
@@ -112,7 +133,7 @@ async def decline_call_invite(
             services.settings.no_messaging_job_types,
         )
     except ParleyError as exc:
-        return from_domain(exc)  # type: ignore[return-value]
+        return error_result(exc, *INVITE_ERRORS)
     return await _published(info, change)
 
 
@@ -124,7 +145,7 @@ async def cancel_call_invite(info: Info, id: strawberry.ID) -> CallInviteResult:
             services.clock, services.conference_lines(), caller, parse_id(id, "The call invite")
         )
     except ParleyError as exc:
-        return from_domain(exc)  # type: ignore[return-value]
+        return error_result(exc, *INVITE_ERRORS)
     return await _published(info, change)
 
 
@@ -136,7 +157,7 @@ async def report_call_no_show(info: Info, id: strawberry.ID, details: str) -> Ca
             services.clock, caller, parse_id(id, "The call invite"), details
         )
     except ParleyError as exc:
-        return from_domain(exc)  # type: ignore[return-value]
+        return error_result(exc, *INVITE_ERRORS)
     return await _published(info, change)
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from parley.models import campaigns as m
+from parley.models import campaigns
 from parley.schema.context import Info
 
 
 async def campaign_creators(
-    info: Info, campaign: m.Campaign, status: m.MembershipStatus | None
-) -> list[m.CampaignCreator]:
-    return await m.campaign_creators(info.context.account_id(), campaign, status)
+    info: Info, campaign: campaigns.Campaign, status: campaigns.MembershipStatus | None
+) -> list[campaigns.CampaignCreator]:
+    return await campaigns.campaign_creators(info.context.account_id(), campaign, status)

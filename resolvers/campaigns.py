@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from parley.models import campaigns as m
+from parley.models import campaigns
 from parley.models.errors import ParleyError
 from parley.resolvers.inputs import parse_id
 from parley.schema.campaigns import (
@@ -16,13 +16,13 @@ from parley.schema.campaigns import (
     MembershipStatus,
 )
 from parley.schema.context import Info
-from parley.schema.errors import from_domain
+from parley.schema.errors import InvalidInputError, NotFoundError, error_result
 
 
 async def campaign(info: Info, id: strawberry.ID) -> Campaign | None:
     viewer = info.context.account_id()
     try:
-        row = await m.get_campaign_for(viewer, parse_id(id, "The campaign"))
+        row = await campaigns.get_campaign_for(viewer, parse_id(id, "The campaign"))
     except ParleyError:
         return None
     return Campaign.from_model(row)
@@ -31,11 +31,11 @@ async def campaign(info: Info, id: strawberry.ID) -> Campaign | None:
 async def create_campaign(info: Info, input: CreateCampaignInput) -> CampaignResult:
     info.context.require_service()
     try:
-        row = await m.create_campaign(
+        row = await campaigns.create_campaign(
             info.context.services.clock, parse_id(input.client_id, "The client"), input.title
         )
     except ParleyError as exc:
-        return from_domain(exc)  # type: ignore[return-value]
+        return error_result(exc, NotFoundError, InvalidInputError)
     return Campaign.from_model(row)
 
 
@@ -44,12 +44,12 @@ async def set_campaign_membership(
 ) -> CampaignMemberResult:
     info.context.require_service()
     try:
-        row = await m.set_membership(
+        row = await campaigns.set_membership(
             info.context.services.clock,
             parse_id(campaign_id, "The campaign"),
             parse_id(freelancer_id, "The creator"),
-            m.MembershipStatus(status),
+            campaigns.MembershipStatus(status),
         )
     except ParleyError as exc:
-        return from_domain(exc)  # type: ignore[return-value]
+        return error_result(exc, NotFoundError)
     return CampaignMember.from_model(row)

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import strawberry
 
-from parley.models import conversations as m
+import parley.models.conversations
+from parley.models import messaging
 from parley.models.campaigns import campaign_scope
+from parley.models.conversations import (
+    ConversationKey,
+    Participant,
+    conversation_page,
+    participant_view,
+)
 from parley.models.errors import InvalidInput, ParleyError
-from parley.models.messaging import mark_read as mark_read_model
 from parley.resolvers.after_commit import after_commit
 from parley.resolvers.cursors import conversation_cursor, decode_conversation_cursor
 from parley.resolvers.inputs import page_size, parse_id, query_error
@@ -19,7 +25,7 @@ from parley.schema.conversations import (
     MarkReadResult,
     UnreadSummary,
 )
-from parley.schema.errors import from_domain
+from parley.schema.errors import InvalidInputError, NotFoundError, error_result
 from parley.schema.feed import PageInfo
 
 CURSOR = "conv"
@@ -42,14 +48,14 @@ async def conversations(
         if campaign_id is not None:
             within = await campaign_scope(viewer, parse_id(campaign_id, "The campaign"))
         if last is not None or before is not None:
-            page = await m.conversation_page(
+            page = await conversation_page(
                 viewer,
                 last=page_size(last, "last", 20, cap),
                 before=_decode_key(before, "before"),
                 within=within,
             )
         else:
-            page = await m.conversation_page(
+            page = await conversation_page(
                 viewer,
                 first=page_size(first, "first", 20, cap),
                 after=_decode_key(after, "after"),
@@ -75,14 +81,17 @@ async def conversations(
 async def conversation(info: Info, id: strawberry.ID) -> Conversation | None:
     viewer = info.context.account_id()
     try:
-        row = await m.participant_view(viewer, parse_id(id, "The conversation"))
+        row = await participant_view(viewer, parse_id(id, "The conversation"))
     except ParleyError:
         return None
     return Conversation.from_model(row)
 
 
 async def unread_summary(info: Info) -> UnreadSummary:
-    return UnreadSummary.from_model(await m.unread_summary(info.context.account_id()))
+    # This resolver has the domain function's name, so the domain one goes by its full path.
+    return UnreadSummary.from_model(
+        await parley.models.conversations.unread_summary(info.context.account_id())
+    )
 
 
 async def mark_read(
@@ -91,25 +100,25 @@ async def mark_read(
     reader = info.context.account_id()
     services = info.context.services
     try:
-        result = await mark_read_model(
+        result = await messaging.mark_read(
             services.clock,
             reader,
             parse_id(conversation_id, "The conversation"),
             None if up_to is None else parse_id(up_to, "The message"),
         )
     except ParleyError as exc:
-        return from_domain(exc)  # type: ignore[return-value]
+        return error_result(exc, NotFoundError, InvalidInputError)
     await after_commit(services, result.events)
     return Conversation.from_model(
-        await m.participant_view(reader, result.participant.conversation_id)
+        await participant_view(reader, result.participant.conversation_id)
     )
 
 
-def _encode_key(row: m.Participant) -> str:
+def _encode_key(row: Participant) -> str:
     return conversation_cursor(row.has_unread, row.last_activity_at, row.id)
 
 
-def _decode_key(value: str | None, argument: str) -> m.ConversationKey | None:
+def _decode_key(value: str | None, argument: str) -> ConversationKey | None:
     if value is None:
         return None
-    return m.ConversationKey(*decode_conversation_cursor(value, argument))
+    return ConversationKey(*decode_conversation_cursor(value, argument))

@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import strawberry
 
-from parley.models import guarantees as m
+from parley.models import guarantees
 from parley.models.errors import ParleyError
 from parley.resolvers.after_commit import after_commit
 from parley.resolvers.cursors import GUARANTEE_REQUESTS
 from parley.resolvers.inputs import parse_id
 from parley.resolvers.paging import page_by_id
 from parley.schema.context import Info
-from parley.schema.errors import from_domain
+from parley.schema.errors import (
+    GuaranteeAlreadyDecidedError,
+    GuaranteeAlreadyRequestedError,
+    InvalidInputError,
+    NoAgreedTermsError,
+    NotFoundError,
+    PermissionDeniedError,
+    TermsChangedError,
+    error_result,
+)
 from parley.schema.guarantees import (
     AcceptTermsResult,
     DecideGuaranteeResult,
@@ -31,12 +40,12 @@ async def propose_terms(info: Info, input: ProposeTermsInput) -> ProposeTermsRes
     services = info.context.services
     try:
         order_id = parse_id(input.order_id, "The order")
-        terms = m.checked_terms(
+        terms = guarantees.checked_terms(
             services.clock, input.amount, input.currency, input.delivery_date, input.deliverables
         )
-        change = await m.propose_terms(services.clock, caller, order_id, terms)
+        change = await guarantees.propose_terms(services.clock, caller, order_id, terms)
     except ParleyError as exc:
-        return from_domain(exc)  # type: ignore[return-value]
+        return error_result(exc, NotFoundError, InvalidInputError)
     await after_commit(services, change.events)
     return OrderTerms.from_model(change.terms)
 
@@ -45,11 +54,11 @@ async def accept_terms(info: Info, terms_id: strawberry.ID) -> AcceptTermsResult
     caller = info.context.account_id()
     services = info.context.services
     try:
-        change = await m.accept_terms(
+        change = await guarantees.accept_terms(
             services.clock, caller, parse_id(terms_id, "The terms proposal")
         )
     except ParleyError as exc:
-        return from_domain(exc)  # type: ignore[return-value]
+        return error_result(exc, NotFoundError, PermissionDeniedError, TermsChangedError)
     await after_commit(services, change.events)
     return OrderTerms.from_model(change.terms)
 
@@ -58,9 +67,11 @@ async def request_guarantee(info: Info, order_id: strawberry.ID) -> RequestGuara
     caller = info.context.account_id()
     services = info.context.services
     try:
-        change = await m.request_guarantee(services.clock, caller, parse_id(order_id, "The order"))
+        change = await guarantees.request_guarantee(
+            services.clock, caller, parse_id(order_id, "The order")
+        )
     except ParleyError as exc:
-        return from_domain(exc)  # type: ignore[return-value]
+        return error_result(exc, NotFoundError, NoAgreedTermsError, GuaranteeAlreadyRequestedError)
     await after_commit(services, change.events)
     return GuaranteeRequest.from_model(change.request)
 
@@ -71,14 +82,16 @@ async def decide_guarantee(
     info.context.require_service()
     services = info.context.services
     try:
-        change = await m.decide_guarantee(
+        change = await guarantees.decide_guarantee(
             services.clock,
             parse_id(id, "The guarantee request"),
             accept=decision is GuaranteeDecision.ACCEPT,
             note=note,
         )
     except ParleyError as exc:
-        return from_domain(exc)  # type: ignore[return-value]
+        return error_result(
+            exc, NotFoundError, InvalidInputError, TermsChangedError, GuaranteeAlreadyDecidedError
+        )
     await after_commit(services, change.events)
     return GuaranteeRequest.from_model(change.request)
 
@@ -88,7 +101,7 @@ async def open_guarantee_requests(
 ) -> GuaranteeRequestConnection:
     info.context.require_service()
     page, page_info = await page_by_id(
-        info, GUARANTEE_REQUESTS, first, after, m.open_guarantee_page
+        info, GUARANTEE_REQUESTS, first, after, guarantees.open_guarantee_page
     )
     edges = [
         GuaranteeRequestEdge(cursor=cursor, node=GuaranteeRequest.from_model(row))

@@ -10,7 +10,15 @@ from parley.models.retention import visible_since
 from parley.resolvers.after_commit import after_commit
 from parley.resolvers.inputs import parse_id, query_error
 from parley.schema.context import Info
-from parley.schema.errors import MessagingBlockedError, RateLimitedError, from_domain
+from parley.schema.errors import (
+    IdempotencyKeyReusedError,
+    InvalidInputError,
+    MessagingBlockedError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitedError,
+    error_result,
+)
 from parley.schema.messaging import (
     Message,
     MessagingAction,
@@ -49,11 +57,7 @@ async def send_message(info: Info, input: SendMessageInput) -> SendMessageResult
     limits = services.rate_limits
     wait = await limits.retry_after(limits.sends, "sends", str(sender))
     if wait is not None:
-        return RateLimitedError(
-            code="RATE_LIMITED",
-            message=f"You are sending too fast: try again in {wait} s.",
-            retry_after=wait,
-        )
+        return RateLimitedError.after(wait, f"You are sending too fast: try again in {wait} s.")
     try:
         target = _target(
             input.conversation_id, input.counterpart_id, input.order_id, input.campaign_id
@@ -71,7 +75,9 @@ async def send_message(info: Info, input: SendMessageInput) -> SendMessageResult
                 no_messaging_job_types=services.settings.no_messaging_job_types,
             )
     except ParleyError as exc:
-        return from_domain(exc)  # type: ignore[return-value]
+        return error_result(
+            exc, MessagingBlockedError, NotFoundError, InvalidInputError, IdempotencyKeyReusedError
+        )
     await after_commit(services, result.events)
     return Message.from_model(result.message)
 
@@ -112,7 +118,7 @@ async def set_messaging_enabled(
             clock, caller, parse_id(order_id, "The order"), enabled
         )
     except ParleyError as exc:
-        return from_domain(exc)  # type: ignore[return-value]
+        return error_result(exc, NotFoundError, PermissionDeniedError)
     return MessagingSwitch(
         scope=MessagingScope.ORDER, order_id=strawberry.ID(str(order.id)), enabled=enabled
     )

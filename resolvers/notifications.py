@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import strawberry
 
-from parley.models import notifications as m
-from parley.models import push as push_m
+from parley.models import notifications, push
 from parley.models.conversations import set_muted
 from parley.models.errors import ParleyError
 from parley.resolvers.inputs import page_size, parse_id, query_error
 from parley.schema.context import Info
 from parley.schema.conversations import Conversation, MuteResult
-from parley.schema.errors import from_domain
+from parley.schema.errors import InvalidInputError, NotFoundError, error_result
 from parley.schema.notifications import (
     ActivityReport,
     ActivityState,
@@ -36,13 +35,15 @@ async def report_activity(info: Info, state: ActivityState) -> ActivityReport:
 
 
 async def preferences(info: Info) -> NotificationPreferences:
-    return NotificationPreferences.from_model(await m.preferences(info.context.account_id()))
+    return NotificationPreferences.from_model(
+        await notifications.preferences(info.context.account_id())
+    )
 
 
 async def update_preferences(info: Info, input: NotificationPreferencesInput) -> PreferencesResult:
     account = info.context.account_id()
     try:
-        row = await m.update_preferences(
+        row = await notifications.update_preferences(
             info.context.services.clock,
             account,
             email=input.email,
@@ -50,14 +51,14 @@ async def update_preferences(info: Info, input: NotificationPreferencesInput) ->
             push_enabled=input.push_enabled,
         )
     except ParleyError as exc:
-        return from_domain(exc)  # type: ignore[return-value]
+        return error_result(exc, InvalidInputError)
     return NotificationPreferences.from_model(row)
 
 
 async def register_push(info: Info, input: PushSubscriptionInput) -> RegisterPushResult:
     account = info.context.account_id()
     try:
-        row = await push_m.register(
+        row = await push.register(
             info.context.services.clock,
             account,
             endpoint=input.endpoint,
@@ -66,7 +67,7 @@ async def register_push(info: Info, input: PushSubscriptionInput) -> RegisterPus
             policy=info.context.services.outbound,
         )
     except ParleyError as exc:
-        return from_domain(exc)  # type: ignore[return-value]
+        return error_result(exc, InvalidInputError)
     return PushDevice.from_model(row)
 
 
@@ -82,7 +83,10 @@ async def notification_log(info: Info, first: int | None) -> list[NotificationLo
         size = page_size(first, "first", 20, info.context.services.settings.feed_page_max)
     except ParleyError as exc:
         raise query_error(exc) from exc
-    return [NotificationLogEntry.from_model(row) for row in await m.recent_log(account, size)]
+    return [
+        NotificationLogEntry.from_model(row)
+        for row in await notifications.recent_log(account, size)
+    ]
 
 
 async def mute(info: Info, conversation_id: strawberry.ID, muted: bool) -> MuteResult:
@@ -90,5 +94,5 @@ async def mute(info: Info, conversation_id: strawberry.ID, muted: bool) -> MuteR
     try:
         row = await set_muted(account, parse_id(conversation_id, "The conversation"), muted)
     except ParleyError as exc:
-        return from_domain(exc)  # type: ignore[return-value]
+        return error_result(exc, NotFoundError)
     return Conversation.from_model(row)

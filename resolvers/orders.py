@@ -4,19 +4,35 @@ from __future__ import annotations
 
 import strawberry
 
-from parley.models import orders as m
+from parley.models import orders
 from parley.models.errors import ParleyError
 from parley.resolvers.after_commit import after_commit
 from parley.resolvers.inputs import parse_id
 from parley.schema.context import Info
-from parley.schema.errors import from_domain
+from parley.schema.errors import (
+    ConversationRequiredError,
+    InvalidInputError,
+    InvalidTransitionError,
+    NotDiscoverableError,
+    NotFoundError,
+    error_result,
+)
 from parley.schema.orders import CreateOrderInput, Order, OrderResult, OrderStatus
+
+# OrderResult's errors.
+ORDER_ERRORS = (
+    NotFoundError,
+    InvalidInputError,
+    InvalidTransitionError,
+    ConversationRequiredError,
+    NotDiscoverableError,
+)
 
 
 async def order(info: Info, id: strawberry.ID) -> Order | None:
     viewer = info.context.account_id()
     try:
-        row = await m.get_order_for(viewer, parse_id(id, "The order"))
+        row = await orders.get_order_for(viewer, parse_id(id, "The order"))
     except ParleyError:
         return None
     return Order.from_model(row)
@@ -26,7 +42,7 @@ async def create_order(info: Info, input: CreateOrderInput) -> OrderResult:
     info.context.require_service()
     services = info.context.services
     try:
-        change = await m.create_order(
+        change = await orders.create_order(
             services.clock,
             client_id=parse_id(input.client_id, "The client"),
             freelancer_id=parse_id(input.freelancer_id, "The freelancer"),
@@ -35,7 +51,7 @@ async def create_order(info: Info, input: CreateOrderInput) -> OrderResult:
             requires_conversation=input.requires_conversation,
         )
     except ParleyError as exc:
-        return from_domain(exc)  # type: ignore[return-value]
+        return error_result(exc, *ORDER_ERRORS)
     await after_commit(services, change.events)
     return Order.from_model(change.order)
 
@@ -43,11 +59,11 @@ async def create_order(info: Info, input: CreateOrderInput) -> OrderResult:
 async def record_review(info: Info, order_id: strawberry.ID, negative: bool) -> OrderResult:
     info.context.require_service()
     try:
-        row = await m.record_review(
+        row = await orders.record_review(
             info.context.services.clock, parse_id(order_id, "The order"), negative=negative
         )
     except ParleyError as exc:
-        return from_domain(exc)  # type: ignore[return-value]
+        return error_result(exc, *ORDER_ERRORS)
     return Order.from_model(row)
 
 
@@ -55,10 +71,10 @@ async def change_order_status(info: Info, id: strawberry.ID, status: OrderStatus
     info.context.require_service()
     services = info.context.services
     try:
-        change = await m.change_order_status(
-            services.clock, parse_id(id, "The order"), m.OrderStatus(status)
+        change = await orders.change_order_status(
+            services.clock, parse_id(id, "The order"), orders.OrderStatus(status)
         )
     except ParleyError as exc:
-        return from_domain(exc)  # type: ignore[return-value]
+        return error_result(exc, *ORDER_ERRORS)
     await after_commit(services, change.events)
     return Order.from_model(change.order)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from parley.models import support as m
+from parley.models import support
 from parley.models.conversations import participant_view
 from parley.models.errors import InvalidInput, ParleyError
 from parley.models.orders import get_order_for
@@ -11,7 +11,7 @@ from parley.resolvers.cursors import SUPPORT_REQUESTS
 from parley.resolvers.inputs import parse_id
 from parley.resolvers.paging import page_by_id
 from parley.schema.context import Info
-from parley.schema.errors import from_domain
+from parley.schema.errors import InvalidInputError, NotFoundError, error_result
 from parley.schema.support import (
     OpenSupportRequestInput,
     SupportRequest,
@@ -33,16 +33,16 @@ async def open_support_request(info: Info, input: OpenSupportRequestInput) -> Su
             await participant_view(caller, conversation_id)
         if input.order_id is not None:
             order_id = (await get_order_for(caller, parse_id(input.order_id, "The order"))).id
-        row = await m.open_support_request(
+        row = await support.open_support_request(
             info.context.services.clock,
             caller,
-            m.SupportReason(input.reason),
+            support.SupportReason(input.reason),
             details=input.details,
             conversation_id=conversation_id,
             order_id=order_id,
         )
     except ParleyError as exc:
-        return from_domain(exc)  # type: ignore[return-value]
+        return error_result(exc, NotFoundError, InvalidInputError)
     return SupportRequest.from_model(row)
 
 
@@ -51,7 +51,11 @@ async def support_requests(
 ) -> SupportRequestConnection:
     caller = info.context.account_id()
     page, page_info = await page_by_id(
-        info, SUPPORT_REQUESTS, first, after, lambda size, key: m.support_page(caller, size, key)
+        info,
+        SUPPORT_REQUESTS,
+        first,
+        after,
+        lambda size, key: support.support_page(caller, size, key),
     )
     edges = [
         SupportRequestEdge(cursor=cursor, node=SupportRequest.from_model(row))
@@ -66,13 +70,13 @@ async def update_support_request(
     info.context.require_service()
     services = info.context.services
     try:
-        change = await m.update_support_request(
+        change = await support.update_support_request(
             services.clock,
             parse_id(input.id, "The support request"),
-            m.SupportStatus(input.status),
+            support.SupportStatus(input.status),
             input.note,
         )
     except ParleyError as exc:
-        return from_domain(exc)  # type: ignore[return-value]
+        return error_result(exc, NotFoundError, InvalidInputError)
     await after_commit(services, change.events)
     return SupportRequest.from_model(change.request)

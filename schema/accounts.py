@@ -7,20 +7,22 @@ from typing import Annotated
 
 import strawberry
 
-from parley.models import accounts as m
+from parley.models import accounts
 from parley.schema.errors import InvalidInputError, NotFoundError
 
 strawberry.enum(
-    m.AccountStatus,
+    accounts.AccountStatus,
     name="AccountStatus",
     description="An account's standing; anything but ACTIVE limits what it may do.",
 )
 strawberry.enum(
-    m.AccountKind, name="AccountKind", description="Which side of the marketplace an account is on."
+    accounts.AccountKind,
+    name="AccountKind",
+    description="Which side of the marketplace an account is on.",
 )
 
-AccountStatus = m.AccountStatus
-AccountKind = m.AccountKind
+AccountStatus = accounts.AccountStatus
+AccountKind = accounts.AccountKind
 
 
 @strawberry.interface(description="A party to conversations: a client or a freelancer.")
@@ -34,10 +36,10 @@ class Account:
     created_at: datetime = strawberry.field(description="When the account was created.")
 
     @staticmethod
-    def from_model(row: m.Account) -> Account:
+    def from_model(row: accounts.Account) -> Client | Freelancer:
         id_ = strawberry.ID(str(row.id))
-        status = m.AccountStatus(row.status)
-        if row.kind == m.AccountKind.CLIENT:
+        status = accounts.AccountStatus(row.status)
+        if row.kind == accounts.AccountKind.CLIENT:
             return Client(
                 id=id_,
                 name=row.name,
@@ -76,7 +78,7 @@ class CreateAccountInput:
     name: str = strawberry.field(description="Display name, 1 to 200 characters.")
     time_zone: str = strawberry.field(default="UTC", description="IANA time zone name.")
     status: AccountStatus = strawberry.field(
-        default=m.AccountStatus.ACTIVE, description="Initial standing."
+        default=accounts.AccountStatus.ACTIVE, description="Initial standing."
     )
     discoverable: bool = strawberry.field(
         default=True, description="Freelancers: may clients find them in the marketplace."

@@ -7,8 +7,7 @@ from typing import Annotated
 
 import strawberry
 
-from parley.models import calls as m
-from parley.models import feed as feed_m
+from parley.models import calls, feed
 from parley.models.feed_pages import FeedEntry
 from parley.schema.accounts import Account
 from parley.schema.context import Info
@@ -26,21 +25,21 @@ from parley.schema.orders import Order
 from parley.schema.zoned import ZonedTime
 
 strawberry.enum(
-    m.CallInviteStatus,
+    calls.CallInviteStatus,
     name="CallInviteStatus",
     description="Where a call invite is: PENDING (waiting for the freelancer), ACCEPTED, "
     "DECLINED, CANCELLED (by the client), EXPIRED (every proposed time passed), SUPERSEDED "
     "(a newer invite replaced it) or NO_SHOW (the freelancer reported that no one joined).",
 )
 strawberry.enum(
-    feed_m.CallEventType,
+    feed.CallEventType,
     name="CallEventType",
     description="What happened to a call invite: sent, accepted, declined, cancelled, expired, "
     "or a no-show reported.",
 )
 
-CallInviteStatus = m.CallInviteStatus
-CallEventType = feed_m.CallEventType
+CallInviteStatus = calls.CallInviteStatus
+CallEventType = feed.CallEventType
 
 
 @strawberry.type(description="A call start time: the UTC instant and the viewer's wall clock.")
@@ -68,7 +67,7 @@ class DialIn:
     "start times. Times are shown in the viewer's time zone."
 )
 class CallInvite:
-    _row: strawberry.Private[m.CallInvite]
+    _row: strawberry.Private[calls.CallInvite]
     _zone: strawberry.Private[str]
     _now: strawberry.Private[datetime]
     id: strawberry.ID = strawberry.field(description="The invite's id.")
@@ -115,7 +114,7 @@ class CallInvite:
         row = self._row
         opens = row.line_opens_at
         if (
-            row.effective_status(self._now) != m.CallInviteStatus.ACCEPTED
+            row.effective_status(self._now) != calls.CallInviteStatus.ACCEPTED
             or row.active_pin is None
             or row.dial_in_number is None
             or opens is None
@@ -171,7 +170,7 @@ class CallInvite:
         )
 
     @classmethod
-    def from_model(cls, row: m.CallInvite, zone: str, now: datetime) -> CallInvite:
+    def from_model(cls, row: calls.CallInvite, zone: str, now: datetime) -> CallInvite:
         def optional_id(value: int | None) -> strawberry.ID | None:
             return None if value is None else strawberry.ID(str(value))
 
@@ -213,7 +212,7 @@ async def viewer_zone(info: Info) -> str:
     "(sent, accepted, declined, cancelled, expired, no-show reported)."
 )
 class CallInviteEvent:
-    _row: strawberry.Private[feed_m.FeedItem | FeedEntry]
+    _row: strawberry.Private[feed.FeedItem | FeedEntry]
     id: strawberry.ID = strawberry.field(description="The feed item's id.")
     event: CallEventType = strawberry.field(description="What happened.")
     created_at: datetime = strawberry.field(description="When it happened.")
@@ -239,11 +238,11 @@ class CallInviteEvent:
         )
 
     @classmethod
-    def from_model(cls, row: feed_m.FeedItem | FeedEntry) -> CallInviteEvent:
+    def from_model(cls, row: feed.FeedItem | FeedEntry) -> CallInviteEvent:
         return cls(
             _row=row,
             id=strawberry.ID(str(row.id)),
-            event=feed_m.CallEventType(row.call_event or feed_m.CallEventType.SENT),
+            event=feed.CallEventType(row.call_event or feed.CallEventType.SENT),
             created_at=row.created_at,
         )
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import strawberry
 
-from parley.models import campaigns as m
+from parley.models import campaigns
 from parley.resolvers.campaign_creators import campaign_creators
 from parley.schema.accounts import Account
 from parley.schema.context import Info
@@ -15,11 +15,11 @@ from parley.schema.conversations import Conversation
 from parley.schema.errors import InvalidInputError, NotFoundError
 
 strawberry.enum(
-    m.MembershipStatus,
+    campaigns.MembershipStatus,
     name="MembershipStatus",
     description="A creator's place in a campaign's group; only ACCEPTED creators can be messaged.",
 )
-MembershipStatus = m.MembershipStatus
+MembershipStatus = campaigns.MembershipStatus
 
 
 @strawberry.type(
@@ -45,11 +45,11 @@ class CampaignCreator:
         return Account.from_model(row)
 
     @classmethod
-    def from_model(cls, row: m.CampaignCreator) -> CampaignCreator:
+    def from_model(cls, row: campaigns.CampaignCreator) -> CampaignCreator:
         side = row.conversation
         return cls(
             _creator_id=row.member.freelancer_id,
-            status=m.MembershipStatus(row.member.status),
+            status=campaigns.MembershipStatus(row.member.status),
             status_changed_at=row.member.updated_at,
             conversation=None if side is None else Conversation.from_model(side),
         )
@@ -57,7 +57,7 @@ class CampaignCreator:
 
 @strawberry.type(description="A brand's campaign with a group of creators.")
 class Campaign:
-    _row: strawberry.Private[m.Campaign]
+    _row: strawberry.Private[campaigns.Campaign]
     id: strawberry.ID = strawberry.field(description="The campaign's id.")
     client_id: strawberry.ID = strawberry.field(description="The brand running it.")
     title: str = strawberry.field(description="The campaign's name.")
@@ -79,7 +79,7 @@ class Campaign:
         return [CampaignCreator.from_model(row) for row in rows]
 
     @classmethod
-    def from_model(cls, row: m.Campaign) -> Campaign:
+    def from_model(cls, row: campaigns.Campaign) -> Campaign:
         return cls(
             _row=row,
             id=strawberry.ID(str(row.id)),
@@ -96,11 +96,11 @@ class CampaignMember:
     status: MembershipStatus = strawberry.field(description="Invited, accepted, declined, removed.")
 
     @classmethod
-    def from_model(cls, row: m.CampaignMember) -> CampaignMember:
+    def from_model(cls, row: campaigns.CampaignMember) -> CampaignMember:
         return cls(
             campaign_id=strawberry.ID(str(row.campaign_id)),
             freelancer_id=strawberry.ID(str(row.freelancer_id)),
-            status=m.MembershipStatus(row.status),
+            status=campaigns.MembershipStatus(row.status),
         )
 
 

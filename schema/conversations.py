@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from parley.models import conversations as m
+from parley.models import conversations
 from parley.schema.accounts import Account
 from parley.schema.context import Info
 from parley.schema.errors import InvalidInputError, NotFoundError
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 @strawberry.type(description="All messages and orders between the caller and one counterpart.")
 class Conversation:
-    _row: strawberry.Private[m.Participant]
+    _row: strawberry.Private[conversations.Participant]
     id: strawberry.ID = strawberry.field(description="The conversation's id.")
     has_unread: bool = strawberry.field(
         description="One indicator, however many messages are unread."
@@ -67,7 +67,7 @@ class Conversation:
         return [Order.from_model(row) for row in rows]
 
     @classmethod
-    def from_model(cls, row: m.Participant) -> Conversation:
+    def from_model(cls, row: conversations.Participant) -> Conversation:
         return cls(
             _row=row,
             id=strawberry.ID(str(row.conversation_id)),
@@ -99,7 +99,7 @@ class UnreadSummary:
     total_unread: int = strawberry.field(description="How many messages are unread in all.")
 
     @classmethod
-    def from_model(cls, summary: m.UnreadSummary) -> UnreadSummary:
+    def from_model(cls, summary: conversations.UnreadSummary) -> UnreadSummary:
         return cls(
             conversations_with_unread=summary.conversations_with_unread,
             total_unread=summary.total_unread,

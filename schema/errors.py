@@ -1,8 +1,14 @@
-"""Expected failures as data: every mutation result union draws from these types."""
+"""Expected failures as data: every mutation result union draws from these types.
+
+A resolver turns a domain error into its union member with `error_result`, naming its
+union's error types, so mypy checks the result against the union; `wire_code` is the one
+place a domain `ErrorCode` becomes the `code` string.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TypeVar, overload
 
 import strawberry
 
@@ -66,7 +72,7 @@ class MessagingBlockedError(Error):
     @classmethod
     def from_domain(cls, exc: rules.MessagingBlocked) -> MessagingBlockedError:
         return cls(
-            code=exc.code,
+            code=wire_code(exc.code),
             message=exc.message,
             rule=exc.rule,
             next_step=exc.next_step,
@@ -130,6 +136,12 @@ class NoLineAvailableError(Error):
 class RateLimitedError(Error):
     retry_after: int = strawberry.field(description="Seconds to wait before trying again.")
 
+    @classmethod
+    def after(cls, retry_after: int, message: str) -> RateLimitedError:
+        return cls(
+            code=wire_code(errors.ErrorCode.RATE_LIMITED), message=message, retry_after=retry_after
+        )
+
 
 @strawberry.type(
     name="NoAgreedTerms",
@@ -165,40 +177,120 @@ class GuaranteeAlreadyDecidedError(Error):
     current: str = strawberry.field(description="The request's status, e.g. ACCEPTED.")
 
 
-def from_domain(exc: errors.ParleyError) -> Error:
-    """The schema type for a domain error (the union member a mutation returns)."""
+def wire_code(code: errors.ErrorCode) -> str:
+    """The string `Error.code` carries: the one place an `ErrorCode` becomes a string.
+
+    `Error.code` is `String!` in the schema; when the client-contract issue (16) exposes
+    `ErrorCode` as a GraphQL enum, `Error.code` takes the enum and this function goes.
+    """
+    return code.value
+
+
+def _schema_error(exc: errors.ParleyError) -> Error:
+    """The schema type for a domain error, whichever mutation it comes from."""
+    code = wire_code(exc.code)
     if isinstance(exc, errors.NotFound):
-        return NotFoundError(code=exc.code, message=exc.message)
+        return NotFoundError(code=code, message=exc.message)
     if isinstance(exc, errors.InvalidInput):
-        return InvalidInputError(code=exc.code, message=exc.message, field=exc.field)
+        return InvalidInputError(code=code, message=exc.message, field=exc.field)
     if isinstance(exc, errors.IdempotencyKeyReused):
-        return IdempotencyKeyReusedError(code=exc.code, message=exc.message)
+        return IdempotencyKeyReusedError(code=code, message=exc.message)
     if isinstance(exc, errors.InvalidTransition):
         return InvalidTransitionError(
-            code=exc.code, message=exc.message, current=exc.current, requested=exc.requested
+            code=code, message=exc.message, current=exc.current, requested=exc.requested
         )
     if isinstance(exc, rules.MessagingBlocked):
         return MessagingBlockedError.from_domain(exc)
     if isinstance(exc, errors.ConversationRequired):
-        return ConversationRequiredError(code=exc.code, message=exc.message)
+        return ConversationRequiredError(code=code, message=exc.message)
     if isinstance(exc, errors.PermissionDenied):
-        return PermissionDeniedError(code=exc.code, message=exc.message)
+        return PermissionDeniedError(code=code, message=exc.message)
     if isinstance(exc, errors.NotDiscoverable):
-        return NotDiscoverableError(code=exc.code, message=exc.message)
+        return NotDiscoverableError(code=code, message=exc.message)
     if isinstance(exc, errors.CallInviteClosed):
-        return CallInviteClosedError(code=exc.code, message=exc.message, current=exc.status.upper())
+        return CallInviteClosedError(code=code, message=exc.message, current=exc.status.upper())
     if isinstance(exc, errors.OutsideCallWindow):
-        return OutsideCallWindowError(code=exc.code, message=exc.message, at=exc.at)
+        return OutsideCallWindowError(code=code, message=exc.message, at=exc.at)
     if isinstance(exc, errors.NoLineAvailable):
-        return NoLineAvailableError(code=exc.code, message=exc.message)
+        return NoLineAvailableError(code=code, message=exc.message)
     if isinstance(exc, errors.NoAgreedTerms):
-        return NoAgreedTermsError(code=exc.code, message=exc.message)
+        return NoAgreedTermsError(code=code, message=exc.message)
     if isinstance(exc, errors.GuaranteeAlreadyRequested):
-        return GuaranteeAlreadyRequestedError(code=exc.code, message=exc.message)
+        return GuaranteeAlreadyRequestedError(code=code, message=exc.message)
     if isinstance(exc, errors.TermsChanged):
-        return TermsChangedError(code=exc.code, message=exc.message)
+        return TermsChangedError(code=code, message=exc.message)
     if isinstance(exc, errors.GuaranteeDecided):
         return GuaranteeAlreadyDecidedError(
-            code=exc.code, message=exc.message, current=exc.status.upper()
+            code=code, message=exc.message, current=exc.status.upper()
         )
     raise TypeError(f"no schema type for {type(exc).__name__}")  # a bug, not user input
+
+
+E1 = TypeVar("E1", bound=Error)
+E2 = TypeVar("E2", bound=Error)
+E3 = TypeVar("E3", bound=Error)
+E4 = TypeVar("E4", bound=Error)
+E5 = TypeVar("E5", bound=Error)
+E6 = TypeVar("E6", bound=Error)
+E7 = TypeVar("E7", bound=Error)
+
+
+@overload
+def error_result(exc: errors.ParleyError, e1: type[E1], /) -> E1: ...
+@overload
+def error_result(exc: errors.ParleyError, e1: type[E1], e2: type[E2], /) -> E1 | E2: ...
+@overload
+def error_result(
+    exc: errors.ParleyError, e1: type[E1], e2: type[E2], e3: type[E3], /
+) -> E1 | E2 | E3: ...
+@overload
+def error_result(
+    exc: errors.ParleyError, e1: type[E1], e2: type[E2], e3: type[E3], e4: type[E4], /
+) -> E1 | E2 | E3 | E4: ...
+@overload
+def error_result(
+    exc: errors.ParleyError,
+    e1: type[E1],
+    e2: type[E2],
+    e3: type[E3],
+    e4: type[E4],
+    e5: type[E5],
+    /,
+) -> E1 | E2 | E3 | E4 | E5: ...
+@overload
+def error_result(
+    exc: errors.ParleyError,
+    e1: type[E1],
+    e2: type[E2],
+    e3: type[E3],
+    e4: type[E4],
+    e5: type[E5],
+    e6: type[E6],
+    /,
+) -> E1 | E2 | E3 | E4 | E5 | E6: ...
+@overload
+def error_result(
+    exc: errors.ParleyError,
+    e1: type[E1],
+    e2: type[E2],
+    e3: type[E3],
+    e4: type[E4],
+    e5: type[E5],
+    e6: type[E6],
+    e7: type[E7],
+    /,
+) -> E1 | E2 | E3 | E4 | E5 | E6 | E7: ...
+def error_result(exc: errors.ParleyError, /, *members: type[Error]) -> Error:
+    """The union member a mutation returns for `exc`: one of `members`, its error types.
+
+    The static type is the union of `members`, so mypy rejects a resolver that names an
+    error its result union lacks. A domain error none of `members` stands for is a bug
+    (the domain raised what the mutation does not declare): it becomes a top-level error.
+    """
+    error = _schema_error(exc)
+    if not isinstance(error, members):
+        names = ", ".join(member.__name__ for member in members)
+        raise TypeError(
+            f"{type(exc).__name__} is none of this mutation's errors ({names})"
+        ) from exc
+    return error

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import strawberry
 
-from parley.models import feed as feed_m
+from parley.models import feed
 from parley.models.feed_pages import FeedEntry
 from parley.schema.calls import CallInviteEvent
 from parley.schema.messaging import Message
@@ -35,31 +35,31 @@ class FeedFilter(Enum):
         "support", description="Updates to the caller's own support requests only."
     )
 
-    def kinds(self) -> list[feed_m.FeedItemKind] | None:
+    def kinds(self) -> list[feed.FeedItemKind] | None:
         if self is FeedFilter.ORDERS:
-            return [feed_m.FeedItemKind.ORDER_EVENT]
+            return [feed.FeedItemKind.ORDER_EVENT]
         if self is FeedFilter.MESSAGES:
-            return [feed_m.FeedItemKind.MESSAGE]
+            return [feed.FeedItemKind.MESSAGE]
         if self is FeedFilter.CALLS:
-            return [feed_m.FeedItemKind.CALL_EVENT]
+            return [feed.FeedItemKind.CALL_EVENT]
         if self is FeedFilter.SUPPORT:
-            return [feed_m.FeedItemKind.SUPPORT_EVENT]
+            return [feed.FeedItemKind.SUPPORT_EVENT]
         return None
 
-    def admits(self, kind: feed_m.FeedItemKind) -> bool:
+    def admits(self, kind: feed.FeedItemKind) -> bool:
         kinds = self.kinds()
         return kinds is None or kind in kinds
 
 
 def feed_item_from_model(
-    row: feed_m.FeedItem | FeedEntry, read: ReadWithPage | None = None
+    row: feed.FeedItem | FeedEntry, read: ReadWithPage | None = None
 ) -> Message | OrderEvent | CallInviteEvent | SupportRequestEvent:
     """The API's item for a row; `read`: its author and order, when read with the page."""
-    if row.kind == feed_m.FeedItemKind.MESSAGE:
+    if row.kind == feed.FeedItemKind.MESSAGE:
         return Message.from_model(row, read)
-    if row.kind == feed_m.FeedItemKind.CALL_EVENT:
+    if row.kind == feed.FeedItemKind.CALL_EVENT:
         return CallInviteEvent.from_model(row)
-    if row.kind == feed_m.FeedItemKind.SUPPORT_EVENT:
+    if row.kind == feed.FeedItemKind.SUPPORT_EVENT:
         return SupportRequestEvent.from_model(row)
     return OrderEvent.from_model(row, read)
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from parley.models import guarantees as m
+from parley.models import guarantees
 from parley.schema.context import Info
 from parley.schema.enums import domain_enum
 from parley.schema.errors import (
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from parley.schema.feed import PageInfo
 
 domain_enum(
-    m.TermsStatus,
+    guarantees.TermsStatus,
     name="TermsStatus",
     description="Where proposed order terms stand.",
     values={
@@ -37,7 +37,7 @@ domain_enum(
     },
 )
 domain_enum(
-    m.GuaranteeStatus,
+    guarantees.GuaranteeStatus,
     name="GuaranteeStatus",
     description="Where a guarantee request stands.",
     values={
@@ -66,20 +66,22 @@ class OrderTerms:
     currency: str = strawberry.field(description="ISO 4217 code, e.g. EUR.")
     delivery_date: date = strawberry.field(description="When the deliverables are due.")
     deliverables: str = strawberry.field(description="What will be delivered.")
-    status: m.TermsStatus = strawberry.field(description="Proposed, accepted or superseded.")
+    status: guarantees.TermsStatus = strawberry.field(
+        description="Proposed, accepted or superseded."
+    )
     created_at: datetime = strawberry.field(description="When they were proposed.")
 
     @classmethod
-    def from_model(cls, row: m.OrderTerms) -> OrderTerms:
+    def from_model(cls, row: guarantees.OrderTerms) -> OrderTerms:
         return cls(
             id=strawberry.ID(str(row.id)),
             order_id=strawberry.ID(str(row.order_id)),
             proposer_id=strawberry.ID(str(row.proposer_id)),
-            amount=Decimal(row.amount).quantize(m.CENT),
+            amount=Decimal(row.amount).quantize(guarantees.CENT),
             currency=row.currency,
             delivery_date=row.delivery_date,
             deliverables=row.deliverables,
-            status=m.TermsStatus(row.status),
+            status=guarantees.TermsStatus(row.status),
             created_at=row.created_at,
         )
 
@@ -101,7 +103,7 @@ class GuaranteeRequest:
     id: strawberry.ID = strawberry.field(description="The request's id.")
     order_id: strawberry.ID = strawberry.field(description="The order.")
     requester_id: strawberry.ID = strawberry.field(description="The side that asked.")
-    status: m.GuaranteeStatus = strawberry.field(description="Where the request stands.")
+    status: guarantees.GuaranteeStatus = strawberry.field(description="Where the request stands.")
     note: str = strawberry.field(description="The marketplace's note with its decision.")
     created_at: datetime = strawberry.field(description="When it was requested.")
     decided_at: datetime | None = strawberry.field(
@@ -113,13 +115,13 @@ class GuaranteeRequest:
         return load_terms(info, self._terms_id)
 
     @classmethod
-    def from_model(cls, row: m.GuaranteeRequest) -> GuaranteeRequest:
+    def from_model(cls, row: guarantees.GuaranteeRequest) -> GuaranteeRequest:
         return cls(
             _terms_id=row.terms_id,
             id=strawberry.ID(str(row.id)),
             order_id=strawberry.ID(str(row.order_id)),
             requester_id=strawberry.ID(str(row.requester_id)),
-            status=m.GuaranteeStatus(row.status),
+            status=guarantees.GuaranteeStatus(row.status),
             note=row.note,
             created_at=row.created_at,
             decided_at=row.decided_at,

@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from parley.models import feed as feed_m
-from parley.models import rules
+from parley.models import feed, rules
 from parley.models.feed_pages import FeedEntry
 from parley.schema.accounts import Account
 from parley.schema.context import Info
@@ -30,7 +29,7 @@ if TYPE_CHECKING:
 
 @strawberry.type(description="A message in a conversation, optionally about one order.")
 class Message:
-    _row: strawberry.Private[feed_m.FeedItem | FeedEntry]
+    _row: strawberry.Private[feed.FeedItem | FeedEntry]
     _read: strawberry.Private[ReadWithPage | None] = None
     id: strawberry.ID = strawberry.field(description="The message's id (also its feed item id).")
     conversation_id: strawberry.ID = strawberry.field(
@@ -78,7 +77,7 @@ class Message:
 
     @classmethod
     def from_model(
-        cls, row: feed_m.FeedItem | FeedEntry, read: ReadWithPage | None = None
+        cls, row: feed.FeedItem | FeedEntry, read: ReadWithPage | None = None
     ) -> Message:
         return cls(
             _row=row,

@@ -8,8 +8,7 @@ from typing import Annotated
 
 import strawberry
 
-from parley.models import notifications as m
-from parley.models import push as push_m
+from parley.models import notifications, push
 from parley.schema.errors import InvalidInputError
 from parley.schema.feed import FeedItem
 from parley.schema.messaging import Message
@@ -69,21 +68,21 @@ class InAppNotification:
 
 @strawberry.enum(description="A notification channel.")
 class NotificationChannel(Enum):
-    IN_APP = m.DeliveryChannel.IN_APP.value
-    PUSH = m.DeliveryChannel.PUSH.value
-    EMAIL = m.DeliveryChannel.EMAIL.value
+    IN_APP = notifications.DeliveryChannel.IN_APP.value
+    PUSH = notifications.DeliveryChannel.PUSH.value
+    EMAIL = notifications.DeliveryChannel.EMAIL.value
 
 
 @strawberry.enum(description="What happened to a notification on one channel.")
 class NotificationOutcome(Enum):
-    SENT = m.Outcome.SENT.value
-    HELD = m.Outcome.HELD.value
-    SCHEDULED = m.Outcome.SCHEDULED.value
-    BATCHED = m.Outcome.BATCHED.value
-    SKIPPED = m.Outcome.SKIPPED.value
-    CANCELLED = m.Outcome.CANCELLED.value
-    RETRYING = m.Outcome.RETRYING.value
-    FAILED = m.Outcome.FAILED.value
+    SENT = notifications.Outcome.SENT.value
+    HELD = notifications.Outcome.HELD.value
+    SCHEDULED = notifications.Outcome.SCHEDULED.value
+    BATCHED = notifications.Outcome.BATCHED.value
+    SKIPPED = notifications.Outcome.SKIPPED.value
+    CANCELLED = notifications.Outcome.CANCELLED.value
+    RETRYING = notifications.Outcome.RETRYING.value
+    FAILED = notifications.Outcome.FAILED.value
 
 
 @strawberry.type(description="One notification decision: the channel, what happened, and why.")
@@ -97,13 +96,13 @@ class NotificationLogEntry:
     created_at: datetime = strawberry.field(description="When it was decided.")
 
     @classmethod
-    def from_model(cls, row: m.NotificationLogEntry) -> NotificationLogEntry:
+    def from_model(cls, row: notifications.NotificationLogEntry) -> NotificationLogEntry:
         return cls(
             id=strawberry.ID(str(row.id)),
             conversation_id=strawberry.ID(str(row.conversation_id)),
             message_id=None if row.item_id is None else strawberry.ID(str(row.item_id)),
-            channel=NotificationChannel(m.DeliveryChannel(row.channel).value),
-            outcome=NotificationOutcome(m.Outcome(row.outcome).value),
+            channel=NotificationChannel(notifications.DeliveryChannel(row.channel).value),
+            outcome=NotificationOutcome(notifications.Outcome(row.outcome).value),
             reason=row.reason,
             created_at=row.created_at,
         )
@@ -116,7 +115,7 @@ class NotificationPreferences:
     push_enabled: bool = strawberry.field(description="Push to registered devices.")
 
     @classmethod
-    def from_model(cls, row: m.NotificationPreferences) -> NotificationPreferences:
+    def from_model(cls, row: notifications.NotificationPreferences) -> NotificationPreferences:
         return cls(email=row.email, email_enabled=row.email_enabled, push_enabled=row.push_enabled)
 
 
@@ -143,7 +142,7 @@ class PushDevice:
     created_at: datetime = strawberry.field(description="When it was (re)registered.")
 
     @classmethod
-    def from_model(cls, row: push_m.PushSubscription) -> PushDevice:
+    def from_model(cls, row: push.PushSubscription) -> PushDevice:
         return cls(id=strawberry.ID(str(row.id)), endpoint=row.endpoint, created_at=row.created_at)
 
 

@@ -9,8 +9,7 @@ from typing import Annotated
 
 import strawberry
 
-from parley.models import feed as feed_m
-from parley.models import orders as m
+from parley.models import feed, orders
 from parley.models.errors import ConversationRequired
 from parley.models.feed_pages import FeedEntry
 from parley.schema.accounts import Account
@@ -33,13 +32,13 @@ from parley.schema.guarantees import (
 )
 
 strawberry.enum(
-    m.OrderStatus,
+    orders.OrderStatus,
     name="OrderStatus",
     description="Where an order is in its life: open, in progress, final review, "
     "completed or cancelled.",
 )
 domain_enum(
-    feed_m.OrderEventType,
+    feed.OrderEventType,
     name="OrderEventType",
     description="What happened to an order.",
     values={
@@ -55,8 +54,8 @@ domain_enum(
     },
 )
 
-OrderStatus = m.OrderStatus
-OrderEventType = feed_m.OrderEventType
+OrderStatus = orders.OrderStatus
+OrderEventType = feed.OrderEventType
 TERMS_EVENTS = frozenset(
     {OrderEventType.TERMS_PROPOSED, OrderEventType.TERMS_COUNTERED, OrderEventType.TERMS_ACCEPTED}
 )
@@ -72,7 +71,7 @@ GUARANTEE_EVENTS = frozenset(
 
 @strawberry.type(description="A job a client ordered from a freelancer.")
 class Order:
-    _row: strawberry.Private[m.Order]
+    _row: strawberry.Private[orders.Order]
     id: strawberry.ID = strawberry.field(description="The order's id.")
     title: str = strawberry.field(description="What the job is.")
     job_type: str = strawberry.field(description="The marketplace's job type, e.g. standard.")
@@ -92,7 +91,7 @@ class Order:
 
     @strawberry.field(description="Why work cannot start yet (show it as is); null when it can.")
     def start_blocked_reason(self) -> str | None:
-        if m.conversation_requirement_met(self._row):
+        if orders.conversation_requirement_met(self._row):
             return None
         return str(ConversationRequired().message)
 
@@ -112,19 +111,19 @@ class Order:
         return load_latest_guarantee(info, self._row.id)
 
     @classmethod
-    def from_model(cls, row: m.Order) -> Order:
+    def from_model(cls, row: orders.Order) -> Order:
         return cls(
             _row=row,
             id=strawberry.ID(str(row.id)),
             title=row.title,
             job_type=row.job_type,
-            status=m.OrderStatus(row.status),
+            status=orders.OrderStatus(row.status),
             conversation_id=strawberry.ID(str(row.conversation_id)),
             created_at=row.created_at,
             updated_at=row.updated_at,
             messaging_enabled=row.messaging_enabled,
             requires_conversation=row.requires_conversation,
-            conversation_requirement_met=m.conversation_requirement_met(row),
+            conversation_requirement_met=orders.conversation_requirement_met(row),
         )
 
 
@@ -149,7 +148,7 @@ async def load_order(info: Info, order_id: int | None) -> Order | None:
 
 @strawberry.type(description="A change to an order, shown in the conversation's feed.")
 class OrderEvent:
-    _row: strawberry.Private[feed_m.FeedItem | FeedEntry]
+    _row: strawberry.Private[feed.FeedItem | FeedEntry]
     _read: strawberry.Private[ReadWithPage | None] = None
     id: strawberry.ID = strawberry.field(description="The feed item's id.")
     event: OrderEventType = strawberry.field(
@@ -191,16 +190,18 @@ class OrderEvent:
 
     @classmethod
     def from_model(
-        cls, row: feed_m.FeedItem | FeedEntry, read: ReadWithPage | None = None
+        cls, row: feed.FeedItem | FeedEntry, read: ReadWithPage | None = None
     ) -> OrderEvent:
         assert row.event is not None, "an order event without its event"
         return cls(
             _row=row,
             _read=read,
             id=strawberry.ID(str(row.id)),
-            event=feed_m.OrderEventType(row.event),
-            status=m.OrderStatus(row.order_status or m.OrderStatus.OPEN),
-            previous_status=m.OrderStatus(row.previous_status) if row.previous_status else None,
+            event=feed.OrderEventType(row.event),
+            status=orders.OrderStatus(row.order_status or orders.OrderStatus.OPEN),
+            previous_status=orders.OrderStatus(row.previous_status)
+            if row.previous_status
+            else None,
             created_at=row.created_at,
         )
 

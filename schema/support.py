@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from parley.models import feed as feed_m
-from parley.models import support as m
+from parley.models import feed, support
 from parley.models.feed_pages import FeedEntry
 from parley.schema.enums import domain_enum
 from parley.schema.errors import InvalidInputError, NotFoundError
@@ -16,9 +15,9 @@ from parley.schema.errors import InvalidInputError, NotFoundError
 if TYPE_CHECKING:
     from parley.schema.feed import PageInfo
 
-strawberry.enum(m.SupportReason, name="SupportReason", description="Why support is needed.")
+strawberry.enum(support.SupportReason, name="SupportReason", description="Why support is needed.")
 domain_enum(
-    m.SupportStatus,
+    support.SupportStatus,
     name="SupportStatus",
     description="Where support is with a request.",
     values={
@@ -37,8 +36,8 @@ def optional_id(value: int | None) -> strawberry.ID | None:
 @strawberry.type(description="A request to the marketplace's support team.")
 class SupportRequest:
     id: strawberry.ID = strawberry.field(description="The request's id.")
-    reason: m.SupportReason = strawberry.field(description="Why it was opened.")
-    status: m.SupportStatus = strawberry.field(description="Where support is with it.")
+    reason: support.SupportReason = strawberry.field(description="Why it was opened.")
+    status: support.SupportStatus = strawberry.field(description="Where support is with it.")
     details: str = strawberry.field(description="What the user wrote.")
     note: str = strawberry.field(description="Support's latest note to the user; empty if none.")
     conversation_id: strawberry.ID | None = strawberry.field(description="The conversation.")
@@ -49,11 +48,11 @@ class SupportRequest:
     )
 
     @classmethod
-    def from_model(cls, row: m.SupportRequest) -> SupportRequest:
+    def from_model(cls, row: support.SupportRequest) -> SupportRequest:
         return cls(
             id=strawberry.ID(str(row.id)),
-            reason=m.SupportReason(row.reason),
-            status=m.SupportStatus(row.status),
+            reason=support.SupportReason(row.reason),
+            status=support.SupportStatus(row.status),
             details=row.details,
             note=row.note,
             conversation_id=optional_id(row.conversation_id),
@@ -70,18 +69,18 @@ class SupportRequest:
 class SupportRequestEvent:
     id: strawberry.ID = strawberry.field(description="The feed item's id.")
     request_id: strawberry.ID = strawberry.field(description="The support request.")
-    status: m.SupportStatus = strawberry.field(description="The status it moved to.")
+    status: support.SupportStatus = strawberry.field(description="The status it moved to.")
     note: str = strawberry.field(description="Support's note with the change; empty if none.")
     order_id: strawberry.ID | None = strawberry.field(description="The order it is about.")
     created_at: datetime = strawberry.field(description="When it happened.")
 
     @classmethod
-    def from_model(cls, row: feed_m.FeedItem | FeedEntry) -> SupportRequestEvent:
+    def from_model(cls, row: feed.FeedItem | FeedEntry) -> SupportRequestEvent:
         assert row.subject_id is not None, "a support event without its request"
         return cls(
             id=strawberry.ID(str(row.id)),
             request_id=strawberry.ID(str(row.subject_id)),
-            status=m.SupportStatus(row.subject_status or m.SupportStatus.OPEN),
+            status=support.SupportStatus(row.subject_status or support.SupportStatus.OPEN),
             note=row.body or "",
             order_id=optional_id(row.order_id),
             created_at=row.created_at,
@@ -108,8 +107,8 @@ class OpenSupportRequestInput:
         default=None, description="The conversation it is about."
     )
     order_id: strawberry.ID | None = strawberry.field(default=None, description="The order.")
-    reason: m.SupportReason = strawberry.field(
-        default=m.SupportReason.MESSAGING_BLOCKED, description="Why support is needed."
+    reason: support.SupportReason = strawberry.field(
+        default=support.SupportReason.MESSAGING_BLOCKED, description="Why support is needed."
     )
     details: str = strawberry.field(default="", description="Anything support should know.")
 
@@ -117,7 +116,7 @@ class OpenSupportRequestInput:
 @strawberry.input(description="Support's change to a request (service token).")
 class UpdateSupportRequestInput:
     id: strawberry.ID = strawberry.field(description="The support request.")
-    status: m.SupportStatus = strawberry.field(
+    status: support.SupportStatus = strawberry.field(
         description="IN_PROGRESS, RESOLVED or CLOSED (a request is OPEN only until support "
         "takes it)."
     )
