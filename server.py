@@ -174,7 +174,7 @@ class ParleyApp(Starlette):
 
     Starlette's error and exception middleware and its router do nothing for a
     WebSocket that the view does not do itself, but each keeps a suspended frame
-    for the life of every connection (~2.5 KB of 10,000s of idle sockets).
+    for the life of every connection, times 10,000s of idle sockets (docs/benchmarks.md).
     """
 
     def __init__(

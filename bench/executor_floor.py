@@ -31,11 +31,11 @@ from typing import Any
 from graphql import execute, parse
 from tortoise.context import TortoiseContext
 
+import parley.resolvers.feed
 from bench.dataset import SECRET, database_path, tokens_path
 from parley.compat.strawberry import graphql_schema
 from parley.models.store.clock import SystemClock
 from parley.models.store.db import tune_connection
-from parley.resolvers import feed as feed_resolvers
 from parley.schema.build import build_schema
 from parley.schema.context import Context
 from parley.schema.execution.limits import QueryLimits
@@ -100,7 +100,7 @@ async def measure(pages: int, data: Path) -> dict[str, float]:
 
             # Capture one page and the loaders' rows, then serve them from memory.
             captured: dict[str, Any] = {}
-            real_feed = feed_resolvers.feed
+            real_feed = parley.resolvers.feed.feed
 
             async def capture(info: Any, *args: Any) -> FeedConnection:
                 connection = await real_feed(info, *args)
@@ -108,7 +108,7 @@ async def measure(pages: int, data: Path) -> dict[str, float]:
                 captured["loaders"] = info.context.loaders
                 return connection
 
-            feed_resolvers.feed = capture  # type: ignore[assignment]
+            parley.resolvers.feed.feed = capture  # type: ignore[assignment]
             await page()
             # Every loader the page used (built on first use), with what it loaded.
             used: dict[str, dict[Any, Any]] = {}
@@ -122,7 +122,7 @@ async def measure(pages: int, data: Path) -> dict[str, float]:
                 page: FeedConnection = captured["page"]
                 return page
 
-            feed_resolvers.feed = in_memory  # type: ignore[assignment]
+            parley.resolvers.feed.feed = in_memory  # type: ignore[assignment]
             try:
                 assert await page() == expected
                 results["floor"] = await _timed(pages, page)
@@ -142,7 +142,7 @@ async def measure(pages: int, data: Path) -> dict[str, float]:
 
                 results["graphql-core"] = await _timed(pages, core)
             finally:
-                feed_resolvers.feed = real_feed
+                parley.resolvers.feed.feed = real_feed
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return {name: round(ms, 4) for name, ms in results.items()}

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from tortoise.context import TortoiseContext
 
-from parley.models import notifications as n
+from parley.models import notifications
 from parley.models.accounts import AccountKind, create_account
 from parley.models.conversations import set_muted
 from parley.models.events import LoggedEvent
@@ -81,7 +81,7 @@ async def _round(
                 elif kind == 3:
                     await presence.connected(who, clock.now())
                 if who % 2 == 0:
-                    await n.update_preferences(clock, who, email=f"a{who}@example.com")
+                    await notifications.update_preferences(clock, who, email=f"a{who}@example.com")
         # Route the set-up's own intents (order events) first: only the sends are timed.
         email = EmailChannel("Parley <n@parley.test>", None, work / "outbox")
         notifier = Notifier(clock, presence, _publish, NotifierConfig(), email=email)
@@ -101,7 +101,7 @@ async def _round(
                     break
                 routed += handled
             spent += time.process_time() - before
-        left = await n.NotificationIntent.filter(routed_at__isnull=True).count()
+        left = await notifications.NotificationIntent.filter(routed_at__isnull=True).count()
         assert left == 0, f"{left} intents left unrouted"
         return spent, routed
 

@@ -16,6 +16,7 @@ from functools import partial
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from parley.models import notifications
 from parley.models.accounts import Account, AccountKind
 from parley.models.call_times import choose_time, validate_proposed_times
 from parley.models.calls import (
@@ -48,7 +49,6 @@ from parley.models.messaging import (
     send_message,
     validate_body,
 )
-from parley.models.notifications import enqueue as enqueue_notification
 from parley.models.rules import Action
 from parley.models.store.clock import Clock
 from parley.models.store.scripts import run_script, run_step
@@ -411,5 +411,5 @@ async def _record(
     )
     for account_id in conversation.participant_ids():
         if account_id != actor_id:  # the one who acted needs no nudge
-            await run_step(enqueue_notification(account_id, conversation.id, item.id, now))
+            await run_step(notifications.enqueue(account_id, conversation.id, item.id, now))
     return item, events

@@ -40,7 +40,7 @@ class Listener:
     """One subscription's inbox for one account's events.
 
     A list and a future made only while someone waits: an idle subscription holds
-    no asyncio.Queue or Event (each ~1.5-4 KB of deques), for 10,000s of sockets.
+    no asyncio.Queue or Event (their deques, times 10,000s of sockets: docs/benchmarks.md).
     `on_wake`, when given, is called (synchronously) on every offer and close:
     subscriptions.live_stream reacts to it instead of waiting.
     """

@@ -36,9 +36,7 @@ from functools import partial
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
-from parley.models import notification_batch as nb
-from parley.models import notifications as n
-from parley.models import push as push_devices
+from parley.models import notification_batch, notifications, push
 from parley.models.accounts import Account
 from parley.models.conversations import Participant
 from parley.models.events import EventKind, LoggedEvent, append_events, lock_event_logs
@@ -151,7 +149,7 @@ class Notifier:
 
     async def route_intents(self, now: datetime) -> int:
         """Step 1 alone: route a batch of the oldest unrouted intents; returns how many."""
-        intents = await nb.unrouted(BATCH)
+        intents = await notification_batch.unrouted(BATCH)
         if not intents:
             return 0
         batch = await self._plan(intents, now)
@@ -162,7 +160,9 @@ class Notifier:
         await self.publish(result.events)
         return len(intents)
 
-    async def _plan(self, intents: Sequence[nb.Unrouted], now: datetime) -> list[RoutedIntent]:
+    async def _plan(
+        self, intents: Sequence[notification_batch.Unrouted], now: datetime
+    ) -> list[RoutedIntent]:
         """Each intent's decisions, from the batch's read and each recipient's presence."""
         states: dict[int, PresenceState] = {}
         for intent in intents:
@@ -198,8 +198,8 @@ class Notifier:
         participant = await Participant.get_or_none(
             account_id=account_id, conversation_id=conversation_id
         )
-        prefs = await n.preferences(account_id)
-        devices = await push_devices.PushSubscription.filter(account_id=account_id).count()
+        prefs = await notifications.preferences(account_id)
+        devices = await push.PushSubscription.filter(account_id=account_id).count()
         situation = Situation(
             activity=state.activity,
             online=state.online,
@@ -220,7 +220,7 @@ class Notifier:
         # and a hundred of them would keep every other account's held rows from release.
         ended = [
             account
-            for account in await n.accounts_holding()
+            for account in await notifications.accounts_holding()
             if (await self.presence.state(account, now)).activity != Activity.LIVE_SESSION
         ]
         if not ended:
@@ -251,7 +251,7 @@ class Notifier:
                     reason,
                     now,
                 )
-                await n.record(
+                await notifications.record(
                     delivery.account_id,
                     delivery.conversation_id,
                     DeliveryChannel.IN_APP,
@@ -269,9 +269,9 @@ class Notifier:
 
     async def _send_due(self, now: datetime) -> int:
         sent = 0
-        due = await n.due_deliveries(now, BATCH)
+        due = await notifications.due_deliveries(now, BATCH)
         for delivery in due:
-            if not await n.claim_delivery(delivery, now, self.config.lease):
+            if not await notifications.claim_delivery(delivery, now, self.config.lease):
                 continue
             sent += 1
             try:
@@ -283,32 +283,32 @@ class Notifier:
                 await self._failed(delivery, now, f"{type(exc).__name__}: {exc}")
                 continue
             async with in_transaction():
-                await n.finish_delivery(delivery, status, now)
+                await notifications.finish_delivery(delivery, status, now)
                 await self._log(delivery, outcome, reason, now)
         await self._measure_backlog(now, full=len(due) == BATCH)
         return sent
 
     async def _measure_backlog(self, now: datetime, *, full: bool) -> None:
         """Due deliveries left after this step: none unless the step took a full batch."""
-        backlog = await n.due_by_channel(now) if full else dict.fromkeys(_MEASURED, 0)
+        backlog = await notifications.due_by_channel(now) if full else dict.fromkeys(_MEASURED, 0)
         for channel, count in backlog.items():
             NOTIFIER_BACKLOG.labels(channel.value).set(count)
 
     async def _failed(self, delivery: Delivery, now: datetime, error: str) -> None:
         async with in_transaction():
             if delivery.attempts >= self.config.max_attempts:
-                await n.finish_delivery(delivery, DeliveryStatus.FAILED, now, error)
+                await notifications.finish_delivery(delivery, DeliveryStatus.FAILED, now, error)
                 reason = f"gave up after {delivery.attempts} attempts: {error}"
                 await self._log(delivery, Outcome.FAILED, reason, now)
                 return
             retry_at = now + self.config.backoff * 2 ** (delivery.attempts - 1)
-            await n.retry_later(delivery, retry_at, now, error)
+            await notifications.retry_later(delivery, retry_at, now, error)
             reason = f"attempt {delivery.attempts} failed, retrying at {retry_at:%H:%M:%S}: {error}"
             await self._log(delivery, Outcome.RETRYING, reason, now)
 
     async def _log(self, delivery: Delivery, outcome: Outcome, reason: str, now: datetime) -> None:
         NOTIFIER_OUTCOMES.labels(delivery.channel, outcome.value).inc()
-        await n.record(
+        await notifications.record(
             delivery.account_id,
             delivery.conversation_id,
             DeliveryChannel(delivery.channel),
@@ -325,7 +325,7 @@ class Notifier:
         return await self._send_email(delivery, now)
 
     async def _send_push(self, delivery: Delivery) -> tuple[DeliveryStatus, Outcome, str]:
-        devices = await push_devices.devices(delivery.account_id)
+        devices = await push.devices(delivery.account_id)
         if self.push is None or not devices:
             return DeliveryStatus.CANCELLED, Outcome.SKIPPED, "no device registered for push"
         item = await FeedItem.get(id=delivery.last_item_id)
@@ -344,7 +344,7 @@ class Notifier:
                 await self.push.send(device, payload)
                 delivered += 1
             except PushGone:
-                await push_devices.forget(device.id)
+                await push.forget(device.id)
             except PushFailed as exc:
                 errors.append(str(exc))
         if delivered:
@@ -406,7 +406,7 @@ def _planned(decision: Decision) -> Planned:
 class _Known:
     situation: Situation
     participant: Participant | None
-    prefs: n.NotificationPreferences
+    prefs: notifications.NotificationPreferences
 
 
 def situation_read_up_to(known: _Known) -> int:

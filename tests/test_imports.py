@@ -69,10 +69,10 @@ def test_no_module_imports_a_conftest() -> None:
     assert not found, "move what these import into a helper module:\n" + "\n".join(found)
 
 
-def test_tests_import_parleys_names_without_renaming_them() -> None:
+def test_parleys_names_are_imported_without_renaming_them() -> None:
     renamed = [
         f"{where} {alias.name} as {alias.asname}"
-        for where, module, alias in imports(ROOT / "tests")
+        for where, module, alias in imports()
         if module.split(".")[0] == "parley" and alias.asname
     ]
     assert not renamed, "import these by their own names:\n" + "\n".join(renamed)

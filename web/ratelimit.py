@@ -7,7 +7,7 @@ process behind a load balancer counts together. Each check answers None
 
 In memory the window is our own `LocalMovingWindow`, not limits' memory storage:
 that storage sweeps expired hits after every hit with one `asyncio.to_thread`
-per key, ~0.8 ms of CPU per sendMessage with 64 senders (bench/sends.lua). It
+per key, which showed in every send's CPU (docs/benchmarks.md). It
 runs on the service's clock, so tests move time instead of waiting; limits'
 Redis storage keeps Redis's own (wall) time.
 """

@@ -131,8 +131,8 @@ class Settings(BaseSettings):
     ws_allowed_origins: list[str] = Field(default_factory=list)
     ws_max_message_bytes: int = 64_000
     ws_max_subscriptions_per_connection: int = 20
-    # permessage-deflate: ~50 KB of zlib state per connection and a compression per frame
-    # per subscriber, for chat frames of a few hundred bytes (docs/benchmarks.md).
+    # permessage-deflate: zlib state per connection and a compression per frame per
+    # subscriber, for chat frames of a few hundred bytes (docs/benchmarks.md).
     ws_compression: bool = False
     # uvicorn's WebSocket keepalive: a ping every interval; no pong within the timeout ends the
     # connection. Below the ~60 s idle timeouts of common proxies and NATs; a dead peer is let

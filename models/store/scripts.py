@@ -40,7 +40,7 @@ from tortoise.backends.sqlite.client import SqliteClient
 from tortoise.exceptions import IntegrityError, OperationalError
 from tortoise.transactions import in_transaction
 
-from parley.compat import aiosqlite as aiosqlite_compat
+from parley.compat.aiosqlite import WORKER_THREAD, run_on_worker_thread
 from parley.models.store.db import current_connection
 
 T = TypeVar("T")
@@ -55,11 +55,7 @@ async def run_script(make: Callable[[Dialect], Script[T]]) -> T:
     """Run the script `make(dialect)` in one transaction; its return value is the result."""
     db = current_connection()
     dialect: Dialect = "sqlite" if db.capabilities.dialect == "sqlite" else "postgres"
-    if (
-        aiosqlite_compat.WORKER_THREAD
-        and isinstance(db, SqliteClient)
-        and not isinstance(db, TransactionalDBClient)
-    ):
+    if WORKER_THREAD and isinstance(db, SqliteClient) and not isinstance(db, TransactionalDBClient):
         return await _group_commit(db, make(dialect))
     script = make(dialect)
     try:
@@ -120,7 +116,7 @@ async def _commit_waiting(client: SqliteClient, waiting: _Waiting) -> None:
             try:
                 # The connection's lock is the one tortoise's transactions and queries take.
                 async with client.acquire_connection() as connection:
-                    outcomes = await aiosqlite_compat.run_on_worker_thread(
+                    outcomes = await run_on_worker_thread(
                         connection, _transaction, [script for script, _ in batch]
                     )
             except Exception as exc:  # no connection, or BEGIN or COMMIT failed: none stored

@@ -158,8 +158,8 @@ class SharedEventExecutor(CoreExecutionContext):
             return super().cancellable_iterable(iterable)
         claimer(self, iterable)
         # A claimed subscription's executor only makes per-event copies: it keeps its
-        # arguments, not graphql-core's per-execution state (~2 KB per idle subscription;
-        # its 32 attributes also outgrew a small dict).
+        # arguments, not graphql-core's per-execution state (memory per idle subscription:
+        # docs/benchmarks.md).
         self._operation_key = None  # computed on first use, with what it needs kept
         drop_per_execution_state(self)
         self._claimed = True
