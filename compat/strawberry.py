@@ -11,22 +11,45 @@
 - `accept_transport_ws`: the start of the view's WebSocket handshake (origin check,
   subprotocol choice, accept), which `web.view.ParleyGraphQL` runs itself so that a
   graphql-transport-ws socket is served by Parley's handler without strawberry's
-  `run` frame held for the socket's life.
+  `run` frame held for the socket's life;
+- `StrawberryView`: strawberry's ASGI view with its undocumented hooks overridden here,
+  once each, and forwarded to extension points of ours that `web.http` and `web.view`
+  implement. Strawberry documents only `get_context`, `get_root_value`,
+  `process_result`, `decode_json`, `encode_json`, `render_graphql_ide` and
+  `on_ws_connect`; no public API serves what these do:
+  - `parse_http_body` (and the `parse_json` it calls): the only place a POST's media
+    type and JSON are seen before strawberry accepts them (415, no batching);
+  - `execute_single`: the only place an operation's request data and result are seen
+    together (the request's log record), and the GET-mutation refusal is raised (405);
+  - `get_sub_response`: the only place to tie the sub-response to its request, since
+    `create_response` is not given the request;
+  - `create_response`: the only place the response's media type and status are set
+    (content negotiation, 400 for a request error);
+  - `websocket_adapter_class` and `ASGIWebSocketAdapter.iter_json`: the only place the
+    legacy graphql-ws subprotocol's frames are read (the frame limit, 1009).
 
 tests/test_library_internals.py names each of them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import AsyncGenerator, Awaitable, Callable
+from json import JSONDecodeError
+from typing import Any, TypeVar
 
 import strawberry
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from graphql import GraphQLResolveInfo, GraphQLSchema
-from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
+from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.http.exceptions import NonJsonMessageReceived, NonTextMessageReceived
+from strawberry.http.parse_content_type import parse_content_type
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types import ExecutionResult
 from strawberry.types.field import StrawberryField
 
 from parley.compat.versions import require_installed
@@ -90,8 +113,134 @@ async def accept_transport_ws(view: GraphQL[Any, Any], websocket: WebSocket) -> 
     return True
 
 
+ContextT = TypeVar("ContextT")
+
+# Closes a legacy graphql-ws socket whose text frame is over the limit (given in bytes).
+FrameTooBig = Callable[[WebSocket, int], Awaitable[None]]
+
+
+class _RequestSubResponse(Response):
+    """Strawberry's per-request sub-response, remembering its request for `create_response`."""
+
+    def __init__(self, request: Request) -> None:
+        super().__init__()
+        self.status_code = None  # type: ignore[assignment]
+        del self.headers["content-length"]
+        self.request = request
+
+
+class StrawberryView(GraphQL[ContextT, None]):
+    """Strawberry's ASGI view, its undocumented hooks forwarded to extension points of ours.
+
+    A subclass overrides only strawberry's documented hooks and these extension points;
+    each does nothing by default.
+    """
+
+    def check_content_type(self, content_type: str) -> None:
+        """Raise to refuse a POST by its media type (lower case, no parameters), unread."""
+
+    def check_json_body(self, data: object) -> None:
+        """Raise to refuse a POST's decoded JSON before strawberry reads an operation from it."""
+
+    def on_operation_refused(self, method: str, error: HTTPException) -> None:
+        """Raise to answer otherwise when strawberry refuses to execute an operation (`error`)."""
+
+    def on_operation_executed(
+        self, request: Request, request_data: GraphQLRequestData, result: ExecutionResult
+    ) -> None:
+        """Called once an HTTP operation has run, with what was asked and its result."""
+
+    def finish_response(
+        self,
+        response: Response,
+        request: Request,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        chosen_status: int | None,
+    ) -> None:
+        """Adjust an HTTP response before it is sent; `chosen_status` is the status a
+        resolver set on the context's response, if any."""
+
+    def limit_legacy_frames(self, max_message_bytes: int, too_big: FrameTooBig) -> None:
+        """On the legacy graphql-ws subprotocol, hand a text frame over `max_message_bytes`
+        to `too_big` (which closes the socket) instead of reading it."""
+        self.websocket_adapter_class = _frame_limited_adapter(max_message_bytes, too_big)
+
+    async def parse_http_body(
+        self, request: AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        if request.method == "POST":
+            content_type, _ = parse_content_type(request.content_type or "")
+            self.check_content_type(content_type)
+            self.check_json_body(self.parse_json(await request.get_body()))
+        return await super().parse_http_body(request)
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: ContextT,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        try:
+            result = await super().execute_single(
+                request, request_adapter, sub_response, context, root_value, request_data
+            )
+        except HTTPException as exc:
+            self.on_operation_refused(request_adapter.method, exc)
+            raise
+        self.on_operation_executed(request, request_data, result)
+        return result
+
+    async def get_sub_response(self, request: Request | Any) -> Response:
+        return _RequestSubResponse(request)
+
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: Response,
+    ) -> Response:
+        response = super().create_response(response_data, sub_response)
+        if isinstance(sub_response, _RequestSubResponse):
+            self.finish_response(
+                response, sub_response.request, response_data, sub_response.status_code
+            )
+        return response
+
+
+def _frame_limited_adapter(
+    max_message_bytes: int, too_big: FrameTooBig
+) -> type[ASGIWebSocketAdapter]:
+    """Strawberry's WebSocket adapter, handing a text frame over the limit to `too_big`."""
+
+    class FrameLimitedAdapter(ASGIWebSocketAdapter):
+        async def iter_json(
+            self, *, ignore_parsing_errors: bool = False
+        ) -> AsyncGenerator[object, None]:
+            try:
+                while self.ws.application_state != WebSocketState.DISCONNECTED:
+                    text = await self.ws.receive_text()
+                    if len(text.encode()) > max_message_bytes:
+                        await too_big(self.ws, max_message_bytes)
+                        return
+                    try:
+                        yield self.view.decode_json(text)
+                    except JSONDecodeError as exc:
+                        if not ignore_parsing_errors:
+                            raise NonJsonMessageReceived from exc
+            except KeyError as exc:
+                raise NonTextMessageReceived from exc
+            except WebSocketDisconnect:
+                return
+
+    return FrameLimitedAdapter
+
+
 __all__ = [
     "CoreExecutionContext",
+    "FrameTooBig",
+    "StrawberryView",
     "accept_transport_ws",
     "attribute_field",
     "graphql_schema",

@@ -57,7 +57,8 @@ GRAPHQL_CORE = [
     Internal("graphql-core", "graphql.pyutils:gather_with_cancel"),
 ]
 
-# parley/compat/strawberry.py; web/http.py and web/view.py override the view's hooks below.
+# parley/compat/strawberry.py, the only module that names any of these; web/http.py and web/view.py
+# implement the extension points of its StrawberryView instead.
 STRAWBERRY = [
     Internal(
         "strawberry-graphql", "strawberry.schema.schema:StrawberryGraphQLCoreExecutionContext"
@@ -81,13 +82,22 @@ STRAWBERRY = [
         Internal(
             "strawberry-graphql",
             f"strawberry.http.async_base_view:AsyncBaseHTTPView.{name}",
-            why="an undocumented hook of the view, called or overridden",
+            why="an undocumented hook of the view, called by compat.strawberry.accept_transport_ws",
         )
         for name in (
             "_check_websocket_origin",
             "pick_websocket_subprotocol",
             "create_websocket_response",
             "run",
+        )
+    ),
+    *(
+        Internal(
+            "strawberry-graphql",
+            f"strawberry.http.async_base_view:AsyncBaseHTTPView.{name}",
+            why="an undocumented hook of the view, overridden in compat.strawberry.StrawberryView",
+        )
+        for name in (
             "execute_single",
             "parse_http_body",
             "get_sub_response",
@@ -95,8 +105,16 @@ STRAWBERRY = [
             "websocket_adapter_class",
         )
     ),
-    Internal("strawberry-graphql", "strawberry.http.base:BaseView.parse_json"),
-    Internal("strawberry-graphql", "strawberry.asgi:ASGIWebSocketAdapter.iter_json"),
+    Internal(
+        "strawberry-graphql",
+        "strawberry.http.base:BaseView.parse_json",
+        why="called by compat.strawberry.StrawberryView.parse_http_body",
+    ),
+    Internal(
+        "strawberry-graphql",
+        "strawberry.asgi:ASGIWebSocketAdapter.iter_json",
+        why="overridden by compat.strawberry.StrawberryView.limit_legacy_frames's adapter",
+    ),
 ]
 
 # parley/compat/uvicorn.py: the protocol behind `send` keeps its transport.

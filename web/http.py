@@ -8,24 +8,25 @@
   `application/json` (415 otherwise), valid UTF-8 JSON holding one object (400
   otherwise: no batching), and no larger than the body limit (413).
 - HTTP-level errors answer in the same media type as results: `{"errors": [...]}`.
+
+Only strawberry's documented hooks and the extension points of
+`compat.strawberry.StrawberryView` (which overrides the undocumented ones) are used.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
 
-from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from cross_web import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Message, Receive, Scope, Send
-from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
-from strawberry.http.parse_content_type import parse_content_type
+from strawberry.http import GraphQLHTTPResponse
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
+from parley.compat.strawberry import StrawberryView
 from parley.schema.context import Context
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
@@ -75,17 +76,7 @@ def is_request_error(result: ExecutionResult) -> bool:
     )
 
 
-class _SubResponse(Response):
-    """Strawberry's per-request sub-response, remembering its request for content negotiation."""
-
-    def __init__(self, request: Request) -> None:
-        super().__init__()
-        self.status_code = None  # type: ignore[assignment]
-        del self.headers["content-length"]
-        self.request = request
-
-
-class GraphQLOverHTTP(GraphQL[Context, None]):
+class GraphQLOverHTTP(StrawberryView[Context]):
     """Strawberry's ASGI view, made to follow the GraphQL over HTTP specification."""
 
     max_body_bytes: int = 1_000_000
@@ -146,42 +137,19 @@ class GraphQLOverHTTP(GraphQL[Context, None]):
         except RecursionError as exc:
             raise json.JSONDecodeError("The JSON is nested too deeply", "", 0) from exc
 
-    async def parse_http_body(
-        self, request: AsyncHTTPRequestAdapter
-    ) -> GraphQLRequestData | list[GraphQLRequestData]:
-        if request.method == "POST":
-            content_type, _ = parse_content_type(request.content_type or "")
-            if content_type != JSON:
-                raise HTTPError(415, "Send the request as application/json.", {"Accept": JSON})
-            data = self.parse_json(await request.get_body())
-            if isinstance(data, list):
-                raise HTTPException(400, "Batching is not supported: send one operation.")
-            if not isinstance(data, dict):
-                raise HTTPException(400, "The request body must be a JSON object.")
-        return await super().parse_http_body(request)
+    def check_content_type(self, content_type: str) -> None:
+        if content_type != JSON:
+            raise HTTPError(415, "Send the request as application/json.", {"Accept": JSON})
 
-    async def execute_single(
-        self,
-        request: Request,
-        request_adapter: AsyncHTTPRequestAdapter,
-        sub_response: Response,
-        context: Context,
-        root_value: None,
-        request_data: GraphQLRequestData,
-    ) -> ExecutionResult:
-        try:
-            return await super().execute_single(
-                request, request_adapter, sub_response, context, root_value, request_data
-            )
-        except HTTPException as exc:
-            if request_adapter.method == "GET" and isinstance(
-                exc.__cause__, InvalidOperationTypeError
-            ):
-                raise HTTPError(405, "Send mutations with POST.", {"Allow": "POST"}) from exc
-            raise
+    def check_json_body(self, data: object) -> None:
+        if isinstance(data, list):
+            raise HTTPException(400, "Batching is not supported: send one operation.")
+        if not isinstance(data, dict):
+            raise HTTPException(400, "The request body must be a JSON object.")
 
-    async def get_sub_response(self, request: Request | Any) -> Response:
-        return _SubResponse(request)
+    def on_operation_refused(self, method: str, error: HTTPException) -> None:
+        if method == "GET" and isinstance(error.__cause__, InvalidOperationTypeError):
+            raise HTTPError(405, "Send mutations with POST.", {"Allow": "POST"}) from error
 
     async def process_result(
         self, request: Request, result: ExecutionResult
@@ -191,17 +159,15 @@ class GraphQLOverHTTP(GraphQL[Context, None]):
             response.pop("data", None)
         return response
 
-    def create_response(
+    def finish_response(
         self,
+        response: Response,
+        request: Request,
         response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
-        sub_response: Response,
-    ) -> Response:
-        response = super().create_response(response_data, sub_response)
-        if not isinstance(sub_response, _SubResponse):
-            return response
-        media = negotiate(sub_response.request.headers.get("accept"))
+        chosen_status: int | None,
+    ) -> None:
+        media = negotiate(request.headers.get("accept"))
         response.headers["content-type"] = media
         request_error = isinstance(response_data, dict) and "data" not in response_data
-        if media == GRAPHQL_RESPONSE_JSON and request_error and not sub_response.status_code:
+        if media == GRAPHQL_RESPONSE_JSON and request_error and not chosen_status:
             response.status_code = 400
-        return response

@@ -16,7 +16,6 @@ import time
 from typing import Any
 
 import orjson
-from cross_web import AsyncHTTPRequestAdapter
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
@@ -42,7 +41,7 @@ from parley.web.shutdown import SHUTTING_DOWN, Shutdown
 from parley.web.ws.close import TRANSPORT, close_websocket
 from parley.web.ws.frames import Payloads
 from parley.web.ws.handler import GraphQLTransportWS
-from parley.web.ws.legacy import frame_limited_adapter
+from parley.web.ws.legacy import close_too_big
 
 log = logging.getLogger("parley.server")
 
@@ -62,7 +61,7 @@ class ParleyGraphQL(GraphQLOverHTTP):
         self.services = services
         self.max_body_bytes = settings.http_max_body_bytes
         self.max_message_bytes = settings.ws_max_message_bytes
-        self.websocket_adapter_class = frame_limited_adapter(settings.ws_max_message_bytes)
+        self.limit_legacy_frames(settings.ws_max_message_bytes, close_too_big)
         self.payloads = Payloads(self.schema, mask=not settings.debug)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -144,19 +143,10 @@ class ParleyGraphQL(GraphQLOverHTTP):
             raise TokenError("The token's account does not exist.")
         return caller
 
-    async def execute_single(
-        self,
-        request: Request,
-        request_adapter: AsyncHTTPRequestAdapter,
-        sub_response: Response,
-        context: Context,
-        root_value: None,
-        request_data: GraphQLRequestData,
-    ) -> ExecutionResult:
+    def on_operation_executed(
+        self, request: Request, request_data: GraphQLRequestData, result: ExecutionResult
+    ) -> None:
         """The operation, noted on the request's record for its log line and metrics."""
-        result = await super().execute_single(
-            request, request_adapter, sub_response, context, root_value, request_data
-        )
         record: RequestRecord | None = request.scope.get(RECORD)
         if record is not None:
             name = request_data.operation_name or _operation_name(request_data.query)
@@ -168,7 +158,6 @@ class ParleyGraphQL(GraphQLOverHTTP):
         for error in result.errors or ():
             if isinstance(error.original_error, DATABASE_FAILURES):
                 DATABASE_ERRORS.labels("graphql").inc()
-        return result
 
     async def _limit_anonymous(self, request: Request) -> None:
         """Requests without a good token are counted per client address."""
