@@ -12,9 +12,9 @@
   subprotocol choice, accept), which `web.view.ParleyGraphQL` runs itself so that a
   graphql-transport-ws socket is served by Parley's handler without strawberry's
   `run` frame held for the socket's life;
-- `StrawberryView`: strawberry's ASGI view with its undocumented hooks overridden here,
-  once each, and forwarded to extension points of ours that `web.http` and `web.view`
-  implement. Strawberry documents only `get_context`, `get_root_value`,
+- `StrawberryView`: strawberry's ASGI view with its undocumented hooks overridden (or
+  called) here, once each, and forwarded to extension points of ours that `web.http`
+  and `web.view` implement. Strawberry documents only `get_context`, `get_root_value`,
   `process_result`, `decode_json`, `encode_json`, `render_graphql_ide` and
   `on_ws_connect`; no public API serves what these do:
   - `parse_http_body` (and the `parse_json` it calls): the only place a POST's media
@@ -26,7 +26,9 @@
   - `create_response`: the only place the response's media type and status are set
     (content negotiation, 400 for a request error);
   - `websocket_adapter_class` and `ASGIWebSocketAdapter.iter_json`: the only place the
-    legacy graphql-ws subprotocol's frames are read (the frame limit, 1009).
+    legacy graphql-ws subprotocol's frames are read (the frame limit, 1009);
+  - `run` (called by `respond`): an HTTP request answered without strawberry's
+    `__call__`, which turns every refusal into text/plain.
 
 tests/test_library_internals.py names each of them.
 """
@@ -135,6 +137,10 @@ class StrawberryView(GraphQL[ContextT, None]):
     A subclass overrides only strawberry's documented hooks and these extension points;
     each does nothing by default.
     """
+
+    async def respond(self, request: Request) -> Response:
+        """Strawberry's response to an HTTP request; its refusals raise `HTTPException`."""
+        return await self.run(request)
 
     def check_content_type(self, content_type: str) -> None:
         """Raise to refuse a POST by its media type (lower case, no parameters), unread."""

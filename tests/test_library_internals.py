@@ -82,7 +82,7 @@ STRAWBERRY = [
         Internal(
             "strawberry-graphql",
             f"strawberry.http.async_base_view:AsyncBaseHTTPView.{name}",
-            why="an undocumented hook of the view, called by compat.strawberry.accept_transport_ws",
+            why="an undocumented hook of the view, called in compat.strawberry",
         )
         for name in (
             "_check_websocket_origin",

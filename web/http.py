@@ -89,7 +89,7 @@ class GraphQLOverHTTP(StrawberryView[Context]):
         media = negotiate(request.headers.get("accept"))
         try:
             self._check_declared_length(request)
-            response = await self.run(request)
+            response = await self.respond(request)
         except HTTPError as exc:
             response = self.error_response(exc.status_code, exc.message, media, exc.headers)
         except HTTPException as exc:
