@@ -9,7 +9,8 @@ on every backend. Pub/sub only rings the doorbell (see subscriptions.bus).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -127,6 +128,17 @@ def lock_event_logs(
     return rows
 
 
+@dataclass(frozen=True)
+class NewEvent:
+    """An event to append to `account_id`'s log (its cursor is taken when appended)."""
+
+    account_id: int
+    kind: EventKind
+    conversation_id: int
+    item_id: int | None = None
+    data: dict[str, Any] | None = None
+
+
 def append_events(
     recipients: Iterable[int],
     kind: EventKind,
@@ -136,24 +148,53 @@ def append_events(
     item_id: int | None = None,
     data: dict[str, Any] | None = None,
 ) -> Script[list[LoggedEvent]]:
-    """Append one event per recipient: every cursor in one statement, then the rows.
+    """Append one event per recipient, in ascending account id (see `append_new_events`)."""
+    return append_new_events(
+        [
+            NewEvent(account_id, kind, conversation_id, item_id, data)
+            for account_id in sorted(set(recipients))
+        ],
+        now,
+    )
+
+
+def append_new_events(events: Sequence[NewEvent], now: datetime) -> Script[list[LoggedEvent]]:
+    """Append `events` to their accounts' logs: every cursor in one statement, then the rows.
 
     Call inside the transaction of the change, after `lock_event_logs` (the logs are then
     locked; the cursors are taken in ascending account id, so two transactions touching
-    the same pair of accounts can never deadlock on PostgreSQL).
+    the same pair of accounts can never deadlock on PostgreSQL). An account with several
+    events gets consecutive cursors, in the order of `events`.
     """
-    ids = sorted(set(recipients))
+    counts = Counter(event.account_id for event in events)
+    ids = sorted(counts)
+    if all(count == 1 for count in counts.values()):
+        step, params = "1", list(ids)
+    else:
+        cases = " ".join("WHEN ? THEN CAST(? AS BIGINT)" for _ in ids)
+        step = f'CASE "id" {cases} END'
+        params = [*(value for account in ids for value in (account, counts[account])), *ids]
     rows = yield (
-        f'UPDATE "accounts" SET "event_seq" = "event_seq" + 1 '
+        f'UPDATE "accounts" SET "event_seq" = "event_seq" + {step} '
         f'WHERE "id" IN ({placeholders(len(ids))}) RETURNING "id", "event_seq"',
-        ids,
+        params,
     )
-    seqs = {int(row["id"]): int(row["event_seq"]) for row in rows}
-    logged = [
-        LoggedEvent(account_id, seqs[account_id], kind, conversation_id, item_id, data, now)
-        for account_id in ids
-    ]
-    stored = None if data is None else JSON_DUMPS(data)
+    next_seq = {int(row["id"]): int(row["event_seq"]) - counts[int(row["id"])] + 1 for row in rows}
+    logged = []
+    for event in events:
+        seq = next_seq[event.account_id]
+        next_seq[event.account_id] = seq + 1
+        logged.append(
+            LoggedEvent(
+                event.account_id,
+                seq,
+                event.kind,
+                event.conversation_id,
+                event.item_id,
+                event.data,
+                now,
+            )
+        )
     values = ", ".join(f"({placeholders(7)})" for _ in logged)
     yield (
         'INSERT INTO "events" ("account_id", "seq", "kind", "conversation_id", "item_id", '
@@ -164,10 +205,10 @@ def append_events(
             for value in (
                 event.account_id,
                 event.seq,
-                kind.value,
-                conversation_id,
-                item_id,
-                stored,
+                event.kind.value,
+                event.conversation_id,
+                event.item_id,
+                None if event.data is None else JSON_DUMPS(event.data),
                 now,
             )
         ],

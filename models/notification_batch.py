@@ -26,9 +26,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from tortoise.fields.data import JSON_DUMPS
-
-from parley.models.events import EventKind, LoggedEvent
+from parley.models.events import EventKind, LoggedEvent, NewEvent, append_new_events
 from parley.models.notifications import (
     REASON_MAX,
     DeliveryChannel,
@@ -360,51 +358,16 @@ def _create_deliveries(created: list[_NewDelivery], now: datetime) -> Script[Non
 def _append_in_app(
     in_app: list[tuple[RoutedIntent, Planned]], now: datetime
 ) -> Script[list[LoggedEvent]]:
-    """Append the in-app notifications to their accounts' event logs (already locked).
-
-    Each account's cursor moves by its count in one UPDATE; the events take the
-    cursors in the batch's order, as appending them one by one did.
-    """
-    counts: dict[int, int] = defaultdict(int)
-    for intent, _ in in_app:
-        counts[intent.account_id] += 1
-    ids = sorted(counts)
-    cases = " ".join("WHEN ? THEN CAST(? AS BIGINT)" for _ in ids)
-    rows = yield (
-        f'UPDATE "accounts" SET "event_seq" = "event_seq" + CASE "id" {cases} END '
-        f'WHERE "id" IN ({placeholders(len(ids))}) RETURNING "id", "event_seq"',
-        [*(value for account in ids for value in (account, counts[account])), *ids],
-    )
-    next_seq = {int(row["id"]): int(row["event_seq"]) - counts[int(row["id"])] + 1 for row in rows}
-    events: list[LoggedEvent] = []
-    params: list[object] = []
-    for intent, planned in in_app:
-        seq = next_seq[intent.account_id]
-        next_seq[intent.account_id] = seq + 1
-        data = {"item": intent.item_id, "reason": planned.reason}
-        events.append(
-            LoggedEvent(
+    """Append the in-app notifications to their accounts' event logs (already locked)."""
+    return append_new_events(
+        [
+            NewEvent(
                 intent.account_id,
-                seq,
                 EventKind.NOTIFICATION,
                 intent.conversation_id,
-                None,
-                data,
-                now,
+                data={"item": intent.item_id, "reason": planned.reason},
             )
-        )
-        params += (
-            intent.account_id,
-            seq,
-            EventKind.NOTIFICATION.value,
-            intent.conversation_id,
-            JSON_DUMPS(data),
-            now,
-        )
-    values = ", ".join(f"({placeholders(6)})" for _ in events)
-    yield (
-        'INSERT INTO "events" ("account_id", "seq", "kind", "conversation_id", "data", '
-        f'"created_at") VALUES {values}',
-        params,
+            for intent, planned in in_app
+        ],
+        now,
     )
-    return events
