@@ -170,9 +170,9 @@ class SharedEventExecutor(CoreExecutionContext):
         shared = _shared(self.context_value)
         if key is None or shared is None:
             return super().execute_operation(serially)
-        return shared.load(key, lambda: self._execute(serially))
+        return shared.load(key, lambda: self._execute_once(serially))
 
-    async def _execute(self, serially: bool | None) -> SharedResult:
+    async def _execute_once(self, serially: bool | None) -> SharedResult:
         result = super().execute_operation(serially)
         if self.is_awaitable(result):
             result = await result

@@ -124,10 +124,10 @@ def _subscribe(message: dict[str, Any]) -> SubscribeMessage:
 class Payloads:
     """The `payload` of `next` frames: errors logged and (in production) masked, then JSON."""
 
-    __slots__ = ("_mask", "_schema")
+    __slots__ = ("_mask", "_strawberry_schema")
 
     def __init__(self, schema: BaseSchema, *, mask: bool) -> None:
-        self._schema = schema
+        self._strawberry_schema = schema
         self._mask = mask
 
     def of(self, result: GraphQLExecutionResult) -> str:
@@ -141,7 +141,7 @@ class Payloads:
 
     def _masked(self, result: GraphQLExecutionResult) -> None:
         if result.errors:
-            self._schema.process_errors(result.errors)
+            self._strawberry_schema.process_errors(result.errors)
             if self._mask:
                 result.errors = mask_unexpected(result.errors)
 
