@@ -321,12 +321,12 @@ class GraphQLTransportWS:
         """The operation, in a span of its own when tracing is on."""
         tracer = self.view.services.tracer
         if tracer is None:
-            await self._execute(operation, query, variables, operation_name)
+            await self._run_operation(operation, query, variables, operation_name)
             return
         with tracer.start_as_current_span(f"graphql {operation_name or 'anonymous'}"):
-            await self._execute(operation, query, variables, operation_name)
+            await self._run_operation(operation, query, variables, operation_name)
 
-    async def _execute(
+    async def _run_operation(
         self,
         operation: _Operation,
         query: str,
