@@ -7,7 +7,8 @@
 /metrics        Prometheus metrics, behind a bearer token (web.metrics)
 
 Every HTTP request gets a request id, a log line, metrics and a span
-(web.requests); SIGTERM drains the process first (web.shutdown).
+(web.requests), and CORS for the allowed origins (web.cors); SIGTERM drains
+the process first (web.shutdown).
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ from parley.telemetry.logs import configure_logging
 from parley.telemetry.metrics import process_exited
 from parley.telemetry.tracing import build_tracing
 from parley.web.auth import Caller, TokenVerifier, load_keys
+from parley.web.cors import cross_origin
 from parley.web.health import Health
 from parley.web.metrics import MetricsEndpoint
 from parley.web.requests import ObservedRequests
@@ -102,7 +104,6 @@ def create_app(
         multipart_uploads_enabled=False,
         connection_init_wait_timeout=timedelta(seconds=settings.ws_connection_init_timeout_seconds),
         max_subscriptions_per_connection=settings.ws_max_subscriptions_per_connection,
-        allowed_origins=settings.ws_allowed_origins,
     )
     db_config = tortoise_config(settings.database_url)
 
@@ -162,6 +163,7 @@ def create_app(
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
         ],
+        middleware=[cross_origin(settings)],
         lifespan=lifespan,
     )
     app.state.services = services

@@ -11,6 +11,7 @@ import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -33,6 +34,16 @@ MODEL_MODULES = [
 # PARLEY_RETENTION's short form: a whole number and a unit (90d, 1h, 30m, 45s).
 _SHORT_DURATION = re.compile(r"(\d{1,9})\s*([dhms])", re.IGNORECASE)
 _UNIT_SECONDS = {"d": 86_400, "h": 3_600, "m": 60, "s": 1}
+
+# PARLEY_ALLOWED_ORIGINS when unset and debug is on: the usual front-end dev servers
+# (create-react-app and Next.js on 3000, Vite on 5173). Parley's own pages are same-origin.
+DEV_ORIGINS = (
+    "http://localhost:3000",
+    "http://127.0.0.1:3000",
+    "http://localhost:5173",
+    "http://127.0.0.1:5173",
+)
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 class Settings(BaseSettings):
@@ -128,7 +139,16 @@ class Settings(BaseSettings):
     suggestions: bool | None = Field(None, description="'Did you mean'; default as debug.")
     ws_legacy_protocol: bool = False
     ws_connection_init_timeout_seconds: float = 10.0
-    ws_allowed_origins: list[str] = Field(default_factory=list)
+    # Browser origins for HTTP CORS and the WebSocket handshake (allowed_origins_on).
+    allowed_origins: list[str] | None = Field(
+        None, description="Exact origins, JSON: '[\"https://app.example\"]'; default as debug."
+    )
+    allowed_origins_credentials: bool = Field(
+        False, description="Access-Control-Allow-Credentials, for a cookie-checking proxy."
+    )
+    ws_allowed_origins: list[str] | None = Field(
+        None, description="Deprecated: read when PARLEY_ALLOWED_ORIGINS is unset."
+    )
     ws_max_message_bytes: int = 64_000
     ws_max_subscriptions_per_connection: int = 20
     # permessage-deflate: zlib state per connection and a compression per frame per
@@ -163,6 +183,11 @@ class Settings(BaseSettings):
         if value < timedelta(seconds=1):
             raise ValueError("retention must be at least one second")
         return value
+
+    @field_validator("allowed_origins", "ws_allowed_origins")
+    @classmethod
+    def _exact_origins(cls, origins: list[str] | None) -> list[str] | None:
+        return None if origins is None else [_origin(origin) for origin in origins]
 
     @model_validator(mode="after")
     def _retention_in_days(self) -> Settings:
@@ -214,6 +239,15 @@ class Settings(BaseSettings):
         return self.debug if self.introspection is None else self.introspection
 
     @property
+    def allowed_origins_on(self) -> list[str]:
+        """The one list of browser origins that may call Parley, over HTTP and WebSocket."""
+        if self.allowed_origins is not None:
+            return self.allowed_origins
+        if self.ws_allowed_origins is not None:
+            return self.ws_allowed_origins
+        return list(DEV_ORIGINS) if self.debug else []
+
+    @property
     def graphiql_on(self) -> bool:
         return self.debug if self.graphiql is None else self.graphiql
 
@@ -228,6 +262,33 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+
+def _origin(value: str) -> str:
+    """`value` as browsers send it in `Origin`: lowercase, no default port, no slash."""
+    try:
+        parts = urlsplit(value.strip())
+        port = parts.port
+        scheme = parts.scheme.lower()
+        hostname = parts.hostname
+        if (
+            scheme not in _DEFAULT_PORTS
+            or not hostname
+            or parts.path not in ("", "/")
+            or parts.query
+            or parts.fragment
+            or parts.username is not None
+        ):
+            raise ValueError(value)
+    except ValueError:
+        raise ValueError(
+            f"{value!r} is not an origin: give scheme, host and optional port, like "
+            "'https://app.example' or 'http://localhost:3000' ('*' is not accepted)"
+        ) from None
+    host = f"[{hostname}]" if ":" in hostname else hostname
+    if port is not None and port != _DEFAULT_PORTS[scheme]:
+        host = f"{host}:{port}"
+    return f"{scheme}://{host}"
 
 
 def tortoise_config(database_url: str) -> dict[str, Any]:

@@ -57,7 +57,8 @@ class ParleyGraphQL(GraphQLOverHTTP):
         self.shutdown = shutdown
         self.operation_names = OperationNames()
         schema = build_schema(debug=settings.debug, limits=QueryLimits.from_settings(settings))
-        super().__init__(schema, **kwargs)
+        # The one allow-list: HTTP CORS (web.cors) reads it too.
+        super().__init__(schema, allowed_origins=settings.allowed_origins_on, **kwargs)
         self.services = services
         self.max_body_bytes = settings.http_max_body_bytes
         self.max_message_bytes = settings.ws_max_message_bytes
