@@ -9,6 +9,8 @@ checks the same list (web.view).
 
 from __future__ import annotations
 
+import logging
+
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -17,9 +19,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from parley.web.settings import Settings
 
+log = logging.getLogger("parley.server")
+
 METHODS = ("GET", "POST", "OPTIONS")
-# What graphql-ws, urql, Apollo Client and fetch send; Accept and Content-Type are
-# CORS-safelisted already, but Content-Type: application/json still needs a preflight.
+# What GraphQL clients over HTTP (fetch, urql, Apollo Client) send: the token, the body's
+# type (application/json is not CORS-safelisted) and a request id to quote in support.
 HEADERS = ("Authorization", "Content-Type", "X-Request-ID")
 # How long a browser may reuse a preflight's answer, in seconds (Chromium caps it at 7200).
 MAX_AGE = 600
@@ -73,6 +77,11 @@ def _vary_on_origin(send: Send) -> Send:
 
 def cross_origin(settings: Settings) -> Middleware:
     """The CORS middleware for the app, from the settings' one list of origins."""
+    if settings.allowed_origins is None and settings.ws_allowed_origins is not None:
+        log.warning(
+            "PARLEY_WS_ALLOWED_ORIGINS is deprecated and now governs HTTP CORS too; "
+            "rename it to PARLEY_ALLOWED_ORIGINS"
+        )
     return Middleware(
         CrossOrigin,
         allowed=settings.allowed_origins_on,

@@ -147,12 +147,13 @@ async def account_one(clock: ManualClock) -> None:
 
 
 async def test_the_deprecated_websocket_setting_governs_http_too(
-    settings: Settings, clock: ManualClock, db: TortoiseContext
+    settings: Settings, clock: ManualClock, db: TortoiseContext, caplog: pytest.LogCaptureFixture
 ) -> None:
     old_style = Settings.model_validate(
         settings.model_dump() | {"allowed_origins": None, "ws_allowed_origins": [STRANGER]}
     )
     async with running_server(old_style, clock) as server:
+        assert "PARLEY_WS_ALLOWED_ORIGINS is deprecated" in caplog.text
         await account_one(clock)
         assert cors_headers(await preflight(server.http, APP)) == {}
         allowed = await preflight(server.http, STRANGER)
