@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 
 BENCH_STAMP := $(VENV)/.bench-stamp
 
-.PHONY: bench run test lint typecheck pytest migrate makemigrations demo token schema clean cluster lock upgrade
+.PHONY: bench run test lint graphiql-assets typecheck pytest migrate makemigrations demo token schema clean cluster lock upgrade
 
 LOCK := requirements/lock.txt
 DEV_LOCK := requirements/dev.txt
@@ -93,6 +93,13 @@ demo: $(STAMP)
 token: $(STAMP)
 	$(PY) -m parley.cli token $(if $(ROLE),--role $(ROLE),) $(ACCOUNT)
 
+## Refresh GraphiQL's committed assets (static/graphiql/vendor/) from the versions pinned in
+## tools/graphiql/package-lock.json. Only after editing those pins: make run and make test never need it.
+GRAPHIQL := tools/graphiql
+graphiql-assets:
+	npm ci --prefix $(GRAPHIQL) --no-audit --no-fund --loglevel=error --ignore-scripts
+	node $(GRAPHIQL)/copy.mjs
+
 ## Rewrite schema.graphql from the code's schema.
 schema: $(STAMP)
 	$(PY) -m parley.cli export-schema > schema.graphql
@@ -125,3 +132,4 @@ upgrade: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache $(AUDIT)/node_modules $(CLIENTS)/node_modules
+	rm -rf $(GRAPHIQL)/node_modules

@@ -5,6 +5,7 @@
                 (the view: web.view)
 /health/live    liveness; /health/ready (and /health) readiness (web.health)
 /metrics        Prometheus metrics, behind a bearer token (web.metrics)
+/static         files shipped with Parley: GraphiQL's page assets (static/graphiql/)
 
 Every HTTP request gets a request id, a log line, metrics and a span
 (web.requests), and CORS for the allowed origins (web.cors); SIGTERM drains
@@ -19,12 +20,14 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from opentelemetry.sdk.trace.export import SpanExporter
 from opentelemetry.trace import Tracer
 from starlette.applications import Starlette
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
 from tortoise.context import TortoiseContext, require_context
@@ -61,6 +64,9 @@ log = logging.getLogger("parley.server")
 # Young-generation threshold once serving (CPython's default is 700): each request and
 # each subscription event allocates thousands of short-lived objects.
 GC_THRESHOLDS = (10_000, 20, 100)
+
+# GraphiQL's page assets (web.graphiql), shipped in the wheel beside this module.
+STATIC = Path(__file__).parent / "static"
 
 
 def create_app(
@@ -162,6 +168,7 @@ def create_app(
             Route("/metrics", MetricsEndpoint(settings).serve),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
+            Mount("/static", StaticFiles(directory=STATIC)),
         ],
         middleware=[cross_origin(settings)],
         lifespan=lifespan,

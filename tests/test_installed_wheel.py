@@ -80,6 +80,13 @@ def test_the_wheel_ships_every_module_under_parley_and_nothing_at_the_top(wheel:
     assert not missing, f"the wheel lacks {sorted(missing)}"
     assert not any(name.startswith(("parley/tests/", "parley/bench/")) for name in names)
     assert "parley-0.1.0.dist-info/licenses/LICENSE" in names
+    static = {
+        "parley/" + path.relative_to(ROOT).as_posix()
+        for path in (ROOT / "static").rglob("*")
+        if path.is_file()
+    }
+    assert static, "no static files found"
+    assert not static - names, f"the wheel lacks {sorted(static - names)}"
 
 
 async def test_the_installed_wheel_serves_a_query_and_a_subscription(
@@ -101,5 +108,8 @@ async def test_the_installed_wheel_serves_a_query_and_a_subscription(
             payload = await ws.next_payload("u")
             assert payload["unreadIndicators"]["summary"]["totalUnread"] == 1
             await ws.close()
+            asset = await http.get(f"{server.base}/static/graphiql/vendor/graphiql.min.js")
+            assert asset.status_code == 200
+            assert asset.content == (ROOT / "static/graphiql/vendor/graphiql.min.js").read_bytes()
     finally:
         server.close()

@@ -33,6 +33,7 @@ from parley.schema.execution.limits import QueryLimits
 from parley.subscriptions.connections import SERVER_RESTART, Connection, current_connection
 from parley.telemetry.metrics import DATABASE_ERRORS, WEBSOCKETS_OPEN, OperationNames
 from parley.web.auth import Caller, TokenError
+from parley.web.graphiql import graphiql_page
 from parley.web.http import GraphQLOverHTTP, HTTPError, is_request_error
 from parley.web.ratelimit import Throttled
 from parley.web.requests import RECORD, RequestRecord
@@ -111,6 +112,10 @@ class ParleyGraphQL(GraphQLOverHTTP):
             WEBSOCKETS_OPEN.dec()
             self.shutdown.sockets.discard(handler)
             _log_websocket(websocket, context, time.perf_counter() - opened)
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """GraphiQL from Parley's own files, under its CSP (web.graphiql), not from unpkg."""
+        return graphiql_page(request)
 
     def encode_json(self, data: object) -> str:
         # orjson: responses and subscription frames; text, as graphql-transport-ws needs.
