@@ -5,6 +5,8 @@
                 (the view: web.view)
 /health/live    liveness; /health/ready (and /health) readiness (web.health)
 /metrics        Prometheus metrics, behind a bearer token (web.metrics)
+/inbox          the reference inbox page, when PARLEY_INBOX_PAGE is on (web.inbox)
+/static         the files under static/: the inbox page's modules, vendored libraries
 
 Every HTTP request gets a request id, a log line, metrics and a span
 (web.requests); SIGTERM drains the process first (web.shutdown).
@@ -18,12 +20,14 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from opentelemetry.sdk.trace.export import SpanExporter
 from opentelemetry.trace import Tracer
 from starlette.applications import Starlette
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
 from tortoise.context import TortoiseContext, require_context
@@ -47,6 +51,7 @@ from parley.telemetry.metrics import process_exited
 from parley.telemetry.tracing import build_tracing
 from parley.web.auth import Caller, TokenVerifier, load_keys
 from parley.web.health import Health
+from parley.web.inbox import InboxPage
 from parley.web.metrics import MetricsEndpoint
 from parley.web.requests import ObservedRequests
 from parley.web.services import Services
@@ -59,6 +64,9 @@ log = logging.getLogger("parley.server")
 # Young-generation threshold once serving (CPython's default is 700): each request and
 # each subscription event allocates thousands of short-lived objects.
 GC_THRESHOLDS = (10_000, 20, 100)
+
+# Files served as they are (the inbox page, vendored browser libraries); shipped in the wheel.
+STATIC_DIR = Path(__file__).parent / "static"
 
 
 def create_app(
@@ -161,6 +169,8 @@ def create_app(
             Route("/metrics", MetricsEndpoint(settings).serve),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
+            Route("/inbox", InboxPage(STATIC_DIR, enabled=settings.inbox_page_on).serve),
+            Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         ],
         lifespan=lifespan,
     )

@@ -12,4 +12,6 @@ NOT_SHIPPED = ["tests", "tests.*", "bench", "bench.*", "tools", "tools.*", "docs
 setup(
     packages=["parley", *(f"parley.{name}" for name in find_packages(exclude=NOT_SHIPPED))],
     package_dir={"parley": "."},
+    # Served as they are (server.STATIC_DIR): the inbox page and vendored browser libraries.
+    package_data={"parley": ["static/**/*"]},
 )
