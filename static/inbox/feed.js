@@ -158,11 +158,11 @@ function describeEvent(node) {
   const words = (value) => String(value).toLowerCase().replaceAll("_", " ");
   switch (node.__typename) {
     case "OrderEvent":
-      return `Order “${node.order?.title ?? "?"}”: ${words(node.event)} (${words(node.status)})`;
+      return `Order “${node.order?.title ?? "?"}”: ${words(node.orderEvent)} (${words(node.orderStatus)})`;
     case "CallInviteEvent":
-      return `Call invite ${words(node.event)}`;
+      return `Call invite ${words(node.callEvent)}`;
     case "SupportRequestEvent":
-      return `Support request ${words(node.status)}${node.note ? `: ${node.note}` : ""}`;
+      return `Support request ${words(node.supportStatus)}${node.note ? `: ${node.note}` : ""}`;
     default:
       return node.__typename;
   }
