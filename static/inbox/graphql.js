@@ -3,6 +3,9 @@
 
 import { createClient } from "/static/vendor/graphql-ws/client.js";
 
+// Subscriptions that take an `after` cursor and replay what came after it.
+const RESUMABLE = /\$after\s*:/;
+
 /** A GraphQL request failed as a whole (HTTP status, or top-level `errors`). */
 export class RequestFailed extends Error {}
 
@@ -40,6 +43,7 @@ export function httpClient(token) {
  */
 export function liveClient(token, onStatus) {
   let disposed = false;
+  let newestCursor = null;
   const url = new URL("/graphql", window.location.href);
   url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
   const client = createClient({
@@ -61,10 +65,15 @@ export function liveClient(token, onStatus) {
      * Subscribe; `next` gets the root field's payload. graphql-ws sends this same
      * payload object again when it resubscribes after a reconnect, so keeping
      * `variables.after` at the newest cursor seen makes Parley replay exactly what
-     * was missed (graphql-ws 6.4.2, pinned in tools/inbox).
+     * was missed (graphql-ws 6.4.2, pinned in tools/inbox). Every stream's cursor is a
+     * position in the caller's one event log, so a stream that has seen nothing yet
+     * starts from the newest cursor any stream saw: a reconnect cannot skip its events.
      */
     subscribe(query, variables, { next, error }) {
       const payload = { query, variables: { ...variables } };
+      if (RESUMABLE.test(query) && payload.variables.after == null) {
+        payload.variables.after = newestCursor;
+      }
       return client.subscribe(payload, {
         next(result) {
           if (result.errors?.length) {
@@ -72,7 +81,10 @@ export function liveClient(token, onStatus) {
             return;
           }
           const data = Object.values(result.data ?? {})[0];
-          if (data && typeof data.cursor === "string") payload.variables.after = data.cursor;
+          if (data && typeof data.cursor === "string") {
+            payload.variables.after = data.cursor;
+            newestCursor = data.cursor;
+          }
           next(data);
         },
         error(reason) {
