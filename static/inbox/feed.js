@@ -19,10 +19,10 @@ const FILTER_SHOWS = {
 };
 
 export class Feed {
-  constructor(list, olderButton, request, onError) {
+  constructor(list, olderButton, onError) {
     this.list = list;
     this.olderButton = olderButton;
-    this.request = request;
+    this.request = null;
     this.items = new Map(); // item id → { node, element }
     this.conversationId = null;
     this.filter = "ALL";
@@ -35,8 +35,9 @@ export class Feed {
     });
   }
 
-  /** Empty the feed for another conversation or filter; then call loadNewest. */
-  reset(conversationId, filter) {
+  /** Empty the feed for another conversation, filter or sign-in; then call loadNewest. */
+  reset(conversationId, filter, request) {
+    this.request = request;
     this.conversationId = conversationId;
     this.filter = filter;
     this.items.clear();

@@ -25,6 +25,8 @@ const composer = $("composer");
 const send = $("send");
 const filter = $("filter");
 
+const clients = new ClientList($("clients"), $("menu-unread"), (id) => session?.open(id));
+const feed = new Feed($("feed"), $("older"), showError);
 let session = null;
 
 $("connect").addEventListener("click", () => {
@@ -42,7 +44,7 @@ composer.addEventListener("keydown", (event) => {
   }
 });
 filter.addEventListener("change", () => session?.reopen());
-setInterval(() => session?.feed.tick(), 10_000);
+setInterval(() => feed.tick(), 10_000);
 
 async function signIn(token) {
   session?.close();
@@ -67,8 +69,8 @@ class Session {
     this.me = me;
     this.request = request;
     this.live = liveClient(token, (text) => (status.textContent = text));
-    this.clients = new ClientList($("clients"), $("menu-unread"), (id) => this.open(id));
-    this.feed = new Feed($("feed"), $("older"), request, showError);
+    this.clients = clients;
+    this.feed = feed;
     this.conversationId = null;
     this.unsubscribeFeed = null;
     this.unsubscribe = [];
@@ -130,7 +132,7 @@ class Session {
     const conversationId = this.conversationId;
     if (!conversationId) return;
     this.unsubscribeFeed?.();
-    this.feed.reset(conversationId, filter.value);
+    this.feed.reset(conversationId, filter.value, this.request);
     let buffered = [];
     const update = (change) => {
       if (buffered) buffered.push(change);
@@ -216,6 +218,14 @@ class Session {
     this.unsubscribeFeed?.();
     for (const unsubscribe of this.unsubscribe) unsubscribe();
     this.live.dispose();
+    this.clients.load([], 0);
+    this.clients.setOpen(null);
+    this.feed.reset(null, filter.value, null);
+    $("title").textContent = "";
+    $("me").textContent = "";
+    composer.disabled = true;
+    send.disabled = true;
+    blocked.hidden = true;
     status.textContent = "signed out";
   }
 }
