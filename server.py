@@ -5,7 +5,9 @@
                 (the view: web.view)
 /health/live    liveness; /health/ready (and /health) readiness (web.health)
 /metrics        Prometheus metrics, behind a bearer token (web.metrics)
-/static         files shipped with Parley: GraphiQL's page assets (static/graphiql/)
+/inbox          the reference inbox page, when PARLEY_INBOX_PAGE is on (web.inbox)
+/static         files shipped with Parley: GraphiQL's assets, the inbox page's modules,
+                vendored browser libraries with their licences
 
 Every HTTP request gets a request id, a log line, metrics and a span
 (web.requests), and CORS for the allowed origins (web.cors); SIGTERM drains
@@ -52,6 +54,7 @@ from parley.telemetry.tracing import build_tracing
 from parley.web.auth import Caller, TokenVerifier, load_keys
 from parley.web.cors import cross_origin
 from parley.web.health import Health
+from parley.web.inbox import InboxPage
 from parley.web.metrics import MetricsEndpoint
 from parley.web.requests import ObservedRequests
 from parley.web.services import Services
@@ -65,7 +68,8 @@ log = logging.getLogger("parley.server")
 # each subscription event allocates thousands of short-lived objects.
 GC_THRESHOLDS = (10_000, 20, 100)
 
-# GraphiQL's page assets (web.graphiql), shipped in the wheel beside this module.
+# Files served as they are (GraphiQL's assets, the inbox page, vendored browser libraries),
+# shipped in the wheel beside this module.
 STATIC = Path(__file__).parent / "static"
 
 
@@ -168,7 +172,8 @@ def create_app(
             Route("/metrics", MetricsEndpoint(settings).serve),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
-            Mount("/static", StaticFiles(directory=STATIC)),
+            Route("/inbox", InboxPage(STATIC, enabled=settings.inbox_page_on).serve),
+            Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ],
         middleware=[cross_origin(settings)],
         lifespan=lifespan,

@@ -12,6 +12,7 @@ NOT_SHIPPED = ["tests", "tests.*", "bench", "bench.*", "tools", "tools.*", "docs
 setup(
     packages=["parley", *(f"parley.{name}" for name in find_packages(exclude=NOT_SHIPPED))],
     package_dir={"parley": "."},
-    # Served at /static (server.py): GraphiQL's page and its vendored assets with licences.
+    # Served at /static (server.py): GraphiQL's assets, the inbox page, vendored browser
+    # libraries, with their licences.
     package_data={"parley": ["static/**/*"]},
 )

@@ -136,6 +136,9 @@ class Settings(BaseSettings):
     query_max_cost: int = 10_000
     introspection: bool | None = Field(None, description="Default: on when debug is on.")
     graphiql: bool | None = Field(None, description="Default: on when debug is on.")
+    inbox_page: bool | None = Field(
+        None, description="The reference inbox page at /inbox; default: on when debug is on."
+    )
     suggestions: bool | None = Field(None, description="'Did you mean'; default as debug.")
     ws_legacy_protocol: bool = False
     ws_connection_init_timeout_seconds: float = 10.0
@@ -250,6 +253,10 @@ class Settings(BaseSettings):
     @property
     def graphiql_on(self) -> bool:
         return self.debug if self.graphiql is None else self.graphiql
+
+    @property
+    def inbox_page_on(self) -> bool:
+        return self.debug if self.inbox_page is None else self.inbox_page
 
     @property
     def suggestions_on(self) -> bool:
