@@ -65,7 +65,8 @@ class Driver:
                 if not line:
                     assert self.process.stderr is not None
                     stderr = (await self.process.stderr.read()).decode(errors="replace")
-                    raise AssertionError(f"the driver exited before {wanted!r}: {stderr}")
+                    code = await self.process.wait()
+                    raise AssertionError(f"the driver exited ({code}) before {wanted!r}: {stderr}")
                 event: dict[str, Any] = json.loads(line)
                 if event["event"] == "error":
                     raise AssertionError(

@@ -80,7 +80,7 @@ export async function run(drive) {
   const browser = await launch();
   try {
     const result = await drive(browser, steps, options);
-    say({ event: "done", ...result });
+    say({ ...result, event: "done" });
   } catch (error) {
     say({ event: "error", step: steps.current, error: String(error?.stack ?? error) });
     process.exitCode = 1;
