@@ -47,8 +47,18 @@ await run(async (browser, steps, options) => {
   await client.row.locator(".presence.online").waitFor();
   await freelancer.row.locator(".presence.online").waitFor();
   await steps.shot(freelancer.page, "freelancer-signed-in");
-  const unreadOf = (side) => number(side.page, `#clients li.client[data-conversation-id="${conversation}"] .unread`);
-  const before = { menu: await number(freelancer.page, "#menu-unread"), row: await unreadOf(freelancer) };
+  const rowUnread = `#clients li.client[data-conversation-id="${conversation}"] .unread`;
+  const bubbles = async () => ({
+    menu: await number(freelancer.page, "#menu-unread"),
+    row: await number(freelancer.page, rowUnread),
+  });
+  // The pair's first message is unread: wait until both bubbles have loaded it.
+  await freelancer.page.waitForFunction((rowUnread) => {
+    const count = (selector) =>
+      Number((document.querySelector(selector)?.textContent ?? "").trim() || "0");
+    return count(rowUnread) >= 1 && count("#menu-unread") >= count(rowUnread);
+  }, rowUnread);
+  const before = await bubbles();
 
   steps.begin("client sends");
   await client.row.click();
@@ -61,10 +71,9 @@ await run(async (browser, steps, options) => {
   await steps.shot(client.page, "client-sent");
 
   steps.begin("freelancer's bubbles rise");
-  const rowUnread = `#clients li.client[data-conversation-id="${conversation}"] .unread`;
   await waitForNumber(freelancer.page, "#menu-unread", before.menu + 1);
   await waitForNumber(freelancer.page, rowUnread, before.row + 1);
-  const raised = { menu: await number(freelancer.page, "#menu-unread"), row: await unreadOf(freelancer) };
+  const raised = await bubbles();
   await steps.shot(freelancer.page, "freelancer-unread");
 
   steps.begin("freelancer reads");
@@ -72,7 +81,7 @@ await run(async (browser, steps, options) => {
   await item(freelancer.page, first).waitFor();
   await waitForNumber(freelancer.page, rowUnread, 0);
   await waitForNumber(freelancer.page, "#menu-unread", before.menu - before.row);
-  const read = { menu: await number(freelancer.page, "#menu-unread"), row: await unreadOf(freelancer) };
+  const read = await bubbles();
   await steps.shot(freelancer.page, "freelancer-read");
 
   steps.begin("client sees the read receipt");
