@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 
 BENCH_STAMP := $(VENV)/.bench-stamp
 
-.PHONY: bench run test lint graphiql-assets typecheck pytest migrate makemigrations demo token schema clean cluster lock upgrade
+.PHONY: bench run test lint graphiql-assets typecheck pytest chromium migrate makemigrations demo token schema clean cluster lock upgrade
 
 LOCK := requirements/lock.txt
 DEV_LOCK := requirements/dev.txt
@@ -44,6 +44,18 @@ $(CLIENTS_STAMP): $(CLIENTS)/package.json $(CLIENTS)/package-lock.json
 	npm ci --prefix $(CLIENTS) --no-audit --no-fund --loglevel=error
 	touch $(CLIENTS_STAMP)
 
+# The browser tests (tests/browser/): playwright-core (npm) driving Debian's chromium, which
+# `chromium` installs as root; where it cannot, the tests skip (fail under PARLEY_REQUIRE_SERVICES=1).
+BROWSER := tools/browser
+BROWSER_STAMP := $(BROWSER)/node_modules/.installed-stamp
+
+$(BROWSER_STAMP): $(BROWSER)/package.json $(BROWSER)/package-lock.json
+	npm ci --prefix $(BROWSER) --no-audit --no-fund --loglevel=error
+	touch $(BROWSER_STAMP)
+
+chromium:
+	$(BROWSER)/install-chromium.sh
+
 ## Serve Parley on HOST:PORT (default 127.0.0.1:8000) with migrations applied and demo data loaded.
 run: $(STAMP)
 	$(PY) -m parley.cli serve
@@ -74,7 +86,7 @@ typecheck: $(STAMP)
 # Two workers (the machines have two cores), a test file to a worker: a file's module
 # fixtures (the built wheel, say) are made once. PYTEST_ARGS adds options or paths.
 PYTEST_ARGS ?=
-pytest: $(STAMP) $(AUDIT_STAMP) $(CLIENTS_STAMP)
+pytest: $(STAMP) $(AUDIT_STAMP) $(CLIENTS_STAMP) $(BROWSER_STAMP) chromium
 	$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 ## Apply migrations to DATABASE_URL.
@@ -131,5 +143,6 @@ upgrade: $(STAMP)
 	$(MAKE) test
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache $(AUDIT)/node_modules $(CLIENTS)/node_modules
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache $(AUDIT)/node_modules $(CLIENTS)/node_modules \
+	  $(BROWSER)/node_modules test-artifacts
 	rm -rf $(GRAPHIQL)/node_modules

@@ -1,0 +1,59 @@
+"""GraphiQL in chromium with the internet cut off: it renders from Parley's own assets, a
+pasted token signs a query in, and a subscription shows what another client sends."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from tests.browser.drivers import driver, screenshots
+from tests.live_server import LiveServer
+from tests.support import WAIT
+from tests.tokens import token
+from tests.wire.pairs import SEND, Pair, graphql, make_pair
+
+ME = "query Me { me { id name } }"
+MESSAGES = "subscription Messages { messageReceived { message { body } } }"
+
+
+async def test_graphiql_works_offline_with_a_token_and_shows_a_subscription_event(
+    live_server: LiveServer, artifacts: Path
+) -> None:
+    pair: Pair = await make_pair(live_server, "Gia")
+    freelancer_token = token(pair.freelancer)
+    body = "seen in GraphiQL"
+    options = {
+        "url": live_server.http,
+        "token": freelancer_token,
+        "query": ME,
+        "answer": "Gia freelancer",
+        "subscription": MESSAGES,
+        "event": body,
+    }
+    async with driver("graphiql.mjs", artifacts, **options) as browser:
+        await browser.until("subscribed")
+        hub = live_server.services.bus.hub
+        await asyncio.wait_for(hub.wait_for_listeners(int(pair.freelancer), 1), WAIT)
+        send = {"input": {"conversationId": pair.conversation, "body": body}}
+        sent = await graphql(live_server, SEND, send, pair.client_token)
+        assert sent["data"]["sendMessage"]["__typename"] == "Message", sent
+        seen = await browser.until("done")
+        shots = screenshots(browser.steps)
+
+    assert seen["status"] == 200
+    assert seen["blocked"] == [], "GraphiQL reached outside Parley for these"
+    assert seen["errors"] == [], "the page threw"
+    assert pair.freelancer in seen["answer"]
+    assert body in seen["pushed"]
+    assert seen["csp"], "the GraphiQL page has no Content-Security-Policy"
+    assert "unpkg" not in seen["csp"]
+    assert "Authorization" in seen["welcome"], "the welcome text must say how to paste a token"
+    holding = [key for key, value in seen["persisted"].items() if freelancer_token in value]
+    assert holding == [], f"localStorage keeps the token (not opted in): {holding}"
+    assert shots == [
+        "01-loaded.png",
+        "02-token-pasted.png",
+        "03-query-answered.png",
+        "04-subscribed.png",
+        "05-subscription-event.png",
+    ]
