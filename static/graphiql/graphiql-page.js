@@ -47,6 +47,34 @@ function updateUrl(name, value) {
   history.replaceState(null, "", search ? `?${search}` : window.location.pathname);
 }
 
+// GraphiQL keeps its history and tabs in localStorage with each run's headers, whatever
+// "Persist headers" says; this storage drops the headers (the token) from what it keeps
+// unless the user turned that setting on.
+const PERSIST_HEADERS = "graphiql:shouldPersistHeaders";
+const WITH_HEADERS = new Set(["graphiql:queries", "graphiql:favorites", "graphiql:tabState"]);
+
+function withoutHeaders(value) {
+  try {
+    return JSON.stringify(JSON.parse(value), (key, item) => (key === "headers" ? undefined : item));
+  } catch {
+    return value;
+  }
+}
+
+const storage = {
+  getItem: (key) => localStorage.getItem(key),
+  removeItem: (key) => localStorage.removeItem(key),
+  clear: () => localStorage.clear(),
+  key: (index) => localStorage.key(index),
+  get length() {
+    return localStorage.length;
+  },
+  setItem(key, value) {
+    const persisting = localStorage.getItem(PERSIST_HEADERS) === "true";
+    localStorage.setItem(key, WITH_HEADERS.has(key) && !persisting ? withoutHeaders(value) : value);
+  },
+};
+
 function ParleyGraphiQL() {
   return React.createElement(GraphiQL, {
     // graphql-ws (graphql-transport-ws) for subscriptions, plain fetch for the rest.
@@ -60,6 +88,7 @@ function ParleyGraphiQL() {
     defaultEditorToolsVisibility: "headers",
     isHeadersEditorEnabled: true,
     inputValueDeprecation: true,
+    storage,
     // Left unset on purpose: GraphiQL then keeps headers out of localStorage until the
     // user turns on its "Persist headers" setting, which `false` would hide.
     shouldPersistHeaders: undefined,
