@@ -1,10 +1,17 @@
 // The /inbox page (its DOM contract: the brief inbox-contract.md) in two browser contexts, a
 // client and a freelancer in one conversation, with the internet cut off: a message typed by
 // the client reaches the freelancer live, raises the unread bubbles, opening the conversation
-// clears them, the client sees the read receipt, and each sees the other online.
+// clears them, the client sees the read receipt, and each sees the other online. Then, on the
+// freelancer's side: the feed filter, the older page, a reconnect that resumes from the last
+// cursor, and a send refused by a messaging rule.
 //
-// node inbox.mjs '{"url", "client", "freelancer", "conversation", "first", "second", "artifacts"}'
+// node inbox.mjs '{"url", "client", "freelancer", "conversation", "first", "second", "oldest",
+//                  "missed", "after", "refused", "artifacts"}'
 //   client/freelancer   bearer tokens; first/second   the two message bodies the client sends
+//   oldest   the data-cursor of the conversation's oldest item (not on the newest page)
+//   missed/after   bodies the client sends through the API while the freelancer is offline,
+//                  and once it is back; refused   what the freelancer tries to send once the
+//                  client turned messaging off
 import { offlineContext, run, textOf } from "./chromium.mjs";
 
 const number = async (page, selector) =>
@@ -18,13 +25,78 @@ async function waitForNumber(page, selector, wanted) {
   );
 }
 
+/** A GraphQL request to Parley from outside the browser (the other side, through the API). */
+async function graphql(url, token, query, variables) {
+  const response = await fetch(new URL("/graphql", url), {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const result = await response.json();
+  if (!response.ok || result.errors?.length) throw new Error(JSON.stringify(result));
+  return result.data;
+}
+
+const SEND = `mutation($input: SendMessageInput!) {
+  sendMessage(input: $input) { __typename ... on Error { code message } } }`;
+const MESSAGING = `mutation($enabled: Boolean!) {
+  setMessagingEnabled(enabled: $enabled) { __typename } }`;
+
+async function sendThroughApi(url, token, conversationId, body) {
+  const { sendMessage } = await graphql(url, token, SEND, { input: { conversationId, body } });
+  if (sendMessage.__typename !== "Message") throw new Error(JSON.stringify(sendMessage));
+}
+
+/** The feed's item kinds, once it holds items and every one is a kind `wanted` allows. */
+async function kindsWhen(page, wanted) {
+  await page.waitForFunction((wanted) => {
+    const items = [...document.querySelectorAll("#feed li.item")];
+    const kinds = new Set(items.map((item) => item.dataset.kind));
+    return items.length > 0 && [...kinds].every((kind) => wanted.includes(kind)) &&
+      wanted.every((kind) => kinds.has(kind));
+  }, wanted);
+  return page.$$eval("#feed li.item", (items) => [...new Set(items.map((i) => i.dataset.kind))]);
+}
+
 const item = (page, body, mine = false) =>
   page
     .locator(mine ? "#feed li.item.mine" : "#feed li.item")
     .filter({ has: page.locator(".body", { hasText: body }) });
 
+/**
+ * The context's sockets to /graphql pass through Playwright's WebSocket route, so that
+ * `cut()` can drop them as a lost network does (close code 1006, and the server's side
+ * closed) and refuse new ones until `restore()`: Chromium's offline emulation
+ * (`context.setOffline`) stops fetch but leaves an open WebSocket connected.
+ */
+async function cuttableSockets(context) {
+  const open = new Set();
+  let down = false;
+  await context.routeWebSocket(/\/graphql$/, (socket) => {
+    if (down) return socket.close({ code: 1006, reason: "offline" });
+    const server = socket.connectToServer();
+    open.add({ socket, server });
+  });
+  return {
+    async cut() {
+      down = true;
+      await context.setOffline(true);
+      for (const { socket, server } of open) {
+        await server.close({ code: 1006, reason: "offline" });
+        await socket.close({ code: 1006, reason: "offline" });
+      }
+      open.clear();
+    },
+    async restore() {
+      down = false;
+      await context.setOffline(false);
+    },
+  };
+}
+
 async function signIn(browser, url, token, conversation) {
   const { context, blocked } = await offlineContext(browser);
+  const network = await cuttableSockets(context);
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (error) => errors.push(String(error)));
@@ -34,7 +106,7 @@ async function signIn(browser, url, token, conversation) {
   await textOf(page, "#status", "connected");
   const row = page.locator(`#clients li.client[data-conversation-id="${conversation}"]`);
   await row.waitFor();
-  return { page, row, blocked, errors };
+  return { network, page, row, blocked, errors };
 }
 
 await run(async (browser, steps, options) => {
@@ -95,12 +167,66 @@ await run(async (browser, steps, options) => {
   await item(freelancer.page, second).waitFor();
   await steps.shot(freelancer.page, "freelancer-live");
 
+  const fp = freelancer.page;
+  steps.begin("the filter shows only messages");
+  await fp.selectOption("#filter", "MESSAGES");
+  const messages = await kindsWhen(fp, ["message"]);
+  await steps.shot(fp, "filter-messages");
+  steps.begin("the filter shows only orders");
+  await fp.selectOption("#filter", "ORDERS");
+  const orders = await kindsWhen(fp, ["order"]);
+  await steps.shot(fp, "filter-orders");
+  steps.begin("the filter shows all");
+  await fp.selectOption("#filter", "ALL");
+  const all = await kindsWhen(fp, ["message", "order"]);
+  await steps.shot(fp, "filter-all");
+
+  steps.begin("older items load above");
+  const oldest = fp.locator(`#feed li.item[data-cursor="${options.oldest}"]`);
+  const oldestAtFirst = await oldest.count();
+  const shownAtFirst = await fp.locator("#feed li.item").count();
+  await fp.click("#older");
+  await fp.locator(`#feed li.item:first-child[data-cursor="${options.oldest}"]`).waitFor();
+  const shownAfterOlder = await fp.locator("#feed li.item").count();
+  await steps.shot(fp, "older-loaded");
+
+  steps.begin("offline: the socket drops");
+  await freelancer.network.cut();
+  await textOf(fp, "#status", "reconnecting");
+  await sendThroughApi(url, options.client, conversation, options.missed);
+  await steps.shot(fp, "offline");
+  steps.begin("back online: the missed message once");
+  await freelancer.network.restore();
+  await textOf(fp, "#status", "connected");
+  await item(fp, options.missed).waitFor();
+  // A message sent after it has arrived: anything the resume replayed twice is in by then.
+  await sendThroughApi(url, options.client, conversation, options.after);
+  await item(fp, options.after).waitFor();
+  const missedShown = await item(fp, options.missed).count();
+  const status = ((await fp.textContent("#status")) ?? "").trim();
+  await steps.shot(fp, "resumed");
+
+  steps.begin("a send refused by a messaging rule");
+  await graphql(url, options.client, MESSAGING, { enabled: false });
+  await fp.fill("#composer", options.refused);
+  await fp.click("#send");
+  await fp.locator("#blocked").waitFor({ state: "visible" });
+  const blockedShown = {
+    message: ((await fp.textContent("#blocked .message")) ?? "").trim(),
+    nextStep: ((await fp.textContent("#blocked .next-step")) ?? "").trim(),
+  };
+  await steps.shot(fp, "blocked");
+
   return {
     before,
     raised,
     read,
     sentReceipt,
     readReceipt: (await readReceipt.textContent()) ?? "",
+    filters: { messages, orders, all },
+    older: { oldestAtFirst, shownAtFirst, shownAfterOlder },
+    resumed: { missedShown, status },
+    blockedShown,
     blocked: [...client.blocked, ...freelancer.blocked],
     errors: [...client.errors, ...freelancer.errors],
   };
