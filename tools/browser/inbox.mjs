@@ -47,7 +47,7 @@ async function sendThroughApi(url, token, conversationId, body) {
   if (sendMessage.__typename !== "Message") throw new Error(JSON.stringify(sendMessage));
 }
 
-/** The feed's item kinds, once it holds items and every one is a kind `wanted` allows. */
+/** The feed's item kinds (sorted), once it holds items of every kind in `wanted` and no other. */
 async function kindsWhen(page, wanted) {
   await page.waitForFunction((wanted) => {
     const items = [...document.querySelectorAll("#feed li.item")];
@@ -55,7 +55,9 @@ async function kindsWhen(page, wanted) {
     return items.length > 0 && [...kinds].every((kind) => wanted.includes(kind)) &&
       wanted.every((kind) => kinds.has(kind));
   }, wanted);
-  return page.$$eval("#feed li.item", (items) => [...new Set(items.map((i) => i.dataset.kind))]);
+  return page.$$eval("#feed li.item", (items) =>
+    [...new Set(items.map((i) => i.dataset.kind))].sort(),
+  );
 }
 
 const item = (page, body, mine = false) =>
