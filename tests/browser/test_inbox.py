@@ -5,6 +5,7 @@ filter, the older page, a reconnect resuming from the last cursor, and a refused
 from __future__ import annotations
 
 from pathlib import Path
+
 from parley.web.auth import SERVICE_ROLE
 from tests.browser.drivers import run_driver
 from tests.live_server import LiveServer
