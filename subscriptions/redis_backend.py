@@ -109,6 +109,9 @@ class ResilientRedisBackend(BroadcastBackend):
                 await self._session()
             except (RedisError, OSError, TimeoutError, asyncio.QueueFull) as exc:
                 self._down(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
+            except Exception as exc:  # a supervisor that dies never reconnects: log, retry
+                log.exception("Redis session failed unexpectedly; reconnecting")
+                self._down(f"{type(exc).__name__}: {exc}")
             await asyncio.sleep(self._delay)  # backoff between reconnection attempts
             self._delay = min(self._delay * 2, RETRY_MAX)
 
