@@ -1,16 +1,18 @@
-"""The /inbox page in chromium, a client and a freelancer side by side: a message arrives
-live, the unread bubbles rise, reading clears them, and the sender sees the receipt; the feed
-filter, the older page, a reconnect resuming from the last cursor, and a refused send."""
+"""The /inbox page in chromium, a client and a freelancer side by side: the client list puts
+unread first, a message arrives live, the unread bubbles rise, reading clears them, and the
+sender sees the receipt; the feed filter, the older page, a reconnect resuming from the last
+cursor, and a refused send."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from parley.web.auth import SERVICE_ROLE
 from tests.browser.drivers import run_driver
 from tests.live_server import LiveServer
 from tests.tokens import token
-from tests.wire.pairs import CREATE_ORDER, SEND, Pair, graphql, make_pair
+from tests.wire.pairs import CREATE_ACCOUNT, CREATE_ORDER, SEND, Pair, graphql, make_pair
 
 PAGE = 20  # the feed page the inbox asks for (static/inbox/documents.js, FEED: last: 20)
 OLDEST = "query($c: ID!) { feed(conversationId: $c, first: 1) { edges { cursor } } }"
@@ -18,6 +20,7 @@ MESSAGING_STATUS = (
     "query($c: ID!) { messagingStatus(conversationId: $c) "
     "{ canSend blockedBy { code message nextStep } } }"
 )
+CONVERSATIONS = "{ conversations(first: 100) { edges { node { id unreadCount lastActivityAt } } } }"
 
 
 async def fill_past_one_page(live_server: LiveServer, pair: Pair) -> str:
@@ -36,12 +39,39 @@ async def fill_past_one_page(live_server: LiveServer, pair: Pair) -> str:
     return cursor
 
 
+async def newer_read_conversation(live_server: LiveServer, pair: Pair) -> str:
+    """A second client of the pair's freelancer, made through the API as make_pair makes the
+    first; the freelancer writes to it last (a minute later), so its conversation is newer than
+    the pair's but has nothing unread for the freelancer. Returns its conversation id."""
+    service = token("marketplace", SERVICE_ROLE)
+    account = {"input": {"kind": "CLIENT", "name": "Quentin client"}}
+    body = await graphql(live_server, CREATE_ACCOUNT, account, service)
+    client = body["data"]["createAccount"]["id"]
+    order = {"clientId": client, "freelancerId": pair.freelancer, "title": "Logo"}
+    body = await graphql(live_server, CREATE_ORDER, {"input": order}, service)
+    conversation: str = body["data"]["createOrder"]["conversationId"]
+    live_server.clock.advance(timedelta(minutes=1))
+    send = {"input": {"conversationId": conversation, "body": "Here is the logo"}}
+    body = await graphql(live_server, SEND, send, token(pair.freelancer))
+    assert body["data"]["sendMessage"]["__typename"] == "Message", body
+    return conversation
+
+
 async def test_a_message_typed_by_a_client_reaches_the_freelancer_live_and_is_read(
     live_server: LiveServer, artifacts: Path
 ) -> None:
     pair = await make_pair(live_server, "Ines")
     oldest = await fill_past_one_page(live_server, pair)
+    newer = await newer_read_conversation(live_server, pair)
     freelancer = token(pair.freelancer)
+    listed = await graphql(live_server, CONVERSATIONS, None, freelancer)
+    states = {edge["node"]["id"]: edge["node"] for edge in listed["data"]["conversations"]["edges"]}
+    assert states[pair.conversation]["unreadCount"] >= 1
+    assert states[newer]["unreadCount"] == 0
+    activity = {
+        key: datetime.fromisoformat(state["lastActivityAt"]) for key, state in states.items()
+    }
+    assert activity[newer] > activity[pair.conversation]
     seen = await run_driver(
         "inbox.mjs",
         artifacts,
@@ -49,6 +79,7 @@ async def test_a_message_typed_by_a_client_reaches_the_freelancer_live_and_is_re
         client=pair.client_token,
         freelancer=freelancer,
         conversation=pair.conversation,
+        newer=newer,
         first="Could you send the draft today?",
         second="Thanks, got it",
         oldest=oldest,
@@ -57,6 +88,7 @@ async def test_a_message_typed_by_a_client_reaches_the_freelancer_live_and_is_re
         refused="Can I still write?",
     )
 
+    assert seen["clients"] == [pair.conversation, newer], "unread first, though the other is newer"
     assert seen["before"]["row"] >= 1, "the pair's first message should be unread"
     assert seen["raised"] == {
         "menu": seen["before"]["menu"] + 1,
@@ -88,16 +120,17 @@ async def test_a_message_typed_by_a_client_reaches_the_freelancer_live_and_is_re
     assert seen["screenshots"] == [
         "01-client-signed-in.png",
         "02-freelancer-signed-in.png",
-        "03-client-sent.png",
-        "04-freelancer-unread.png",
-        "05-freelancer-read.png",
-        "06-client-sees-read.png",
-        "07-freelancer-live.png",
-        "08-filter-messages.png",
-        "09-filter-orders.png",
-        "10-filter-all.png",
-        "11-older-loaded.png",
-        "12-offline.png",
-        "13-resumed.png",
-        "14-blocked.png",
+        "03-freelancer-unread-first.png",
+        "04-client-sent.png",
+        "05-freelancer-unread.png",
+        "06-freelancer-read.png",
+        "07-client-sees-read.png",
+        "08-freelancer-live.png",
+        "09-filter-messages.png",
+        "10-filter-orders.png",
+        "11-filter-all.png",
+        "12-older-loaded.png",
+        "13-offline.png",
+        "14-resumed.png",
+        "15-blocked.png",
     ]

@@ -1,12 +1,15 @@
 // The /inbox page (its DOM contract: the brief inbox-contract.md) in two browser contexts, a
-// client and a freelancer in one conversation, with the internet cut off: a message typed by
-// the client reaches the freelancer live, raises the unread bubbles, opening the conversation
-// clears them, the client sees the read receipt, and each sees the other online. Then, on the
-// freelancer's side: the feed filter, the older page, a reconnect that resumes from the last
-// cursor, and a send refused by a messaging rule.
+// client and a freelancer in one conversation, with the internet cut off: the freelancer's
+// client list puts that conversation (unread) above a newer one with nothing unread, a message
+// typed by the client reaches the freelancer live, raises the unread bubbles, opening the
+// conversation clears them, the client sees the read receipt, and each sees the other online.
+// Then, on the freelancer's side: the feed filter, the older page, a reconnect that resumes
+// from the last cursor, and a send refused by a messaging rule.
 //
-// node inbox.mjs '{"url", "client", "freelancer", "conversation", "first", "second", "oldest",
-//                  "missed", "after", "refused", "artifacts"}'
+// node inbox.mjs '{"url", "client", "freelancer", "conversation", "newer", "first", "second",
+//                  "oldest", "missed", "after", "refused", "artifacts"}'
+//   conversation   the pair's, unread for the freelancer; newer   another of the freelancer's,
+//                  with later activity and nothing unread
 //   client/freelancer   bearer tokens; first/second   the two message bodies the client sends
 //   oldest   the data-cursor of the conversation's oldest item (not on the newest page)
 //   missed/after   bodies the client sends through the API while the freelancer is offline,
@@ -134,6 +137,18 @@ await run(async (browser, steps, options) => {
   }, rowUnread);
   const before = await bubbles();
 
+  steps.begin("unread first in the client list");
+  await freelancer.page
+    .locator(`#clients li.client[data-conversation-id="${options.newer}"]`)
+    .waitFor();
+  await freelancer.page
+    .locator(`#clients li.client:first-child[data-conversation-id="${conversation}"]`)
+    .waitFor();
+  const clients = await freelancer.page.$$eval("#clients li.client", (items) =>
+    items.map((item) => item.dataset.conversationId),
+  );
+  await steps.shot(freelancer.page, "freelancer-unread-first");
+
   steps.begin("client sends");
   await client.row.click();
   await client.page.locator("#feed li.item").first().waitFor();
@@ -220,6 +235,7 @@ await run(async (browser, steps, options) => {
   await steps.shot(fp, "blocked");
 
   return {
+    clients,
     before,
     raised,
     read,
