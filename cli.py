@@ -60,6 +60,9 @@ def _print_tokens(settings: Settings, accounts: list[Account]) -> None:
     service = {"Authorization": f"Bearer {_token(settings, 'marketplace', SERVICE_ROLE)}"}
     print("  The marketplace's service token (create accounts and orders):")
     print(f"  {json.dumps(service)}\n")
+    if settings.inbox_page_on:
+        inbox = f"http://{settings.host}:{settings.port}/inbox"
+        print(f"The reference inbox page is at {inbox}: paste the token alone (after Bearer).\n")
 
 
 async def _purge(settings: Settings) -> int:
