@@ -6,7 +6,7 @@ query Feed($id: ID!) {
     edges { cursor node {
       __typename
       ... on Message { id body createdAt readAt isMine sender { name } order { title } }
-      ... on OrderEvent { id event status previousStatus createdAt order { title } }
+      ... on OrderEvent { id orderEventType status previousStatus createdAt order { title } }
     } }
     pageInfo { hasPreviousPage startCursor }
   }

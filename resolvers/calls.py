@@ -7,10 +7,9 @@ from datetime import datetime
 import strawberry
 
 from parley.models import call_flow, calls
-from parley.models.accounts import validate_time_zone
 from parley.models.errors import ParleyError
 from parley.resolvers.after_commit import after_commit
-from parley.resolvers.inputs import parse_id, query_error
+from parley.resolvers.inputs import parse_id
 from parley.schema.calls import (
     CallInvite,
     CallInviteResult,
@@ -42,22 +41,10 @@ INVITE_ERRORS = (
 )
 
 
-async def _zone(info: Info, override: str | None) -> str:
-    """The zone to show times in: the per-request override, else the caller's setting."""
-    if override is None:
-        return await viewer_zone(info)
-    try:
-        return validate_time_zone(override)
-    except ParleyError as exc:
-        raise query_error(exc) from exc
-
-
-async def call_invites(
-    info: Info, status: calls.CallInviteStatus | None, time_zone: str | None
-) -> list[CallInvite]:
+async def call_invites(info: Info, status: calls.CallInviteStatus | None) -> list[CallInvite]:
     viewer = info.context.account_id()
     services = info.context.services
-    zone = await _zone(info, time_zone)
+    zone = await viewer_zone(info)
     now = services.clock.now()
     rows = await calls.call_invites_for(
         viewer,
@@ -68,9 +55,9 @@ async def call_invites(
     return [CallInvite.from_model(row, zone, now) for row in rows]
 
 
-async def call_invite(info: Info, id: strawberry.ID, time_zone: str | None) -> CallInvite | None:
+async def call_invite(info: Info, id: strawberry.ID) -> CallInvite | None:
     viewer = info.context.account_id()
-    zone = await _zone(info, time_zone)
+    zone = await viewer_zone(info)
     try:
         row = await calls.get_call_invite_for(viewer, parse_id(id, "The call invite"))
     except ParleyError:

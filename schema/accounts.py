@@ -8,17 +8,29 @@ from typing import Annotated
 import strawberry
 
 from parley.models import accounts
+from parley.schema.enums import domain_enum
 from parley.schema.errors import InvalidInputError, NotFoundError
 
-strawberry.enum(
+domain_enum(
     accounts.AccountStatus,
     name="AccountStatus",
     description="An account's standing; anything but ACTIVE limits what it may do.",
+    values={
+        "ACTIVE": "In good standing: the messaging rules alone decide what it may send.",
+        "SUSPENDED": "Suspended by the marketplace: it may not send messages or call invites.",
+        "REJECTED": "Rejected by the marketplace: it may not send messages or call invites.",
+        "NEEDS_IMPROVEMENT": "The marketplace asked for changes to the profile first: it may "
+        "not send messages or call invites until then.",
+    },
 )
-strawberry.enum(
+domain_enum(
     accounts.AccountKind,
     name="AccountKind",
     description="Which side of the marketplace an account is on.",
+    values={
+        "CLIENT": "A customer, brand or buyer who orders work.",
+        "FREELANCER": "A writer, creator or seller who works on clients' orders.",
+    },
 )
 
 AccountStatus = accounts.AccountStatus

@@ -24,6 +24,7 @@ from parley.schema.execution.executor import FastLeafExecutor, executor_for
 from parley.schema.execution.limits import QueryLimits
 from parley.schema.fields.live import Subscription
 from parley.schema.fields.root import Mutation, Query
+from parley.schema.scalars import SCALAR_MAP
 
 client_errors = logging.getLogger("parley.graphql.client")
 MASKED_MESSAGE = "Unexpected error."
@@ -99,7 +100,9 @@ def build_schema(*, debug: bool, limits: QueryLimits | None = None) -> ParleySch
         types=[Client, Freelancer],
         extensions=extensions,  # type: ignore[arg-type]
         execution_context_class=FastLeafExecutor,
-        config=StrawberryConfig(disable_field_suggestions=not limits.suggestions),
+        config=StrawberryConfig(
+            disable_field_suggestions=not limits.suggestions, scalar_map=SCALAR_MAP
+        ),
     )
     # Which fields the executor may answer directly is known once the schema is built.
     schema.execution_context_class = executor_for(graphql_schema(schema))

@@ -8,9 +8,13 @@ from typing import Annotated
 import strawberry
 
 from parley.models import calls, feed
+from parley.models.accounts import validate_time_zone
+from parley.models.errors import ParleyError
 from parley.models.feed_pages import FeedEntry
+from parley.resolvers.inputs import query_error
 from parley.schema.accounts import Account
 from parley.schema.context import Info
+from parley.schema.enums import domain_enum
 from parley.schema.errors import (
     CallInviteClosedError,
     InvalidInputError,
@@ -24,30 +28,66 @@ from parley.schema.messaging import Message
 from parley.schema.orders import Order
 from parley.schema.zoned import ZonedTime
 
-strawberry.enum(
+domain_enum(
     calls.CallInviteStatus,
     name="CallInviteStatus",
-    description="Where a call invite is: PENDING (waiting for the freelancer), ACCEPTED, "
-    "DECLINED, CANCELLED (by the client), EXPIRED (every proposed time passed), SUPERSEDED "
-    "(a newer invite replaced it) or NO_SHOW (the freelancer reported that no one joined).",
+    description="Where a call invite is.",
+    values={
+        "PENDING": "Waiting for the freelancer to accept or decline.",
+        "ACCEPTED": "The freelancer accepted one of the times: the call is scheduled.",
+        "DECLINED": "The freelancer declined (their message says which times would suit).",
+        "CANCELLED": "The client cancelled it.",
+        "EXPIRED": "Every proposed time passed without an answer.",
+        "SUPERSEDED": "A newer invite from the client replaced it.",
+        "NO_SHOW": "The freelancer reported that no one joined the call.",
+    },
 )
-strawberry.enum(
+domain_enum(
     feed.CallEventType,
     name="CallEventType",
-    description="What happened to a call invite: sent, accepted, declined, cancelled, expired, "
-    "or a no-show reported.",
+    description="What happened to a call invite.",
+    values={
+        "SENT": "The client sent the invite.",
+        "ACCEPTED": "The freelancer accepted one of the proposed times.",
+        "DECLINED": "The freelancer declined it.",
+        "CANCELLED": "The client cancelled it.",
+        "EXPIRED": "Every proposed time passed without an answer.",
+        "NO_SHOW_REPORTED": "The freelancer reported that no one joined the call.",
+    },
 )
 
 CallInviteStatus = calls.CallInviteStatus
 CallEventType = feed.CallEventType
 
 
+_ZONE = strawberry.argument(
+    description="Show it in this IANA time zone instead of the viewer's own (for travelling "
+    "users), e.g. Asia/Tokyo."
+)
+
+
+def _shown_in(instant: datetime, viewer_zone: str, time_zone: str | None) -> ZonedTime:
+    """`instant` in the zone asked for, else the viewer's; an unknown zone is a query error."""
+    if time_zone is None:
+        return ZonedTime.at(instant, viewer_zone)
+    try:
+        return ZonedTime.at(instant, validate_time_zone(time_zone))
+    except ParleyError as exc:
+        raise query_error(exc) from exc
+
+
 @strawberry.type(description="A call start time: the UTC instant and the viewer's wall clock.")
 class CallTime:
+    _viewer_zone: strawberry.Private[str]
     starts_at: datetime = strawberry.field(description="The instant, in UTC.")
-    local: ZonedTime = strawberry.field(description="The same instant in the viewer's time zone.")
     is_chosen: bool = strawberry.field(description="True for the time the freelancer accepted.")
     has_passed: bool = strawberry.field(description="True once this time is in the past.")
+
+    @strawberry.field(
+        description="The same instant on a wall clock: the viewer's own time zone, or timeZone."
+    )
+    def local(self, time_zone: Annotated[str | None, _ZONE] = None) -> ZonedTime:
+        return _shown_in(self.starts_at, self._viewer_zone, time_zone)
 
 
 @strawberry.type(
@@ -55,16 +95,27 @@ class CallTime:
     "calls are never recorded, so take notes."
 )
 class DialIn:
+    _opens: strawberry.Private[datetime]
+    _viewer_zone: strawberry.Private[str]
     number: str = strawberry.field(description="The conference line's phone number.")
     pin: str = strawberry.field(description="The PIN for this call; no other active call has it.")
-    opens_at: ZonedTime = strawberry.field(description="When the line opens (start - 5 minutes).")
     is_open: bool = strawberry.field(description="True from opensAt on.")
-    note: str = strawberry.field(description="What to tell the user, e.g. when the line opens.")
+    note: str = strawberry.field(
+        description="What to tell the user, e.g. when the line opens (in the viewer's time zone)."
+    )
+
+    @strawberry.field(
+        description="When the line opens (start - 5 minutes): the viewer's own time zone, or "
+        "timeZone."
+    )
+    def opens_at(self, time_zone: Annotated[str | None, _ZONE] = None) -> ZonedTime:
+        return _shown_in(self._opens, self._viewer_zone, time_zone)
 
 
 @strawberry.type(
     description="A client's invitation to a phone call with a freelancer, with 1–5 proposed "
-    "start times. Times are shown in the viewer's time zone."
+    "start times. Local times are in the viewer's own time zone unless a field's timeZone "
+    "argument asks for another."
 )
 class CallInvite:
     _row: strawberry.Private[calls.CallInvite]
@@ -75,7 +126,6 @@ class CallInvite:
     topic: str = strawberry.field(description="What the client wants to discuss (may be empty).")
     duration_minutes: int = strawberry.field(description="How long the call is planned to last.")
     conversation_id: strawberry.ID = strawberry.field(description="The pair's conversation.")
-    time_zone: str = strawberry.field(description="The time zone the local times are shown in.")
     created_at: datetime = strawberry.field(description="When the client sent it.")
     updated_at: datetime = strawberry.field(description="When it last changed.")
     expires_at: datetime = strawberry.field(
@@ -130,9 +180,10 @@ class CallInvite:
             "Calls are not recorded: take notes."
         )
         return DialIn(
+            _opens=opens,
+            _viewer_zone=self._zone,
             number=row.dial_in_number,
             pin=row.active_pin,
-            opens_at=opens_at,
             is_open=is_open,
             note=note,
         )
@@ -163,8 +214,8 @@ class CallInvite:
 
     def _time(self, instant: datetime) -> CallTime:
         return CallTime(
+            _viewer_zone=self._zone,
             starts_at=instant,
-            local=ZonedTime.at(instant, self._zone),
             is_chosen=instant == self._row.starts_at,
             has_passed=instant <= self._now,
         )
@@ -183,7 +234,6 @@ class CallInvite:
             topic=row.topic,
             duration_minutes=row.duration_minutes,
             conversation_id=strawberry.ID(str(row.conversation_id)),
-            time_zone=zone,
             created_at=row.created_at,
             updated_at=row.updated_at,
             expires_at=row.last_proposed_at,
@@ -214,7 +264,7 @@ async def viewer_zone(info: Info) -> str:
 class CallInviteEvent:
     _row: strawberry.Private[feed.FeedItem | FeedEntry]
     id: strawberry.ID = strawberry.field(description="The feed item's id.")
-    event: CallEventType = strawberry.field(description="What happened.")
+    call_event_type: CallEventType = strawberry.field(description="What happened.")
     created_at: datetime = strawberry.field(description="When it happened.")
 
     @strawberry.field(description="Who did it; null when it happened on its own (expiry).")
@@ -242,7 +292,7 @@ class CallInviteEvent:
         return cls(
             _row=row,
             id=strawberry.ID(str(row.id)),
-            event=feed.CallEventType(row.call_event or feed.CallEventType.SENT),
+            call_event_type=feed.CallEventType(row.call_event or feed.CallEventType.SENT),
             created_at=row.created_at,
         )
 

@@ -12,12 +12,19 @@ from parley.resolvers.campaign_creators import campaign_creators
 from parley.schema.accounts import Account
 from parley.schema.context import Info
 from parley.schema.conversations import Conversation
+from parley.schema.enums import domain_enum
 from parley.schema.errors import InvalidInputError, NotFoundError
 
-strawberry.enum(
+domain_enum(
     campaigns.MembershipStatus,
     name="MembershipStatus",
     description="A creator's place in a campaign's group; only ACCEPTED creators can be messaged.",
+    values={
+        "INVITED": "The brand invited the creator; they have not answered yet.",
+        "ACCEPTED": "The creator joined: either side may write about the campaign.",
+        "DECLINED": "The creator declined the invitation.",
+        "REMOVED": "The brand removed the creator from the group.",
+    },
 )
 MembershipStatus = campaigns.MembershipStatus
 

@@ -13,11 +13,35 @@ from typing import TypeVar, overload
 import strawberry
 
 from parley.models import errors, rules
+from parley.schema.enums import domain_enum
 
-strawberry.enum(
+domain_enum(
     rules.Rule,
     name="MessagingRule",
     description="The marketplace rule that stopped a message (see README, Messaging rules).",
+    values={
+        "ACCOUNT_SUSPENDED": "The sender's account is suspended; the marketplace can reinstate it.",
+        "ACCOUNT_REJECTED": "The sender's account was rejected; the marketplace can reinstate it.",
+        "ACCOUNT_NEEDS_IMPROVEMENT": "The sender's account needs improvement first; the "
+        "marketplace reinstates it once done.",
+        "FREELANCER_NOT_DISCOVERABLE": "A client wrote first (or sent a call invite) to a "
+        "freelancer who does not allow being found and is in none of the client's campaigns.",
+        "NO_RELATIONSHIP": "A freelancer wrote first with no order, no accepted campaign and no "
+        "message from the client.",
+        "NEGATIVE_REVIEW": "The client left a negative review: the freelancer may no longer "
+        "write to them (support can help).",
+        "MESSAGING_OFF_BY_CLIENT": "The client turned messaging from freelancers off, "
+        "account-wide.",
+        "ORDER_MESSAGING_OFF": "The client turned messaging off for the order (or, about no "
+        "order, for a live order of the pair).",
+        "JOB_TYPE_WITHOUT_MESSAGING": "The order's job type has no messaging; contact support.",
+        "ORDER_IN_FINAL_REVIEW": "The order is in the client's final review; messages resume "
+        "when it moves on.",
+        "CAMPAIGN_MEMBER_NOT_ACCEPTED": "A message about a campaign whose creator has not "
+        "accepted it.",
+        "UNANSWERED_LIMIT": "The freelancer sent 5 messages in a row without a reply; the "
+        "client's reply or a new order lifts it.",
+    },
 )
 
 

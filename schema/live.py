@@ -32,8 +32,10 @@ class MessageEvent:
 
 @strawberry.enum(description="What changed in the feed.")
 class FeedUpdateKind(Enum):
-    ADDED = "added"
-    READ = "read"
+    ADDED = strawberry.enum_value("added", description="A new item in the feed (see item).")
+    READ = strawberry.enum_value(
+        "read", description="A read receipt: readBy read every item up to readUpTo."
+    )
 
 
 @strawberry.type(description="A new feed item, or a read receipt, in one conversation.")

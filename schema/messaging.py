@@ -160,8 +160,10 @@ class MessagingStatus:
 
 @strawberry.enum(description="What a messaging switch applies to.")
 class MessagingScope(Enum):
-    ACCOUNT = "account"
-    ORDER = "order"
+    ACCOUNT = strawberry.enum_value(
+        "account", description="Every conversation of the client's account."
+    )
+    ORDER = strawberry.enum_value("order", description="One order's messages (orderId).")
 
 
 @strawberry.type(description="A client's messaging switch after a change.")

@@ -18,12 +18,22 @@ from parley.subscriptions.routing import Activity
 
 @strawberry.enum(description="What the client app is doing, as it reports it.")
 class ActivityState(Enum):
-    ACTIVE = Activity.ACTIVE.value
-    IDLE = Activity.IDLE.value
-    LIVE_SESSION = Activity.LIVE_SESSION.value
+    ACTIVE = strawberry.enum_value(
+        Activity.ACTIVE.value,
+        description="The user is using the app: notifications come in the app only.",
+    )
+    IDLE = strawberry.enum_value(
+        Activity.IDLE.value,
+        description="The app is open but the user is away: push and email apply.",
+    )
+    LIVE_SESSION = strawberry.enum_value(
+        Activity.LIVE_SESSION.value,
+        description="The user is in a live session: nothing interrupts; in-app notifications "
+        "are held until it ends.",
+    )
 
     def to_activity(self) -> Activity:
-        return Activity(self.value)
+        return Activity[self.name]
 
 
 @strawberry.type(description="The caller's activity as Parley now holds it.")
@@ -68,21 +78,53 @@ class InAppNotification:
 
 @strawberry.enum(description="A notification channel.")
 class NotificationChannel(Enum):
-    IN_APP = notifications.DeliveryChannel.IN_APP.value
-    PUSH = notifications.DeliveryChannel.PUSH.value
-    EMAIL = notifications.DeliveryChannel.EMAIL.value
+    IN_APP = strawberry.enum_value(
+        notifications.DeliveryChannel.IN_APP.value,
+        description="Shown in the app (the notifications subscription).",
+    )
+    PUSH = strawberry.enum_value(
+        notifications.DeliveryChannel.PUSH.value,
+        description="A push notification to the caller's registered devices.",
+    )
+    EMAIL = strawberry.enum_value(
+        notifications.DeliveryChannel.EMAIL.value,
+        description="An email to the caller's notification address.",
+    )
 
 
 @strawberry.enum(description="What happened to a notification on one channel.")
 class NotificationOutcome(Enum):
-    SENT = notifications.Outcome.SENT.value
-    HELD = notifications.Outcome.HELD.value
-    SCHEDULED = notifications.Outcome.SCHEDULED.value
-    BATCHED = notifications.Outcome.BATCHED.value
-    SKIPPED = notifications.Outcome.SKIPPED.value
-    CANCELLED = notifications.Outcome.CANCELLED.value
-    RETRYING = notifications.Outcome.RETRYING.value
-    FAILED = notifications.Outcome.FAILED.value
+    SENT = strawberry.enum_value(
+        notifications.Outcome.SENT.value, description="Delivered to the channel."
+    )
+    HELD = strawberry.enum_value(
+        notifications.Outcome.HELD.value,
+        description="Held while the caller is in a live session; delivered when it ends.",
+    )
+    SCHEDULED = strawberry.enum_value(
+        notifications.Outcome.SCHEDULED.value,
+        description="Waiting for its delay (e.g. an email while the caller may still read it).",
+    )
+    BATCHED = strawberry.enum_value(
+        notifications.Outcome.BATCHED.value,
+        description="Joined with others into one notification.",
+    )
+    SKIPPED = strawberry.enum_value(
+        notifications.Outcome.SKIPPED.value,
+        description="Not sent, on purpose (reason says why: muted, read already, turned off).",
+    )
+    CANCELLED = strawberry.enum_value(
+        notifications.Outcome.CANCELLED.value,
+        description="Scheduled, then no longer needed (the caller read the message first).",
+    )
+    RETRYING = strawberry.enum_value(
+        notifications.Outcome.RETRYING.value,
+        description="The channel failed for now; Parley tries again.",
+    )
+    FAILED = strawberry.enum_value(
+        notifications.Outcome.FAILED.value,
+        description="The channel refused it for good (reason says why).",
+    )
 
 
 @strawberry.type(description="One notification decision: the channel, what happened, and why.")

@@ -31,11 +31,17 @@ from parley.schema.guarantees import (
     load_terms,
 )
 
-strawberry.enum(
+domain_enum(
     orders.OrderStatus,
     name="OrderStatus",
-    description="Where an order is in its life: open, in progress, final review, "
-    "completed or cancelled.",
+    description="Where an order is in its life.",
+    values={
+        "OPEN": "Placed; work has not started.",
+        "IN_PROGRESS": "The freelancer is working on it.",
+        "FINAL_REVIEW": "Delivered; the client is reviewing it (messages pause).",
+        "COMPLETED": "Done.",
+        "CANCELLED": "Cancelled before completion.",
+    },
 )
 domain_enum(
     feed.OrderEventType,
@@ -151,8 +157,8 @@ class OrderEvent:
     _row: strawberry.Private[feed.FeedItem | FeedEntry]
     _read: strawberry.Private[ReadWithPage | None] = None
     id: strawberry.ID = strawberry.field(description="The feed item's id.")
-    event: OrderEventType = strawberry.field(
-        description="Created, a status change, a terms step or a guarantee step."
+    order_event_type: OrderEventType = strawberry.field(
+        description="What happened: created, a status change, a terms step or a guarantee step."
     )
     status: OrderStatus = strawberry.field(description="The order's status after this event.")
     previous_status: OrderStatus | None = strawberry.field(
@@ -175,7 +181,7 @@ class OrderEvent:
         graphql_type=OrderTerms | None,
     )
     def terms(self, info: Info) -> Awaitable[OrderTerms] | None:
-        if self.event not in TERMS_EVENTS or self._row.subject_id is None:
+        if self.order_event_type not in TERMS_EVENTS or self._row.subject_id is None:
             return None
         return load_terms(info, self._row.subject_id)
 
@@ -184,7 +190,7 @@ class OrderEvent:
         graphql_type=GuaranteeRequest | None,
     )
     def guarantee_request(self, info: Info) -> Awaitable[GuaranteeRequest] | None:
-        if self.event not in GUARANTEE_EVENTS or self._row.subject_id is None:
+        if self.order_event_type not in GUARANTEE_EVENTS or self._row.subject_id is None:
             return None
         return load_guarantee(info, self._row.subject_id)
 
@@ -197,7 +203,7 @@ class OrderEvent:
             _row=row,
             _read=read,
             id=strawberry.ID(str(row.id)),
-            event=feed.OrderEventType(row.event),
+            order_event_type=feed.OrderEventType(row.event),
             status=orders.OrderStatus(row.order_status or orders.OrderStatus.OPEN),
             previous_status=orders.OrderStatus(row.previous_status)
             if row.previous_status

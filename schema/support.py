@@ -15,7 +15,16 @@ from parley.schema.errors import InvalidInputError, NotFoundError
 if TYPE_CHECKING:
     from parley.schema.feed import PageInfo
 
-strawberry.enum(support.SupportReason, name="SupportReason", description="Why support is needed.")
+domain_enum(
+    support.SupportReason,
+    name="SupportReason",
+    description="Why support is needed.",
+    values={
+        "MESSAGING_BLOCKED": "A messaging rule stops the user from writing.",
+        "NO_SHOW": "No one joined an accepted call (reportCallNoShow opens it).",
+        "OTHER": "Anything else (say what in details).",
+    },
+)
 domain_enum(
     support.SupportStatus,
     name="SupportStatus",
@@ -69,7 +78,9 @@ class SupportRequest:
 class SupportRequestEvent:
     id: strawberry.ID = strawberry.field(description="The feed item's id.")
     request_id: strawberry.ID = strawberry.field(description="The support request.")
-    status: support.SupportStatus = strawberry.field(description="The status it moved to.")
+    support_status: support.SupportStatus = strawberry.field(
+        description="The status the request moved to."
+    )
     note: str = strawberry.field(description="Support's note with the change; empty if none.")
     order_id: strawberry.ID | None = strawberry.field(description="The order it is about.")
     created_at: datetime = strawberry.field(description="When it happened.")
@@ -80,7 +91,7 @@ class SupportRequestEvent:
         return cls(
             id=strawberry.ID(str(row.id)),
             request_id=strawberry.ID(str(row.subject_id)),
-            status=support.SupportStatus(row.subject_status or support.SupportStatus.OPEN),
+            support_status=support.SupportStatus(row.subject_status or support.SupportStatus.OPEN),
             note=row.body or "",
             order_id=optional_id(row.order_id),
             created_at=row.created_at,

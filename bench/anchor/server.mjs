@@ -70,7 +70,7 @@ const typeDefs = /* GraphQL */ `
   }
   type OrderEvent {
     id: ID!
-    event: OrderEventType!
+    orderEventType: OrderEventType!
     status: String!
     previousStatus: String
     createdAt: String!
@@ -123,7 +123,7 @@ const resolvers = {
     order: (row, _, { orders }) => (row.order_id ? orders.load(row.order_id) : null),
   },
   OrderEvent: {
-    event: (row) => row.event.toUpperCase(),
+    orderEventType: (row) => row.event.toUpperCase(),
     status: (row) => row.order_status.toUpperCase(),
     previousStatus: (row) => row.previous_status?.toUpperCase() ?? null,
     createdAt: (row) => iso(row.created_at),

@@ -17,10 +17,6 @@ from parley.schema.calls import (
 )
 from parley.schema.context import Info
 
-_ZONE = strawberry.argument(
-    description="Show local times in this IANA time zone instead of the caller's setting "
-    "(for travelling users), e.g. Asia/Tokyo."
-)
 _INVITE = strawberry.argument(description="The call invite.")
 
 
@@ -28,7 +24,8 @@ _INVITE = strawberry.argument(description="The call invite.")
 class CallQueries:
     @strawberry.field(
         description="The Call Requests list: invites the caller received (freelancer) or sent "
-        "(client), newest first, every time shown in the caller's current time zone."
+        "(client), newest first. Local times are in the caller's own time zone; a time's "
+        "local(timeZone:) shows it in another."
     )
     async def call_invites(
         self,
@@ -37,9 +34,8 @@ class CallQueries:
             CallInviteStatus | None,
             strawberry.argument(description="Only invites in this status (PENDING: still open)."),
         ] = None,
-        time_zone: Annotated[str | None, _ZONE] = None,
     ) -> list[CallInvite]:
-        return await calls.call_invites(info, status, time_zone)
+        return await calls.call_invites(info, status)
 
     @strawberry.field(
         description="One of the caller's call invites; null if unknown or not theirs."
@@ -48,9 +44,8 @@ class CallQueries:
         self,
         info: Info,
         id: Annotated[strawberry.ID, _INVITE],
-        time_zone: Annotated[str | None, _ZONE] = None,
     ) -> CallInvite | None:
-        return await calls.call_invite(info, id, time_zone)
+        return await calls.call_invite(info, id)
 
 
 @strawberry.type(description="Call-invite changes.")

@@ -14,9 +14,9 @@ const FEED_ITEM = `
   fragment InboxFeedItem on FeedItem {
     __typename
     ... on Message { id body createdAt readAt isMine sender { name } }
-    ... on OrderEvent { id orderEvent: event orderStatus: status createdAt order { title } }
-    ... on CallInviteEvent { id callEvent: event createdAt }
-    ... on SupportRequestEvent { id supportStatus: status note createdAt }
+    ... on OrderEvent { id orderEventType orderStatus: status createdAt order { title } }
+    ... on CallInviteEvent { id callEventType createdAt }
+    ... on SupportRequestEvent { id supportStatus note createdAt }
   }
 `;
 

@@ -159,9 +159,9 @@ function describeEvent(node) {
   const words = (value) => String(value).toLowerCase().replaceAll("_", " ");
   switch (node.__typename) {
     case "OrderEvent":
-      return `Order “${node.order?.title ?? "?"}”: ${words(node.orderEvent)} (${words(node.orderStatus)})`;
+      return `Order “${node.order?.title ?? "?"}”: ${words(node.orderEventType)} (${words(node.orderStatus)})`;
     case "CallInviteEvent":
-      return `Call invite ${words(node.callEvent)}`;
+      return `Call invite ${words(node.callEventType)}`;
     case "SupportRequestEvent":
       return `Support request ${words(node.supportStatus)}${node.note ? `: ${node.note}` : ""}`;
     default:

@@ -6,17 +6,19 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from graphql import GraphQLObjectType, get_named_type
 
+from parley.compat.strawberry import graphql_schema
 from parley.models.accounts import Account, update_account
 from parley.models.call_flow import send_call_invite
 from parley.models.store.clock import ManualClock
+from parley.schema.build import build_schema
 from tests.support import Executor, account
 
 LIST = """
 query($tz: String) {
-  callInvites(timeZone: $tz) {
-    timeZone
-    proposedTimes { startsAt local { local timeZone utcOffset abbreviation text } }
+  callInvites {
+    proposedTimes { startsAt local(timeZone: $tz) { local timeZone utcOffset abbreviation text } }
   }
 }
 """
@@ -45,8 +47,8 @@ async def invite_across_dst(clock: ManualClock, client: Account, freelancer: Acc
 async def _times(gql: Executor, viewer: Account, zone: str | None) -> list[dict[str, Any]]:
     data = await gql.execute(LIST, {"tz": zone}, as_=account(viewer.id))
     (invite,) = data["callInvites"]
-    assert invite["timeZone"] == (zone or viewer.time_zone)
     times: list[dict[str, Any]] = invite["proposedTimes"]
+    assert {time["local"]["timeZone"] for time in times} == {zone or viewer.time_zone}
     assert [time["startsAt"] for time in times] == [BEFORE_DST.isoformat(), AFTER_DST.isoformat()]
     return [time["local"] for time in times]
 
@@ -120,3 +122,49 @@ async def test_an_unknown_zone_name_is_a_coded_error(
 ) -> None:
     errors = await gql.errors(LIST, {"tz": zone}, as_=account(freelancer.id))
     assert errors[0]["extensions"] == {"code": "INVALID_INPUT", "field": "timeZone"}
+
+
+BERLIN_LIST_TOKYO_ONE = """
+query($id: ID!) {
+  callInvites { id proposedTimes { startsAt local(timeZone: "Europe/Berlin") { text } } }
+  callInvite(id: $id) { id proposedTimes { startsAt local(timeZone: "Asia/Tokyo") { text } } }
+}
+"""
+
+
+async def test_a_zone_asked_for_in_one_place_changes_no_value_a_cache_shares_with_another(
+    gql: Executor, freelancer: Account, invite_across_dst: int
+) -> None:
+    """The list in Berlin and the single invite in Tokyo: a normalized cache stores both
+    under one CallInvite, so the zone lives on the field that shows it (`local(timeZone:)`,
+    a cache key of its own) and never on the query that fetched the invite."""
+    data = await gql.execute(
+        BERLIN_LIST_TOKYO_ONE, {"id": invite_across_dst}, as_=account(freelancer.id)
+    )
+    (listed,) = data["callInvites"]
+    single = data["callInvite"]
+    assert listed["id"] == single["id"]
+    assert [time["local"]["text"] for time in listed["proposedTimes"]] == [
+        "Thu 5 Mar 2026, 16:00 CET",
+        "Mon 30 Mar 2026, 17:00 CEST",
+    ]
+    assert [time["local"]["text"] for time in single["proposedTimes"]] == [
+        "Fri 6 Mar 2026, 00:00 JST",
+        "Tue 31 Mar 2026, 00:00 JST",
+    ]
+
+
+def test_only_a_field_that_shows_a_wall_clock_takes_a_time_zone() -> None:
+    """Every field of the schema checked for the pattern: an argument that changes the values
+    of the objects a field returns would make cached objects answer for the wrong zone."""
+    schema = graphql_schema(build_schema(debug=True))
+    zoned = schema.get_type("ZonedTime")
+    taking_a_zone = {
+        f"{type_name}.{field_name}": get_named_type(field.type)
+        for type_name, named in schema.type_map.items()
+        if isinstance(named, GraphQLObjectType)
+        for field_name, field in named.fields.items()
+        if "timeZone" in field.args
+    }
+    assert taking_a_zone, "call times take a time zone"
+    assert {name: kind for name, kind in taking_a_zone.items() if kind is not zoned} == {}

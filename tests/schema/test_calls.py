@@ -51,7 +51,7 @@ query($id: ID!, $filter: FeedFilter) {
     edges { node {
       __typename
       ... on Message { body }
-      ... on CallInviteEvent { event actor { name } invite { id status } }
+      ... on CallInviteEvent { callEventType actor { name } invite { id status } }
     } }
   }
 }
@@ -93,7 +93,7 @@ async def feed_events(gql: Executor, viewer: Account, conversation_id: int) -> l
     data = await gql.execute(
         FEED, {"id": conversation_id, "filter": "CALLS"}, as_=account(viewer.id)
     )
-    return [edge["node"]["event"] for edge in data["feed"]["edges"]]
+    return [edge["node"]["callEventType"] for edge in data["feed"]["edges"]]
 
 
 @pytest.fixture
@@ -563,7 +563,7 @@ FEED_UPDATES = """
 subscription($id: ID!, $filter: FeedFilter) {
   feedUpdates(conversationId: $id, filter: $filter) {
     kind
-    item { __typename ... on CallInviteEvent { event invite { id status } } ... on Message { body } }
+    item { __typename ... on CallInviteEvent { callEventType invite { id status } } ... on Message { body } }
   }
 }
 """
@@ -600,13 +600,13 @@ async def test_every_change_is_pushed_through_feed_updates_to_the_invitee(
         "kind": "ADDED",
         "item": {
             "__typename": "CallInviteEvent",
-            "event": "SENT",
+            "callEventType": "SENT",
             "invite": {"id": invite["id"], "status": "PENDING"},
         },
     }
     await act(gql, CANCEL, client, id=invite["id"])
     cancelled = await _next_update(stream)
-    assert cancelled["item"]["event"] == "CANCELLED"
+    assert cancelled["item"]["callEventType"] == "CANCELLED"
     assert cancelled["item"]["invite"]["status"] == "CANCELLED"
     await stream.aclose()
 

@@ -20,7 +20,7 @@ query Feed($id: ID!, $filter: FeedFilter, $last: Int, $before: String, $first: I
       node {
         __typename
         ... on Message { id body createdAt readAt isMine sender { id name } order { id title } }
-        ... on OrderEvent { id event status previousStatus order { id status } }
+        ... on OrderEvent { id orderEventType status previousStatus order { id status } }
       }
     }
     pageInfo { hasPreviousPage hasNextPage startCursor endCursor }
@@ -77,7 +77,7 @@ async def test_scrolling_up_with_cursors_reaches_the_order_that_started_it(
         before = page["pageInfo"]["startCursor"]
     assert len(seen) == 60
     assert seen[0]["__typename"] == "OrderEvent"
-    assert seen[0]["event"] == "CREATED"
+    assert seen[0]["orderEventType"] == "CREATED"
     ids = [int(node["id"]) for node in seen]
     assert ids == sorted(ids)
 

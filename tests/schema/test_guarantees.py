@@ -56,7 +56,7 @@ ORDER_FEED = """
 query Feed($id: ID!) {
   feed(conversationId: $id, filter: ORDERS, last: 100) {
     edges { node { ... on OrderEvent {
-      event terms { amount currency status } guaranteeRequest { status }
+      orderEventType terms { amount currency status } guaranteeRequest { status }
     } } }
   }
 }
@@ -126,24 +126,32 @@ async def test_terms_are_countered_agreed_and_guaranteed_and_each_step_is_in_the
     assert (await _call(gql, OPEN_REQUESTS, None))["edges"] == []
 
     expected = [
-        {"event": "CREATED", "terms": None, "guaranteeRequest": None},
+        {"orderEventType": "CREATED", "terms": None, "guaranteeRequest": None},
         {
-            "event": "TERMS_PROPOSED",
+            "orderEventType": "TERMS_PROPOSED",
             "terms": {"amount": "1500.50", "currency": "EUR", "status": "SUPERSEDED"},
             "guaranteeRequest": None,
         },
         {
-            "event": "TERMS_COUNTERED",
+            "orderEventType": "TERMS_COUNTERED",
             "terms": {"amount": "1200.00", "currency": "EUR", "status": "ACCEPTED"},
             "guaranteeRequest": None,
         },
         {
-            "event": "TERMS_ACCEPTED",
+            "orderEventType": "TERMS_ACCEPTED",
             "terms": {"amount": "1200.00", "currency": "EUR", "status": "ACCEPTED"},
             "guaranteeRequest": None,
         },
-        {"event": "GUARANTEE_REQUESTED", "terms": None, "guaranteeRequest": {"status": "ACCEPTED"}},
-        {"event": "GUARANTEE_ACCEPTED", "terms": None, "guaranteeRequest": {"status": "ACCEPTED"}},
+        {
+            "orderEventType": "GUARANTEE_REQUESTED",
+            "terms": None,
+            "guaranteeRequest": {"status": "ACCEPTED"},
+        },
+        {
+            "orderEventType": "GUARANTEE_ACCEPTED",
+            "terms": None,
+            "guaranteeRequest": {"status": "ACCEPTED"},
+        },
     ]
     assert await _events(gql, client.id, conversation_with_order) == expected
     assert await _events(gql, freelancer.id, conversation_with_order) == expected
@@ -175,7 +183,7 @@ async def test_every_refusal_is_typed_and_new_terms_void_the_guarantee(
     assert void["code"] == "TERMS_CHANGED"
     assert (await GuaranteeRequest.get(id=int(requested["id"]))).status == "voided"
     assert (await _call(gql, REQUEST, client.id, order=order))["code"] == "NO_AGREED_TERMS"
-    events = [node["event"] for node in await _events(gql, client.id, conversation_with_order)]
+    events = [node["orderEventType"] for node in await _events(gql, client.id, conversation_with_order)]
     assert events[-2:] == ["TERMS_PROPOSED", "GUARANTEE_VOIDED"]
     assert await _call(gql, ORDER, client.id, id=order) == {
         "terms": {"amount": "350.00", "status": "PROPOSED"},

@@ -32,7 +32,7 @@ query JobThread($id: ID!, $order: ID, $filter: FeedFilter, $last: Int, $before: 
       __typename
       ... on Message { id body order { id } }
       ... on OrderEvent { id status order { id } }
-      ... on CallInviteEvent { id event invite { id } }
+      ... on CallInviteEvent { id callEventType invite { id } }
     } }
     pageInfo { hasPreviousPage hasNextPage startCursor endCursor }
   }

@@ -38,14 +38,14 @@ query Mine($first: Int, $after: String) {
 FEED = """
 query Feed($id: ID!, $filter: FeedFilter!) {
   feed(conversationId: $id, filter: $filter, last: 100) {
-    edges { node { __typename ... on SupportRequestEvent { requestId status note orderId } } }
+    edges { node { __typename ... on SupportRequestEvent { requestId supportStatus note orderId } } }
   }
 }
 """
 LIVE = """
 subscription Live($id: ID!) {
   feedUpdates(conversationId: $id, filter: SUPPORT) {
-    item { __typename ... on SupportRequestEvent { requestId status note } }
+    item { __typename ... on SupportRequestEvent { requestId supportStatus note } }
   }
 }
 """
@@ -124,7 +124,7 @@ async def test_the_requester_reads_back_status_note_and_times_and_sees_each_chan
 
     expected = [
         {"__typename": "SupportRequestEvent", "requestId": about_order, "orderId": str(order.id)}
-        | {"status": status, "note": note}
+        | {"supportStatus": status, "note": note}
         for status, note in (("IN_PROGRESS", "Looking into it"), ("RESOLVED", "Refunded"))
     ]
     assert await _support_items(gql, client.id, conversation_with_order) == expected
@@ -194,7 +194,7 @@ async def test_the_requester_gets_the_update_live_and_the_counterpart_does_not(
     assert update["feedUpdates"]["item"] == {
         "__typename": "SupportRequestEvent",
         "requestId": request_id,
-        "status": "RESOLVED",
+        "supportStatus": "RESOLVED",
         "note": "Done",
     }
     # The freelancer's own request is the next (and only) support item they see.

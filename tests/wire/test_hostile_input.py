@@ -15,7 +15,7 @@ from tests.tokens import token
 from tests.wire.pairs import CREATE_ACCOUNT, SEND, Pair, graphql
 
 HUGE_ZONE = "Europe/" + "x" * 10_000
-INVITES = "query($tz: String) { callInvites(timeZone: $tz) { id } }"
+INVITES = "query($tz: String) { callInvites { proposedTimes { local(timeZone: $tz) { text } } } }"
 ACCEPT = (
     "mutation($id: ID!, $at: DateTime!) { acceptCallInvite(id: $id, startsAt: $at) { __typename } }"
 )

@@ -23,8 +23,8 @@ EMAIL_ME = (
     'mutation { updateNotificationPreferences(input: {email: "acme@example.com"}) { __typename } }'
 )
 REPORT = "mutation { reportActivity(state: ACTIVE) { state } }"
-SUPPORT_FEED = "subscription($id: ID!, $after: String) { feedUpdates(conversationId: $id, filter: SUPPORT, after: $after) { cursor item { ... on SupportRequestEvent { requestId status note } } } }"
-NOTIFICATIONS = "subscription { notifications { conversationId message { body } item { __typename ... on SupportRequestEvent { status note } } } }"
+SUPPORT_FEED = "subscription($id: ID!, $after: String) { feedUpdates(conversationId: $id, filter: SUPPORT, after: $after) { cursor item { ... on SupportRequestEvent { requestId supportStatus note } } } }"
+NOTIFICATIONS = "subscription { notifications { conversationId message { body } item { __typename ... on SupportRequestEvent { supportStatus note } } } }"
 PROPOSE = "mutation($input: ProposeTermsInput!) { proposeOrderTerms(input: $input) { ... on OrderTerms { id } } }"
 ACCEPT = "mutation($id: ID!) { acceptOrderTerms(termsId: $id) { __typename } }"
 REQUEST = "mutation($id: ID!) { requestGuarantee(orderId: $id) { __typename ... on GuaranteeRequest { id } ... on Error { code } } }"
@@ -32,7 +32,7 @@ QUEUE = (
     "query { openGuaranteeRequests { edges { node { id orderId terms { amount currency } } } } }"
 )
 DECIDE = 'mutation($id: ID!) { decideGuaranteeRequest(id: $id, decision: DECLINE, note: "Too late") { __typename } }'
-ORDER_FEED = "subscription($id: ID!) { feedUpdates(conversationId: $id, filter: ORDERS) { item { ... on OrderEvent { event terms { amount } guaranteeRequest { status note } } } } }"
+ORDER_FEED = "subscription($id: ID!) { feedUpdates(conversationId: $id, filter: ORDERS) { item { ... on OrderEvent { orderEventType terms { amount } guaranteeRequest { status note } } } } }"
 
 
 @pytest.fixture
@@ -67,14 +67,18 @@ async def test_a_support_update_arrives_live_as_a_feed_item_and_a_notification_a
     change = {"id": request, "status": "IN_PROGRESS", "note": "On it"}
     assert (await _data(live_server, UPDATE, {"input": change}, SERVICE))["status"] == "IN_PROGRESS"
     update = (await ws.next_payload("feed"))["feedUpdates"]
-    assert update["item"] == {"requestId": request, "status": "IN_PROGRESS", "note": "On it"}
+    assert update["item"] == {"requestId": request, "supportStatus": "IN_PROGRESS", "note": "On it"}
     assert live_server.services.notifier is not None
     await live_server.services.notifier.deliver_due()
     note = (await ws.next_payload("notes"))["notifications"]
     assert note == {
         "conversationId": alice.conversation,
         "message": None,
-        "item": {"__typename": "SupportRequestEvent", "status": "IN_PROGRESS", "note": "On it"},
+        "item": {
+            "__typename": "SupportRequestEvent",
+            "supportStatus": "IN_PROGRESS",
+            "note": "On it",
+        },
     }
     await ws.close()
 
@@ -84,7 +88,11 @@ async def test_a_support_update_arrives_live_as_a_feed_item_and_a_notification_a
     ws = await GraphQLWSClient.open(live_server.ws, alice.client_token)
     await ws.subscribe("feed", SUPPORT_FEED, {"id": alice.conversation, "after": update["cursor"]})
     replayed = (await ws.next_payload("feed"))["feedUpdates"]
-    assert replayed["item"] == {"requestId": request, "status": "RESOLVED", "note": "Refunded"}
+    assert replayed["item"] == {
+        "requestId": request,
+        "supportStatus": "RESOLVED",
+        "note": "Refunded",
+    }
     await ws.close()
     mine = await _data(live_server, MINE, {}, alice.client_token)
     assert [edge["node"] for edge in mine["edges"]] == [
@@ -107,15 +115,15 @@ async def test_the_freelancer_sees_each_guarantee_step_live_while_the_pair_and_s
     terms |= {"deliveryDate": "2026-03-01", "deliverables": "A logo"}
     proposal = await _data(live_server, PROPOSE, {"input": terms}, alice.client_token)
     assert await step() == {
-        "event": "TERMS_PROPOSED",
+        "orderEventType": "TERMS_PROPOSED",
         "terms": {"amount": "80.00"},
         "guaranteeRequest": None,
     }
     await _data(live_server, ACCEPT, {"id": proposal["id"]}, token(alice.freelancer))
-    assert (await step())["event"] == "TERMS_ACCEPTED"
+    assert (await step())["orderEventType"] == "TERMS_ACCEPTED"
     await _data(live_server, REQUEST, {"id": alice.order}, alice.client_token)
     assert await step() == {
-        "event": "GUARANTEE_REQUESTED",
+        "orderEventType": "GUARANTEE_REQUESTED",
         "terms": None,
         "guaranteeRequest": {"status": "REQUESTED", "note": ""},
     }
@@ -124,7 +132,7 @@ async def test_the_freelancer_sees_each_guarantee_step_live_while_the_pair_and_s
     assert open_request["terms"] == {"amount": "80.00", "currency": "USD"}
     await _data(live_server, DECIDE, {"id": open_request["id"]}, SERVICE)
     assert await step() == {
-        "event": "GUARANTEE_DECLINED",
+        "orderEventType": "GUARANTEE_DECLINED",
         "terms": None,
         "guaranteeRequest": {"status": "DECLINED", "note": "Too late"},
     }
