@@ -12,8 +12,11 @@ from parley.models.errors import ParleyError
 from parley.resolvers.after_commit import after_commit
 from parley.resolvers.inputs import parse_id, query_error
 from parley.schema.calls import (
+    AcceptCallInviteResult,
     CallInvite,
-    CallInviteResult,
+    CancelCallInviteResult,
+    DeclineCallInviteResult,
+    ReportCallNoShowResult,
     SendCallInviteInput,
     SendCallInviteResult,
     viewer_zone,
@@ -30,16 +33,8 @@ from parley.schema.errors import (
     error_result,
 )
 
-# CallInviteResult's errors, for the four resolvers that return it.
-INVITE_ERRORS = (
-    MessagingBlockedError,
-    NotFoundError,
-    InvalidInputError,
-    CallInviteClosedError,
-    OutsideCallWindowError,
-    NoLineAvailableError,
-    PermissionDeniedError,
-)
+# What every change to an existing invite can meet: unseen, not the caller's part, closed.
+INVITE_ERRORS = (NotFoundError, PermissionDeniedError, CallInviteClosedError)
 
 
 async def _zone(info: Info, override: str | None) -> str:
@@ -102,7 +97,7 @@ async def send_call_invite(info: Info, input: SendCallInviteInput) -> SendCallIn
 
 async def accept_call_invite(
     info: Info, id: strawberry.ID, starts_at: datetime
-) -> CallInviteResult:
+) -> AcceptCallInviteResult:
     caller = info.context.account_id()
     services = info.context.services
     try:
@@ -115,13 +110,13 @@ async def accept_call_invite(
             horizon=services.settings.call_time_horizon,
         )
     except ParleyError as exc:
-        return error_result(exc, *INVITE_ERRORS)
+        return error_result(exc, *INVITE_ERRORS, InvalidInputError, NoLineAvailableError)
     return await _published(info, change)
 
 
 async def decline_call_invite(
     info: Info, id: strawberry.ID, message: str | None
-) -> CallInviteResult:
+) -> DeclineCallInviteResult:
     caller = info.context.account_id()
     services = info.context.services
     try:
@@ -133,11 +128,11 @@ async def decline_call_invite(
             services.settings.no_messaging_job_types,
         )
     except ParleyError as exc:
-        return error_result(exc, *INVITE_ERRORS)
+        return error_result(exc, *INVITE_ERRORS, InvalidInputError, MessagingBlockedError)
     return await _published(info, change)
 
 
-async def cancel_call_invite(info: Info, id: strawberry.ID) -> CallInviteResult:
+async def cancel_call_invite(info: Info, id: strawberry.ID) -> CancelCallInviteResult:
     caller = info.context.account_id()
     services = info.context.services
     try:
@@ -145,11 +140,13 @@ async def cancel_call_invite(info: Info, id: strawberry.ID) -> CallInviteResult:
             services.clock, services.conference_lines(), caller, parse_id(id, "The call invite")
         )
     except ParleyError as exc:
-        return error_result(exc, *INVITE_ERRORS)
+        return error_result(exc, *INVITE_ERRORS, OutsideCallWindowError)
     return await _published(info, change)
 
 
-async def report_call_no_show(info: Info, id: strawberry.ID, details: str) -> CallInviteResult:
+async def report_call_no_show(
+    info: Info, id: strawberry.ID, details: str
+) -> ReportCallNoShowResult:
     caller = info.context.account_id()
     services = info.context.services
     try:
@@ -157,7 +154,7 @@ async def report_call_no_show(info: Info, id: strawberry.ID, details: str) -> Ca
             services.clock, caller, parse_id(id, "The call invite"), details
         )
     except ParleyError as exc:
-        return error_result(exc, *INVITE_ERRORS)
+        return error_result(exc, *INVITE_ERRORS, OutsideCallWindowError, InvalidInputError)
     return await _published(info, change)
 
 

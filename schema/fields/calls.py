@@ -9,9 +9,12 @@ import strawberry
 
 from parley.resolvers import calls
 from parley.schema.calls import (
+    AcceptCallInviteResult,
     CallInvite,
-    CallInviteResult,
     CallInviteStatus,
+    CancelCallInviteResult,
+    DeclineCallInviteResult,
+    ReportCallNoShowResult,
     SendCallInviteInput,
     SendCallInviteResult,
 )
@@ -78,7 +81,7 @@ class CallMutations:
         starts_at: Annotated[
             datetime, strawberry.argument(description="One of the proposed start times.")
         ],
-    ) -> CallInviteResult:
+    ) -> AcceptCallInviteResult:
         return await calls.accept_call_invite(info, id, starts_at)
 
     @strawberry.mutation(
@@ -93,7 +96,7 @@ class CallMutations:
             str | None,
             strawberry.argument(description="Which times would suit you (1–5,000 characters)."),
         ] = None,
-    ) -> CallInviteResult:
+    ) -> DeclineCallInviteResult:
         return await calls.decline_call_invite(info, id, message)
 
     @strawberry.mutation(
@@ -101,7 +104,7 @@ class CallMutations:
     )
     async def cancel_call_invite(
         self, info: Info, id: Annotated[strawberry.ID, _INVITE]
-    ) -> CallInviteResult:
+    ) -> CancelCallInviteResult:
         return await calls.cancel_call_invite(info, id)
 
     @strawberry.mutation(
@@ -115,5 +118,5 @@ class CallMutations:
         details: Annotated[
             str, strawberry.argument(description="Anything support should know.")
         ] = "",
-    ) -> CallInviteResult:
+    ) -> ReportCallNoShowResult:
         return await calls.report_call_no_show(info, id, details)
