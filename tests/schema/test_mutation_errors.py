@@ -214,33 +214,31 @@ def scenario(mutation: str, error: str) -> Callable[[Scenario], Scenario]:
 # sendCallInvite
 
 
-def _invite_input(world: World, freelancer_id: str, *times: datetime) -> dict[str, Any]:
+def _invite_input(freelancer_id: str, *times: datetime) -> dict[str, Any]:
     return {"freelancerId": freelancer_id, "startTimes": [at.isoformat() for at in times]}
 
 
 @scenario("sendCallInvite", "MessagingBlocked")
 async def _invite_to_an_undiscoverable_freelancer(world: World) -> Call:
     await world.turn_off_discovery()
-    variables = {"input": _invite_input(world, world.freelancer_id, MONDAY_3PM)}
+    variables = {"input": _invite_input(world.freelancer_id, MONDAY_3PM)}
     return Call(ErrorCode.FREELANCER_NOT_DISCOVERABLE, world.client, variables)
 
 
 @scenario("sendCallInvite", "NotFound")
 async def _invite_a_client_as_the_freelancer(world: World) -> Call:
-    variables = {"input": _invite_input(world, world.stranger_id, MONDAY_3PM)}
+    variables = {"input": _invite_input(world.stranger_id, MONDAY_3PM)}
     return Call(ErrorCode.NOT_FOUND, world.client, variables)
 
 
 @scenario("sendCallInvite", "InvalidInput")
 async def _invite_without_times(world: World) -> Call:
-    return Call(
-        ErrorCode.NO_TIMES, world.client, {"input": _invite_input(world, world.freelancer_id)}
-    )
+    return Call(ErrorCode.NO_TIMES, world.client, {"input": _invite_input(world.freelancer_id)})
 
 
 @scenario("sendCallInvite", "PermissionDenied")
 async def _a_freelancer_invites(world: World) -> Call:
-    variables = {"input": _invite_input(world, world.freelancer_id, MONDAY_3PM)}
+    variables = {"input": _invite_input(world.freelancer_id, MONDAY_3PM)}
     return Call(ErrorCode.PERMISSION_DENIED, world.freelancer, variables)
 
 
