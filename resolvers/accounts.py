@@ -8,7 +8,13 @@ from graphql import GraphQLError
 from parley.models import accounts
 from parley.models.errors import NotFound, ParleyError
 from parley.resolvers.inputs import parse_id
-from parley.schema.accounts import Account, AccountResult, CreateAccountInput, UpdateAccountInput
+from parley.schema.accounts import (
+    Account,
+    CreateAccountInput,
+    CreateAccountResult,
+    UpdateAccountInput,
+    UpdateAccountResult,
+)
 from parley.schema.context import Info
 from parley.schema.errors import InvalidInputError, NotFoundError, error_result
 
@@ -23,7 +29,7 @@ async def me(info: Info) -> Account:
     return Account.from_model(row)
 
 
-async def create_account(info: Info, input: CreateAccountInput) -> AccountResult:
+async def create_account(info: Info, input: CreateAccountInput) -> CreateAccountResult:
     info.context.require_service()
     try:
         row = await accounts.create_account(
@@ -35,11 +41,13 @@ async def create_account(info: Info, input: CreateAccountInput) -> AccountResult
             discoverable=input.discoverable,
         )
     except ParleyError as exc:
-        return error_result(exc, NotFoundError, InvalidInputError)
+        return error_result(exc, InvalidInputError)
     return Account.from_model(row)
 
 
-async def update_account(info: Info, id: strawberry.ID, input: UpdateAccountInput) -> AccountResult:
+async def update_account(
+    info: Info, id: strawberry.ID, input: UpdateAccountInput
+) -> UpdateAccountResult:
     info.context.require_service()
     try:
         row = await accounts.update_account(

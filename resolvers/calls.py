@@ -11,8 +11,11 @@ from parley.models.errors import ParleyError
 from parley.resolvers.after_commit import after_commit
 from parley.resolvers.inputs import parse_id
 from parley.schema.calls import (
+    AcceptCallInviteResult,
     CallInvite,
-    CallInviteResult,
+    CancelCallInviteResult,
+    DeclineCallInviteResult,
+    ReportCallNoShowResult,
     SendCallInviteInput,
     SendCallInviteResult,
     viewer_zone,
@@ -29,16 +32,8 @@ from parley.schema.errors import (
     error_result,
 )
 
-# CallInviteResult's errors, for the four resolvers that return it.
-INVITE_ERRORS = (
-    MessagingBlockedError,
-    NotFoundError,
-    InvalidInputError,
-    CallInviteClosedError,
-    OutsideCallWindowError,
-    NoLineAvailableError,
-    PermissionDeniedError,
-)
+# What every change to an existing invite can meet: unseen, not the caller's part, closed.
+INVITE_ERRORS = (NotFoundError, PermissionDeniedError, CallInviteClosedError)
 
 
 async def call_invites(info: Info, status: calls.CallInviteStatus | None) -> list[CallInvite]:
@@ -89,7 +84,7 @@ async def send_call_invite(info: Info, input: SendCallInviteInput) -> SendCallIn
 
 async def accept_call_invite(
     info: Info, id: strawberry.ID, starts_at: datetime
-) -> CallInviteResult:
+) -> AcceptCallInviteResult:
     caller = info.context.account_id()
     services = info.context.services
     try:
@@ -102,13 +97,13 @@ async def accept_call_invite(
             horizon=services.settings.call_time_horizon,
         )
     except ParleyError as exc:
-        return error_result(exc, *INVITE_ERRORS)
+        return error_result(exc, *INVITE_ERRORS, InvalidInputError, NoLineAvailableError)
     return await _published(info, change)
 
 
 async def decline_call_invite(
     info: Info, id: strawberry.ID, message: str | None
-) -> CallInviteResult:
+) -> DeclineCallInviteResult:
     caller = info.context.account_id()
     services = info.context.services
     try:
@@ -120,11 +115,11 @@ async def decline_call_invite(
             services.settings.no_messaging_job_types,
         )
     except ParleyError as exc:
-        return error_result(exc, *INVITE_ERRORS)
+        return error_result(exc, *INVITE_ERRORS, InvalidInputError, MessagingBlockedError)
     return await _published(info, change)
 
 
-async def cancel_call_invite(info: Info, id: strawberry.ID) -> CallInviteResult:
+async def cancel_call_invite(info: Info, id: strawberry.ID) -> CancelCallInviteResult:
     caller = info.context.account_id()
     services = info.context.services
     try:
@@ -132,11 +127,13 @@ async def cancel_call_invite(info: Info, id: strawberry.ID) -> CallInviteResult:
             services.clock, services.conference_lines(), caller, parse_id(id, "The call invite")
         )
     except ParleyError as exc:
-        return error_result(exc, *INVITE_ERRORS)
+        return error_result(exc, *INVITE_ERRORS, OutsideCallWindowError)
     return await _published(info, change)
 
 
-async def report_call_no_show(info: Info, id: strawberry.ID, details: str) -> CallInviteResult:
+async def report_call_no_show(
+    info: Info, id: strawberry.ID, details: str
+) -> ReportCallNoShowResult:
     caller = info.context.account_id()
     services = info.context.services
     try:
@@ -144,7 +141,7 @@ async def report_call_no_show(info: Info, id: strawberry.ID, details: str) -> Ca
             services.clock, caller, parse_id(id, "The call invite"), details
         )
     except ParleyError as exc:
-        return error_result(exc, *INVITE_ERRORS)
+        return error_result(exc, *INVITE_ERRORS, OutsideCallWindowError, InvalidInputError)
     return await _published(info, change)
 
 

@@ -10,10 +10,10 @@ from parley.resolvers.inputs import parse_id
 from parley.schema.campaigns import (
     Campaign,
     CampaignMember,
-    CampaignMemberResult,
-    CampaignResult,
     CreateCampaignInput,
+    CreateCampaignResult,
     MembershipStatus,
+    SetCampaignMembershipResult,
 )
 from parley.schema.context import Info
 from parley.schema.errors import InvalidInputError, NotFoundError, error_result
@@ -28,7 +28,7 @@ async def campaign(info: Info, id: strawberry.ID) -> Campaign | None:
     return Campaign.from_model(row)
 
 
-async def create_campaign(info: Info, input: CreateCampaignInput) -> CampaignResult:
+async def create_campaign(info: Info, input: CreateCampaignInput) -> CreateCampaignResult:
     info.context.require_service()
     try:
         row = await campaigns.create_campaign(
@@ -41,7 +41,7 @@ async def create_campaign(info: Info, input: CreateCampaignInput) -> CampaignRes
 
 async def set_campaign_membership(
     info: Info, campaign_id: strawberry.ID, freelancer_id: strawberry.ID, status: MembershipStatus
-) -> CampaignMemberResult:
+) -> SetCampaignMembershipResult:
     info.context.require_service()
     try:
         row = await campaigns.set_membership(

@@ -25,7 +25,7 @@ from parley.schema.conversations import (
     MarkReadResult,
     UnreadSummary,
 )
-from parley.schema.errors import InvalidInputError, NotFoundError, error_result
+from parley.schema.errors import NotFoundError, error_result
 from parley.schema.feed import PageInfo
 
 CURSOR = "conv"
@@ -107,7 +107,7 @@ async def mark_read(
             None if up_to is None else parse_id(up_to, "The message"),
         )
     except ParleyError as exc:
-        return error_result(exc, NotFoundError, InvalidInputError)
+        return error_result(exc, NotFoundError)
     await after_commit(services, result.events)
     return Conversation.from_model(
         await participant_view(reader, result.participant.conversation_id)

@@ -22,20 +22,20 @@ from parley.schema.errors import (
     error_result,
 )
 from parley.schema.guarantees import (
-    AcceptTermsResult,
-    DecideGuaranteeResult,
+    AcceptOrderTermsResult,
+    DecideGuaranteeRequestResult,
     GuaranteeDecision,
     GuaranteeRequest,
     GuaranteeRequestConnection,
     GuaranteeRequestEdge,
     OrderTerms,
+    ProposeOrderTermsResult,
     ProposeTermsInput,
-    ProposeTermsResult,
     RequestGuaranteeResult,
 )
 
 
-async def propose_terms(info: Info, input: ProposeTermsInput) -> ProposeTermsResult:
+async def propose_terms(info: Info, input: ProposeTermsInput) -> ProposeOrderTermsResult:
     caller = info.context.account_id()
     services = info.context.services
     try:
@@ -50,7 +50,7 @@ async def propose_terms(info: Info, input: ProposeTermsInput) -> ProposeTermsRes
     return OrderTerms.from_model(change.terms)
 
 
-async def accept_terms(info: Info, terms_id: strawberry.ID) -> AcceptTermsResult:
+async def accept_terms(info: Info, terms_id: strawberry.ID) -> AcceptOrderTermsResult:
     caller = info.context.account_id()
     services = info.context.services
     try:
@@ -78,7 +78,7 @@ async def request_guarantee(info: Info, order_id: strawberry.ID) -> RequestGuara
 
 async def decide_guarantee(
     info: Info, id: strawberry.ID, decision: GuaranteeDecision, note: str
-) -> DecideGuaranteeResult:
+) -> DecideGuaranteeRequestResult:
     info.context.require_service()
     services = info.context.services
     try:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from graphql import GraphQLError
 
 from parley.models.errors import InvalidInput, NotFound, ParleyError
-from parley.schema.errors import wire_code
 
 
 def parse_id(value: str | None, what: str) -> int:
@@ -32,7 +31,7 @@ def page_size(value: int | None, argument: str, default: int, cap: int) -> int:
 
 def query_error(exc: ParleyError) -> GraphQLError:
     """Queries have no result union: expected failures become coded GraphQL errors."""
-    extensions: dict[str, object] = {"code": wire_code(exc.code)}
+    extensions: dict[str, object] = {"code": exc.code.value}
     if isinstance(exc, InvalidInput):
         extensions["field"] = exc.field
     return GraphQLError(exc.message, extensions=extensions)

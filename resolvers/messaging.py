@@ -25,10 +25,10 @@ from parley.schema.messaging import (
     MessagingScope,
     MessagingStatus,
     MessagingSwitch,
-    MessagingSwitchResult,
     RetentionPolicy,
     SendMessageInput,
     SendMessageResult,
+    SetMessagingEnabledResult,
 )
 from parley.telemetry.tracing import span
 
@@ -107,7 +107,7 @@ async def messaging_status(
 
 async def set_messaging_enabled(
     info: Info, enabled: bool, order_id: strawberry.ID | None
-) -> MessagingSwitchResult:
+) -> SetMessagingEnabledResult:
     caller = info.context.account_id()
     clock = info.context.services.clock
     try:

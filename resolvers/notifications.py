@@ -9,7 +9,7 @@ from parley.models.conversations import set_muted
 from parley.models.errors import ParleyError
 from parley.resolvers.inputs import page_size, parse_id, query_error
 from parley.schema.context import Info
-from parley.schema.conversations import Conversation, MuteResult
+from parley.schema.conversations import Conversation, MuteConversationResult
 from parley.schema.errors import InvalidInputError, NotFoundError, error_result
 from parley.schema.notifications import (
     ActivityReport,
@@ -17,10 +17,10 @@ from parley.schema.notifications import (
     NotificationLogEntry,
     NotificationPreferences,
     NotificationPreferencesInput,
-    PreferencesResult,
     PushDevice,
     PushSubscriptionInput,
-    RegisterPushResult,
+    RegisterPushSubscriptionResult,
+    UpdateNotificationPreferencesResult,
 )
 
 
@@ -40,7 +40,9 @@ async def preferences(info: Info) -> NotificationPreferences:
     )
 
 
-async def update_preferences(info: Info, input: NotificationPreferencesInput) -> PreferencesResult:
+async def update_preferences(
+    info: Info, input: NotificationPreferencesInput
+) -> UpdateNotificationPreferencesResult:
     account = info.context.account_id()
     try:
         row = await notifications.update_preferences(
@@ -55,7 +57,7 @@ async def update_preferences(info: Info, input: NotificationPreferencesInput) ->
     return NotificationPreferences.from_model(row)
 
 
-async def register_push(info: Info, input: PushSubscriptionInput) -> RegisterPushResult:
+async def register_push(info: Info, input: PushSubscriptionInput) -> RegisterPushSubscriptionResult:
     account = info.context.account_id()
     try:
         row = await push.register(
@@ -89,7 +91,7 @@ async def notification_log(info: Info, first: int | None) -> list[NotificationLo
     ]
 
 
-async def mute(info: Info, conversation_id: strawberry.ID, muted: bool) -> MuteResult:
+async def mute(info: Info, conversation_id: strawberry.ID, muted: bool) -> MuteConversationResult:
     account = info.context.account_id()
     try:
         row = await set_muted(account, parse_id(conversation_id, "The conversation"), muted)

@@ -17,15 +17,13 @@ from parley.schema.errors import (
     NotFoundError,
     error_result,
 )
-from parley.schema.orders import CreateOrderInput, Order, OrderResult, OrderStatus
-
-# OrderResult's errors.
-ORDER_ERRORS = (
-    NotFoundError,
-    InvalidInputError,
-    InvalidTransitionError,
-    ConversationRequiredError,
-    NotDiscoverableError,
+from parley.schema.orders import (
+    ChangeOrderStatusResult,
+    CreateOrderInput,
+    CreateOrderResult,
+    Order,
+    OrderStatus,
+    RecordReviewResult,
 )
 
 
@@ -38,7 +36,7 @@ async def order(info: Info, id: strawberry.ID) -> Order | None:
     return Order.from_model(row)
 
 
-async def create_order(info: Info, input: CreateOrderInput) -> OrderResult:
+async def create_order(info: Info, input: CreateOrderInput) -> CreateOrderResult:
     info.context.require_service()
     services = info.context.services
     try:
@@ -51,23 +49,25 @@ async def create_order(info: Info, input: CreateOrderInput) -> OrderResult:
             requires_conversation=input.requires_conversation,
         )
     except ParleyError as exc:
-        return error_result(exc, *ORDER_ERRORS)
+        return error_result(exc, NotFoundError, InvalidInputError, NotDiscoverableError)
     await after_commit(services, change.events)
     return Order.from_model(change.order)
 
 
-async def record_review(info: Info, order_id: strawberry.ID, negative: bool) -> OrderResult:
+async def record_review(info: Info, order_id: strawberry.ID, negative: bool) -> RecordReviewResult:
     info.context.require_service()
     try:
         row = await orders.record_review(
             info.context.services.clock, parse_id(order_id, "The order"), negative=negative
         )
     except ParleyError as exc:
-        return error_result(exc, *ORDER_ERRORS)
+        return error_result(exc, NotFoundError)
     return Order.from_model(row)
 
 
-async def change_order_status(info: Info, id: strawberry.ID, status: OrderStatus) -> OrderResult:
+async def change_order_status(
+    info: Info, id: strawberry.ID, status: OrderStatus
+) -> ChangeOrderStatusResult:
     info.context.require_service()
     services = info.context.services
     try:
@@ -75,6 +75,6 @@ async def change_order_status(info: Info, id: strawberry.ID, status: OrderStatus
             services.clock, parse_id(id, "The order"), orders.OrderStatus(status)
         )
     except ParleyError as exc:
-        return error_result(exc, *ORDER_ERRORS)
+        return error_result(exc, NotFoundError, InvalidTransitionError, ConversationRequiredError)
     await after_commit(services, change.events)
     return Order.from_model(change.order)

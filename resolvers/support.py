@@ -14,15 +14,18 @@ from parley.schema.context import Info
 from parley.schema.errors import InvalidInputError, NotFoundError, error_result
 from parley.schema.support import (
     OpenSupportRequestInput,
+    OpenSupportRequestResult,
     SupportRequest,
     SupportRequestConnection,
     SupportRequestEdge,
-    SupportRequestResult,
     UpdateSupportRequestInput,
+    UpdateSupportRequestResult,
 )
 
 
-async def open_support_request(info: Info, input: OpenSupportRequestInput) -> SupportRequestResult:
+async def open_support_request(
+    info: Info, input: OpenSupportRequestInput
+) -> OpenSupportRequestResult:
     caller = info.context.account_id()
     try:
         if input.conversation_id is None and input.order_id is None:
@@ -66,7 +69,7 @@ async def support_requests(
 
 async def update_support_request(
     info: Info, input: UpdateSupportRequestInput
-) -> SupportRequestResult:
+) -> UpdateSupportRequestResult:
     info.context.require_service()
     services = info.context.services
     try:

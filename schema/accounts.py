@@ -107,7 +107,14 @@ class UpdateAccountInput:
     )
 
 
-AccountResult = Annotated[
+CreateAccountResult = Annotated[
+    Client | Freelancer | InvalidInputError,
+    strawberry.union("CreateAccountResult", description="The new account, or what was wrong."),
+]
+
+UpdateAccountResult = Annotated[
     Client | Freelancer | NotFoundError | InvalidInputError,
-    strawberry.union("AccountResult", description="The account, or why the change was refused."),
+    strawberry.union(
+        "UpdateAccountResult", description="The account, or why the change was refused."
+    ),
 ]

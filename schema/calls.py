@@ -317,18 +317,53 @@ SendCallInviteResult = Annotated[
     strawberry.union("SendCallInviteResult", description="The invite, or why it was not sent."),
 ]
 
-CallInviteResult = Annotated[
+AcceptCallInviteResult = Annotated[
     CallInvite
-    | MessagingBlockedError
     | NotFoundError
+    | PermissionDeniedError
+    | CallInviteClosedError
     | InvalidInputError
+    | NoLineAvailableError,
+    strawberry.union(
+        "AcceptCallInviteResult",
+        description="The accepted invite with its dial-in line, or why it was refused.",
+    ),
+]
+
+DeclineCallInviteResult = Annotated[
+    CallInvite
+    | NotFoundError
+    | PermissionDeniedError
+    | CallInviteClosedError
+    | InvalidInputError
+    | MessagingBlockedError,
+    strawberry.union(
+        "DeclineCallInviteResult",
+        description="The declined invite, or why it was refused (MessagingBlocked: a rule "
+        "refused its message).",
+    ),
+]
+
+CancelCallInviteResult = Annotated[
+    CallInvite
+    | NotFoundError
+    | PermissionDeniedError
+    | CallInviteClosedError
+    | OutsideCallWindowError,
+    strawberry.union(
+        "CancelCallInviteResult", description="The cancelled invite, or why it was refused."
+    ),
+]
+
+ReportCallNoShowResult = Annotated[
+    CallInvite
+    | NotFoundError
+    | PermissionDeniedError
     | CallInviteClosedError
     | OutsideCallWindowError
-    | NoLineAvailableError
-    | PermissionDeniedError,
+    | InvalidInputError,
     strawberry.union(
-        "CallInviteResult",
-        description="The invite after the change, or why it was refused (MessagingBlocked: "
-        "a rule refused a decline's message).",
+        "ReportCallNoShowResult",
+        description="The invite marked NO_SHOW, or why the report was refused.",
     ),
 ]

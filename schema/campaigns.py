@@ -117,11 +117,13 @@ class CreateCampaignInput:
     title: str = strawberry.field(description="The campaign's name, 1 to 200 characters.")
 
 
-CampaignResult = Annotated[
+CreateCampaignResult = Annotated[
     Campaign | NotFoundError | InvalidInputError,
-    strawberry.union("CampaignResult", description="The campaign, or why it was refused."),
+    strawberry.union("CreateCampaignResult", description="The campaign, or why it was refused."),
 ]
-CampaignMemberResult = Annotated[
+SetCampaignMembershipResult = Annotated[
     CampaignMember | NotFoundError,
-    strawberry.union("CampaignMemberResult", description="The membership, or why it was refused."),
+    strawberry.union(
+        "SetCampaignMembershipResult", description="The membership, or why it was refused."
+    ),
 ]

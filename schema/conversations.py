@@ -10,7 +10,7 @@ import strawberry
 from parley.models import conversations
 from parley.schema.accounts import Account
 from parley.schema.context import Info
-from parley.schema.errors import InvalidInputError, NotFoundError
+from parley.schema.errors import NotFoundError
 from parley.schema.feed import PageInfo
 from parley.schema.messaging import Message
 from parley.schema.orders import Order
@@ -107,14 +107,16 @@ class UnreadSummary:
 
 
 MarkReadResult = Annotated[
-    Conversation | NotFoundError | InvalidInputError,
+    Conversation | NotFoundError,
     strawberry.union(
         "MarkReadResult",
         description="The conversation with its new read state, or why it could not be marked.",
     ),
 ]
 
-MuteResult = Annotated[
+MuteConversationResult = Annotated[
     Conversation | NotFoundError,
-    strawberry.union("MuteResult", description="The conversation, muted or not, or NotFound."),
+    strawberry.union(
+        "MuteConversationResult", description="The conversation, muted or not, or NotFound."
+    ),
 ]

@@ -1,8 +1,9 @@
 """Expected failures as data: every mutation result union draws from these types.
 
-A resolver turns a domain error into its union member with `error_result`, naming its
-union's error types, so mypy checks the result against the union; `wire_code` is the one
-place a domain `ErrorCode` becomes the `code` string.
+Each mutation has its own result union listing exactly the errors it can return; a
+resolver turns a domain error into its member with `error_result`, naming those error
+types, so mypy checks the result against the union. `code` is the domain's `ErrorCode`,
+one GraphQL enum clients can switch on exhaustively.
 """
 
 from __future__ import annotations
@@ -13,43 +14,16 @@ from typing import TypeVar, overload
 import strawberry
 
 from parley.models import errors, rules
-from parley.schema.enums import domain_enum
-
-domain_enum(
-    rules.Rule,
-    name="MessagingRule",
-    description="The marketplace rule that stopped a message (see README, Messaging rules).",
-    values={
-        "ACCOUNT_SUSPENDED": "The sender's account is suspended; the marketplace can reinstate it.",
-        "ACCOUNT_REJECTED": "The sender's account was rejected; the marketplace can reinstate it.",
-        "ACCOUNT_NEEDS_IMPROVEMENT": "The sender's account needs improvement first; the "
-        "marketplace reinstates it once done.",
-        "FREELANCER_NOT_DISCOVERABLE": "A client wrote first (or sent a call invite) to a "
-        "freelancer who does not allow being found and is in none of the client's campaigns.",
-        "NO_RELATIONSHIP": "A freelancer wrote first with no order, no accepted campaign and no "
-        "message from the client.",
-        "NEGATIVE_REVIEW": "The client left a negative review: the freelancer may no longer "
-        "write to them (support can help).",
-        "MESSAGING_OFF_BY_CLIENT": "The client turned messaging from freelancers off, "
-        "account-wide.",
-        "ORDER_MESSAGING_OFF": "The client turned messaging off for the order (or, about no "
-        "order, for a live order of the pair).",
-        "JOB_TYPE_WITHOUT_MESSAGING": "The order's job type has no messaging; contact support.",
-        "ORDER_IN_FINAL_REVIEW": "The order is in the client's final review; messages resume "
-        "when it moves on.",
-        "CAMPAIGN_MEMBER_NOT_ACCEPTED": "A message about a campaign whose creator has not "
-        "accepted it.",
-        "UNANSWERED_LIMIT": "The freelancer sent 5 messages in a row without a reply; the "
-        "client's reply or a new order lifts it.",
-    },
-)
+from parley.schema.error_codes import ErrorCode, MessagingRule
 
 
 @strawberry.interface(
     description="An expected failure: a stable machine code and a message a UI can show as is."
 )
 class Error:
-    code: str = strawberry.field(description="Stable machine-readable code, e.g. NOT_FOUND.")
+    code: ErrorCode = strawberry.field(
+        description="Stable machine code to switch on, e.g. NOT_FOUND."
+    )
     message: str = strawberry.field(description="Human-readable explanation, fit to show a user.")
 
 
@@ -87,7 +61,7 @@ class InvalidTransitionError(Error):
     description="A messaging rule forbids this message. Show `message` and `nextStep` as they are.",
 )
 class MessagingBlockedError(Error):
-    rule: rules.Rule = strawberry.field(description="Which rule applies (equals `code`).")
+    rule: MessagingRule = strawberry.field(description="Which rule applies (equals `code`).")
     next_step: str = strawberry.field(description="What the user can do now.")
     support_available: bool = strawberry.field(
         description="Always true: openSupportRequest reaches the marketplace's support team."
@@ -96,7 +70,7 @@ class MessagingBlockedError(Error):
     @classmethod
     def from_domain(cls, exc: rules.MessagingBlocked) -> MessagingBlockedError:
         return cls(
-            code=wire_code(exc.code),
+            code=exc.code,
             message=exc.message,
             rule=exc.rule,
             next_step=exc.next_step,
@@ -162,9 +136,7 @@ class RateLimitedError(Error):
 
     @classmethod
     def after(cls, retry_after: int, message: str) -> RateLimitedError:
-        return cls(
-            code=wire_code(errors.ErrorCode.RATE_LIMITED), message=message, retry_after=retry_after
-        )
+        return cls(code=ErrorCode.RATE_LIMITED, message=message, retry_after=retry_after)
 
 
 @strawberry.type(
@@ -201,18 +173,9 @@ class GuaranteeAlreadyDecidedError(Error):
     current: str = strawberry.field(description="The request's status, e.g. ACCEPTED.")
 
 
-def wire_code(code: errors.ErrorCode) -> str:
-    """The string `Error.code` carries: the one place an `ErrorCode` becomes a string.
-
-    `Error.code` is `String!` in the schema; when the client-contract issue (16) exposes
-    `ErrorCode` as a GraphQL enum, `Error.code` takes the enum and this function goes.
-    """
-    return code.value
-
-
 def _schema_error(exc: errors.ParleyError) -> Error:
     """The schema type for a domain error, whichever mutation it comes from."""
-    code = wire_code(exc.code)
+    code = exc.code
     if isinstance(exc, errors.NotFound):
         return NotFoundError(code=code, message=exc.message)
     if isinstance(exc, errors.InvalidInput):

@@ -160,25 +160,27 @@ class ProposeTermsInput:
     deliverables: str = strawberry.field(description="What will be delivered, 1 to 5,000 chars.")
 
 
-ProposeTermsResult = Annotated[
+ProposeOrderTermsResult = Annotated[
     OrderTerms | NotFoundError | InvalidInputError,
-    strawberry.union("ProposeTermsResult", description="The proposal, or why it was refused."),
+    strawberry.union("ProposeOrderTermsResult", description="The proposal, or why it was refused."),
 ]
-AcceptTermsResult = Annotated[
+AcceptOrderTermsResult = Annotated[
     OrderTerms | NotFoundError | PermissionDeniedError | TermsChangedError,
-    strawberry.union("AcceptTermsResult", description="The agreed terms, or why not."),
+    strawberry.union("AcceptOrderTermsResult", description="The agreed terms, or why not."),
 ]
 RequestGuaranteeResult = Annotated[
     GuaranteeRequest | NotFoundError | NoAgreedTermsError | GuaranteeAlreadyRequestedError,
     strawberry.union("RequestGuaranteeResult", description="The request, or why it was refused."),
 ]
-DecideGuaranteeResult = Annotated[
+DecideGuaranteeRequestResult = Annotated[
     GuaranteeRequest
     | NotFoundError
     | InvalidInputError
     | TermsChangedError
     | GuaranteeAlreadyDecidedError,
-    strawberry.union("DecideGuaranteeResult", description="The decided request, or why not."),
+    strawberry.union(
+        "DecideGuaranteeRequestResult", description="The decided request, or why not."
+    ),
 ]
 
 

@@ -173,9 +173,9 @@ class MessagingSwitch:
     enabled: bool = strawberry.field(description="Whether freelancers may message.")
 
 
-MessagingSwitchResult = Annotated[
+SetMessagingEnabledResult = Annotated[
     MessagingSwitch | NotFoundError | PermissionDeniedError,
-    strawberry.union("MessagingSwitchResult", description="The switch, or why it was refused."),
+    strawberry.union("SetMessagingEnabledResult", description="The switch, or why it was refused."),
 ]
 
 

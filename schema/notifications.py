@@ -188,11 +188,15 @@ class PushDevice:
         return cls(id=strawberry.ID(str(row.id)), endpoint=row.endpoint, created_at=row.created_at)
 
 
-PreferencesResult = Annotated[
+UpdateNotificationPreferencesResult = Annotated[
     NotificationPreferences | InvalidInputError,
-    strawberry.union("PreferencesResult", description="The preferences now, or what was wrong."),
+    strawberry.union(
+        "UpdateNotificationPreferencesResult", description="The preferences now, or what was wrong."
+    ),
 ]
-RegisterPushResult = Annotated[
+RegisterPushSubscriptionResult = Annotated[
     PushDevice | InvalidInputError,
-    strawberry.union("RegisterPushResult", description="The device, or what was wrong."),
+    strawberry.union(
+        "RegisterPushSubscriptionResult", description="The device, or what was wrong."
+    ),
 ]

@@ -224,12 +224,19 @@ class CreateOrderInput:
     )
 
 
-OrderResult = Annotated[
-    Order
-    | NotFoundError
-    | InvalidInputError
-    | InvalidTransitionError
-    | ConversationRequiredError
-    | NotDiscoverableError,
-    strawberry.union("OrderResult", description="The order, or why the change was refused."),
+CreateOrderResult = Annotated[
+    Order | NotFoundError | InvalidInputError | NotDiscoverableError,
+    strawberry.union("CreateOrderResult", description="The new order, or why it was refused."),
+]
+
+ChangeOrderStatusResult = Annotated[
+    Order | NotFoundError | InvalidTransitionError | ConversationRequiredError,
+    strawberry.union(
+        "ChangeOrderStatusResult", description="The order in its new status, or why not."
+    ),
+]
+
+RecordReviewResult = Annotated[
+    Order | NotFoundError,
+    strawberry.union("RecordReviewResult", description="The reviewed order, or NotFound."),
 ]

@@ -136,7 +136,17 @@ class UpdateSupportRequestInput:
     )
 
 
-SupportRequestResult = Annotated[
+OpenSupportRequestResult = Annotated[
     SupportRequest | NotFoundError | InvalidInputError,
-    strawberry.union("SupportRequestResult", description="The request, or why it was refused."),
+    strawberry.union(
+        "OpenSupportRequestResult", description="The new request, or why it was refused."
+    ),
+]
+
+UpdateSupportRequestResult = Annotated[
+    SupportRequest | NotFoundError | InvalidInputError,
+    strawberry.union(
+        "UpdateSupportRequestResult",
+        description="The request after the change, or why it was refused.",
+    ),
 ]

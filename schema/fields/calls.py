@@ -9,9 +9,12 @@ import strawberry
 
 from parley.resolvers import calls
 from parley.schema.calls import (
+    AcceptCallInviteResult,
     CallInvite,
-    CallInviteResult,
     CallInviteStatus,
+    CancelCallInviteResult,
+    DeclineCallInviteResult,
+    ReportCallNoShowResult,
     SendCallInviteInput,
     SendCallInviteResult,
 )
@@ -73,7 +76,7 @@ class CallMutations:
         starts_at: Annotated[
             datetime, strawberry.argument(description="One of the proposed start times.")
         ],
-    ) -> CallInviteResult:
+    ) -> AcceptCallInviteResult:
         return await calls.accept_call_invite(info, id, starts_at)
 
     @strawberry.mutation(
@@ -88,7 +91,7 @@ class CallMutations:
             str | None,
             strawberry.argument(description="Which times would suit you (1–5,000 characters)."),
         ] = None,
-    ) -> CallInviteResult:
+    ) -> DeclineCallInviteResult:
         return await calls.decline_call_invite(info, id, message)
 
     @strawberry.mutation(
@@ -96,7 +99,7 @@ class CallMutations:
     )
     async def cancel_call_invite(
         self, info: Info, id: Annotated[strawberry.ID, _INVITE]
-    ) -> CallInviteResult:
+    ) -> CancelCallInviteResult:
         return await calls.cancel_call_invite(info, id)
 
     @strawberry.mutation(
@@ -110,5 +113,5 @@ class CallMutations:
         details: Annotated[
             str, strawberry.argument(description="Anything support should know.")
         ] = "",
-    ) -> CallInviteResult:
+    ) -> ReportCallNoShowResult:
         return await calls.report_call_no_show(info, id, details)

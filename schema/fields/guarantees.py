@@ -9,12 +9,12 @@ import strawberry
 from parley.resolvers import guarantees
 from parley.schema.context import Info
 from parley.schema.guarantees import (
-    AcceptTermsResult,
-    DecideGuaranteeResult,
+    AcceptOrderTermsResult,
+    DecideGuaranteeRequestResult,
     GuaranteeDecision,
     GuaranteeRequestConnection,
+    ProposeOrderTermsResult,
     ProposeTermsInput,
-    ProposeTermsResult,
     RequestGuaranteeResult,
 )
 
@@ -48,7 +48,7 @@ class GuaranteeMutations:
         self,
         info: Info,
         input: Annotated[ProposeTermsInput, strawberry.argument(description="The terms.")],
-    ) -> ProposeTermsResult:
+    ) -> ProposeOrderTermsResult:
         return await guarantees.propose_terms(info, input)
 
     @strawberry.mutation(
@@ -60,7 +60,7 @@ class GuaranteeMutations:
         terms_id: Annotated[
             strawberry.ID, strawberry.argument(description="The proposal (OrderTerms.id).")
         ],
-    ) -> AcceptTermsResult:
+    ) -> AcceptOrderTermsResult:
         return await guarantees.accept_terms(info, terms_id)
 
     @strawberry.mutation(
@@ -84,5 +84,5 @@ class GuaranteeMutations:
         note: Annotated[
             str, strawberry.argument(description="Why, for the pair (up to 2,000 characters).")
         ] = "",
-    ) -> DecideGuaranteeResult:
+    ) -> DecideGuaranteeRequestResult:
         return await guarantees.decide_guarantee(info, id, decision, note)

@@ -9,7 +9,7 @@ import strawberry
 
 from parley.resolvers import live, notifications
 from parley.schema.context import Info
-from parley.schema.conversations import MuteResult
+from parley.schema.conversations import MuteConversationResult
 from parley.schema.notifications import (
     ActivityReport,
     ActivityState,
@@ -17,10 +17,10 @@ from parley.schema.notifications import (
     NotificationLogEntry,
     NotificationPreferences,
     NotificationPreferencesInput,
-    PreferencesResult,
     Presence,
     PushSubscriptionInput,
-    RegisterPushResult,
+    RegisterPushSubscriptionResult,
+    UpdateNotificationPreferencesResult,
 )
 
 
@@ -68,7 +68,7 @@ class NotificationMutation:
         input: Annotated[
             NotificationPreferencesInput, strawberry.argument(description="The changes.")
         ],
-    ) -> PreferencesResult:
+    ) -> UpdateNotificationPreferencesResult:
         return await notifications.update_preferences(info, input)
 
     @strawberry.mutation(description="Register this browser for push notifications.")
@@ -78,7 +78,7 @@ class NotificationMutation:
         input: Annotated[
             PushSubscriptionInput, strawberry.argument(description="The browser's subscription.")
         ],
-    ) -> RegisterPushResult:
+    ) -> RegisterPushSubscriptionResult:
         return await notifications.register_push(info, input)
 
     @strawberry.mutation(description="Mute (or unmute) a conversation: muted ones never notify.")
@@ -89,7 +89,7 @@ class NotificationMutation:
             strawberry.ID, strawberry.argument(description="The conversation.")
         ],
         muted: Annotated[bool, strawberry.argument(description="False to unmute.")] = True,
-    ) -> MuteResult:
+    ) -> MuteConversationResult:
         return await notifications.mute(info, conversation_id, muted)
 
 

@@ -9,16 +9,17 @@ import strawberry
 from parley.resolvers import accounts, campaigns, conversations, feed, messaging, orders, support
 from parley.schema.accounts import (
     Account,
-    AccountResult,
     CreateAccountInput,
+    CreateAccountResult,
     UpdateAccountInput,
+    UpdateAccountResult,
 )
 from parley.schema.campaigns import (
     Campaign,
-    CampaignMemberResult,
-    CampaignResult,
     CreateCampaignInput,
+    CreateCampaignResult,
     MembershipStatus,
+    SetCampaignMembershipResult,
 )
 from parley.schema.context import Info
 from parley.schema.conversations import (
@@ -35,13 +36,20 @@ from parley.schema.fields.support import SupportMutations, SupportQueries
 from parley.schema.messaging import (
     MessagingAction,
     MessagingStatus,
-    MessagingSwitchResult,
     RetentionPolicy,
     SendMessageInput,
     SendMessageResult,
+    SetMessagingEnabledResult,
 )
-from parley.schema.orders import CreateOrderInput, Order, OrderResult, OrderStatus
-from parley.schema.support import OpenSupportRequestInput, SupportRequestResult
+from parley.schema.orders import (
+    ChangeOrderStatusResult,
+    CreateOrderInput,
+    CreateOrderResult,
+    Order,
+    OrderStatus,
+    RecordReviewResult,
+)
+from parley.schema.support import OpenSupportRequestInput, OpenSupportRequestResult
 
 
 @strawberry.type(description="Reads. Every field needs a bearer token.")
@@ -224,7 +232,7 @@ class Mutation(CallMutations, NotificationMutation, SupportMutations, GuaranteeM
         order_id: Annotated[
             strawberry.ID | None, strawberry.argument(description="Only this order.")
         ] = None,
-    ) -> MessagingSwitchResult:
+    ) -> SetMessagingEnabledResult:
         return await messaging.set_messaging_enabled(info, enabled, order_id)
 
     @strawberry.mutation(
@@ -234,7 +242,7 @@ class Mutation(CallMutations, NotificationMutation, SupportMutations, GuaranteeM
         self,
         info: Info,
         input: Annotated[OpenSupportRequestInput, strawberry.argument(description="What for.")],
-    ) -> SupportRequestResult:
+    ) -> OpenSupportRequestResult:
         return await support.open_support_request(info, input)
 
     @strawberry.mutation(
@@ -246,7 +254,7 @@ class Mutation(CallMutations, NotificationMutation, SupportMutations, GuaranteeM
         info: Info,
         order_id: Annotated[strawberry.ID, strawberry.argument(description="The order.")],
         negative: Annotated[bool, strawberry.argument(description="True for a negative review.")],
-    ) -> OrderResult:
+    ) -> RecordReviewResult:
         return await orders.record_review(info, order_id, negative)
 
     @strawberry.mutation(description="Service: create a brand's campaign.")
@@ -254,7 +262,7 @@ class Mutation(CallMutations, NotificationMutation, SupportMutations, GuaranteeM
         self,
         info: Info,
         input: Annotated[CreateCampaignInput, strawberry.argument(description="The campaign.")],
-    ) -> CampaignResult:
+    ) -> CreateCampaignResult:
         return await campaigns.create_campaign(info, input)
 
     @strawberry.mutation(description="Service: set a creator's status in a campaign's group.")
@@ -264,7 +272,7 @@ class Mutation(CallMutations, NotificationMutation, SupportMutations, GuaranteeM
         campaign_id: Annotated[strawberry.ID, strawberry.argument(description="The campaign.")],
         freelancer_id: Annotated[strawberry.ID, strawberry.argument(description="The creator.")],
         status: Annotated[MembershipStatus, strawberry.argument(description="The new status.")],
-    ) -> CampaignMemberResult:
+    ) -> SetCampaignMembershipResult:
         return await campaigns.set_campaign_membership(info, campaign_id, freelancer_id, status)
 
     @strawberry.mutation(description="Service: create a client or freelancer account.")
@@ -272,7 +280,7 @@ class Mutation(CallMutations, NotificationMutation, SupportMutations, GuaranteeM
         self,
         info: Info,
         input: Annotated[CreateAccountInput, strawberry.argument(description="The account.")],
-    ) -> AccountResult:
+    ) -> CreateAccountResult:
         return await accounts.create_account(info, input)
 
     @strawberry.mutation(description="Service: change an account's name, time zone or standing.")
@@ -281,7 +289,7 @@ class Mutation(CallMutations, NotificationMutation, SupportMutations, GuaranteeM
         info: Info,
         id: Annotated[strawberry.ID, strawberry.argument(description="The account.")],
         input: Annotated[UpdateAccountInput, strawberry.argument(description="The changes.")],
-    ) -> AccountResult:
+    ) -> UpdateAccountResult:
         return await accounts.update_account(info, id, input)
 
     @strawberry.mutation(description="Service: place an order; opens the pair's conversation.")
@@ -289,7 +297,7 @@ class Mutation(CallMutations, NotificationMutation, SupportMutations, GuaranteeM
         self,
         info: Info,
         input: Annotated[CreateOrderInput, strawberry.argument(description="The order.")],
-    ) -> OrderResult:
+    ) -> CreateOrderResult:
         return await orders.create_order(info, input)
 
     @strawberry.mutation(description="Service: move an order along its lifecycle.")
@@ -298,5 +306,5 @@ class Mutation(CallMutations, NotificationMutation, SupportMutations, GuaranteeM
         info: Info,
         id: Annotated[strawberry.ID, strawberry.argument(description="The order.")],
         status: Annotated[OrderStatus, strawberry.argument(description="The new status.")],
-    ) -> OrderResult:
+    ) -> ChangeOrderStatusResult:
         return await orders.change_order_status(info, id, status)

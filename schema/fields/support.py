@@ -10,8 +10,8 @@ from parley.resolvers import support
 from parley.schema.context import Info
 from parley.schema.support import (
     SupportRequestConnection,
-    SupportRequestResult,
     UpdateSupportRequestInput,
+    UpdateSupportRequestResult,
 )
 
 
@@ -44,5 +44,5 @@ class SupportMutations:
         self,
         info: Info,
         input: Annotated[UpdateSupportRequestInput, strawberry.argument(description="The change.")],
-    ) -> SupportRequestResult:
+    ) -> UpdateSupportRequestResult:
         return await support.update_support_request(info, input)

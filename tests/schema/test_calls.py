@@ -33,16 +33,20 @@ SENT = f"""
   ... on Error {{ code message }}
   ... on InvalidInput {{ field }}
 """
-RESULT = f"""
-  {SENT}
+# Each change has its own result union: a fragment on an error it cannot return is invalid.
+CHANGED = f"""
+  __typename
+  ... on CallInvite {{ {INVITE_FIELDS} }}
+  ... on Error {{ code message }}
   ... on CallInviteClosed {{ current }}
-  ... on OutsideCallWindow {{ at }}
 """
+FIELD = "... on InvalidInput { field }"
+AT = "... on OutsideCallWindow { at }"
 SEND = f"mutation($input: SendCallInviteInput!) {{ sendCallInvite(input: $input) {{ {SENT} }} }}"
-ACCEPT = f"mutation($id: ID!, $at: DateTime!) {{ acceptCallInvite(id: $id, startsAt: $at) {{ {RESULT} }} }}"
-DECLINE = f"mutation($id: ID!, $message: String) {{ declineCallInvite(id: $id, message: $message) {{ {RESULT} }} }}"
-CANCEL = f"mutation($id: ID!) {{ cancelCallInvite(id: $id) {{ {RESULT} }} }}"
-NO_SHOW = f'mutation($id: ID!) {{ reportCallNoShow(id: $id, details: "Waited 10 minutes") {{ {RESULT} }} }}'
+ACCEPT = f"mutation($id: ID!, $at: DateTime!) {{ acceptCallInvite(id: $id, startsAt: $at) {{ {CHANGED} {FIELD} }} }}"
+DECLINE = f"mutation($id: ID!, $message: String) {{ declineCallInvite(id: $id, message: $message) {{ {CHANGED} {FIELD} }} }}"
+CANCEL = f"mutation($id: ID!) {{ cancelCallInvite(id: $id) {{ {CHANGED} {AT} }} }}"
+NO_SHOW = f'mutation($id: ID!) {{ reportCallNoShow(id: $id, details: "Waited 10 minutes") {{ {CHANGED} {FIELD} {AT} }} }}'
 INVITE = f"query($id: ID!) {{ callInvite(id: $id) {{ {INVITE_FIELDS} }} }}"
 INVITES = "query($status: CallInviteStatus) { callInvites(status: $status) { id status } }"
 FEED = """

@@ -10,11 +10,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from graphql import GraphQLEnumType, GraphQLInterfaceType, GraphQLNonNull
 from mypy import api
 
+from parley.compat.strawberry import graphql_schema
 from parley.models import errors
 from parley.models.calls import CallInviteStatus
 from parley.models.rules import MessagingBlocked, Rule
+from parley.schema.build import build_schema
 from parley.schema.errors import (
     CallInviteClosedError,
     InvalidInputError,
@@ -23,7 +26,6 @@ from parley.schema.errors import (
     OutsideCallWindowError,
     RateLimitedError,
     error_result,
-    wire_code,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,13 +58,17 @@ def test_mypy_rejects_a_resolver_that_returns_an_error_outside_its_union(tmp_pat
 
 def test_a_domain_error_becomes_the_union_member_that_stands_for_it() -> None:
     result = error_result(errors.NotFound("The order"), InvalidInputError, NotFoundError)
-    assert result == NotFoundError(code="NOT_FOUND", message="The order was not found.")
+    assert result == NotFoundError(
+        code=errors.ErrorCode.NOT_FOUND, message="The order was not found."
+    )
 
 
 def test_a_subclass_of_invalid_input_keeps_its_own_code() -> None:
     rejected = errors.CallTimeRejected(errors.ErrorCode.NO_TIMES, "startTimes", "Propose one.")
     result = error_result(rejected, NotFoundError, InvalidInputError)
-    assert result == InvalidInputError(code="NO_TIMES", message="Propose one.", field="startTimes")
+    assert result == InvalidInputError(
+        code=errors.ErrorCode.NO_TIMES, message="Propose one.", field="startTimes"
+    )
 
 
 def test_a_domain_error_outside_the_mutations_errors_is_a_bug() -> None:
@@ -74,7 +80,7 @@ def test_messaging_blocked_carries_the_rule_as_its_code() -> None:
     refusal = MessagingBlocked(Rule.UNANSWERED_LIMIT, "Wait for a reply.", "Contact support.")
     result = error_result(refusal, MessagingBlockedError)
     assert (result.code, result.rule, result.next_step) == (
-        "UNANSWERED_LIMIT",
+        errors.ErrorCode.UNANSWERED_LIMIT,
         Rule.UNANSWERED_LIMIT,
         "Contact support.",
     )
@@ -84,17 +90,17 @@ def test_outside_call_window_and_closed_invites_carry_their_codes() -> None:
     at = datetime(2026, 3, 30, 15, tzinfo=UTC)
     early = errors.OutsideCallWindow(errors.ErrorCode.TOO_EARLY, at, "Wait.")
     assert error_result(early, OutsideCallWindowError) == OutsideCallWindowError(
-        code="TOO_EARLY", message="Wait.", at=at
+        code=errors.ErrorCode.TOO_EARLY, message="Wait.", at=at
     )
     closed = errors.CallInviteClosed(CallInviteStatus.NO_SHOW.value, "Reported.")
     assert error_result(closed, CallInviteClosedError) == CallInviteClosedError(
-        code="CALL_INVITE_NO_SHOW", message="Reported.", current="NO_SHOW"
+        code=errors.ErrorCode.CALL_INVITE_NO_SHOW, message="Reported.", current="NO_SHOW"
     )
 
 
 def test_rate_limited_carries_its_code() -> None:
     assert RateLimitedError.after(3, "Slow down.") == RateLimitedError(
-        code="RATE_LIMITED", message="Slow down.", retry_after=3
+        code=errors.ErrorCode.RATE_LIMITED, message="Slow down.", retry_after=3
     )
 
 
@@ -109,11 +115,26 @@ def test_every_call_invite_status_has_a_closed_code(status: CallInviteStatus) ->
     assert closed.code is errors.ErrorCode[f"CALL_INVITE_{status.name}"]
 
 
-def test_the_wire_code_is_the_enum_value() -> None:
-    assert [wire_code(code) for code in errors.ErrorCode] == [
-        code.value for code in errors.ErrorCode
-    ]
+def test_error_code_is_the_domain_enum_every_value_described() -> None:
+    schema = graphql_schema(build_schema(debug=True))
+    error = schema.get_type("Error")
+    assert isinstance(error, GraphQLInterfaceType)
+    code_type = error.fields["code"].type
+    assert isinstance(code_type, GraphQLNonNull)
+    enum = code_type.of_type
+    assert isinstance(enum, GraphQLEnumType)
+    assert enum.name == "ErrorCode"
+    assert list(enum.values) == [code.name for code in errors.ErrorCode]
     assert all(code.name == code.value for code in errors.ErrorCode)
+    assert [name for name, value in enum.values.items() if not value.description] == []
+
+
+def test_every_error_type_has_the_enum_code() -> None:
+    schema = graphql_schema(build_schema(debug=True))
+    implementations = schema.get_implementations(schema.get_type("Error"))  # type: ignore[arg-type]
+    assert len(implementations.objects) == 16
+    for error_type in implementations.objects:
+        assert str(error_type.fields["code"].type) == "ErrorCode!", error_type.name
 
 
 def _subclasses(cls: type[errors.ParleyError]) -> list[type[errors.ParleyError]]:
