@@ -61,9 +61,17 @@ def assert_feed_flow(steps: dict[str, Any], seeded: Conversation) -> None:
 def assert_zones_flow(steps: dict[str, Any]) -> None:
     """One invite read in Berlin (the list) and in Tokyo (the invite): each keeps its zone."""
     # pairs.CALL_AT is 2026-01-07T10:00:00Z.
-    berlin = {"local": "2026-01-07T11:00:00+01:00", "timeZone": "Europe/Berlin", "utcOffset": "+01:00"}
+    berlin = {
+        "local": "2026-01-07T11:00:00+01:00",
+        "timeZone": "Europe/Berlin",
+        "utcOffset": "+01:00",
+    }
     tokyo = {"local": "2026-01-07T19:00:00+09:00", "timeZone": "Asia/Tokyo", "utcOffset": "+09:00"}
-    for step, expected in (("listBerlin", berlin), ("inviteTokyo", tokyo), ("listBerlinAgain", berlin)):
+    for step, expected in (
+        ("listBerlin", berlin),
+        ("inviteTokyo", tokyo),
+        ("listBerlinAgain", berlin),
+    ):
         invite = steps[step]["callInvite" if step == "inviteTokyo" else "callInvites"]
         invites = invite if isinstance(invite, list) else [invite]
         (time,) = invites[0]["proposedTimes"]

@@ -30,7 +30,12 @@ def test_codegen_and_tsc_strict_accept_the_readme_documents(tmp_path: Path) -> N
 
     run(node, "codegen.mjs", str(documents), str(tmp_path / "graphql.ts"))
     shutil.copy(CLIENTS / "codegen_usage.ts", tmp_path / "usage.ts")
-    run(str(CLIENTS / "node_modules" / ".bin" / "tsc"), *TSC, *TS_MODULES, str(tmp_path / "usage.ts"))
+    run(
+        str(CLIENTS / "node_modules" / ".bin" / "tsc"),
+        *TSC,
+        *TS_MODULES,
+        str(tmp_path / "usage.ts"),
+    )
 
     generated = (tmp_path / "graphql.ts").read_text()
     assert "lastActivityAt: string" in generated  # DateTime
