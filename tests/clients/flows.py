@@ -72,6 +72,7 @@ def assert_zones_flow(steps: dict[str, Any]) -> None:
         ("inviteTokyo", tokyo),
         ("listBerlinAgain", berlin),
     ):
+        assert steps[step] is not None, f"{step}: the cache no longer holds the whole query"
         invite = steps[step]["callInvite" if step == "inviteTokyo" else "callInvites"]
         invites = invite if isinstance(invite, list) else [invite]
         (time,) = invites[0]["proposedTimes"]
