@@ -38,27 +38,33 @@ def settings(settings: Settings) -> Settings:
 
 @dataclass(frozen=True)
 class Conversation:
-    """A pair whose client wrote four messages the freelancer has not read."""
+    """A pair whose client wrote four messages the freelancer has not read. The API's ids
+    are `pair`'s; tokens name the accounts' own (database) ids."""
 
     pair: Pair
     name: str
+    client: Account
+    freelancer: Account
 
     @property
     def freelancer_token(self) -> str:
-        return token(self.pair.freelancer)
-
-    async def freelancer_account(self) -> Account:
-        return await Account.get(name=f"{self.name} freelancer")
+        return token(self.freelancer.id)
 
     async def client_sends(self, server: LiveServer, body: str) -> None:
         send = {"input": {"conversationId": self.pair.conversation, "body": body}}
-        result = await graphql(server, SEND, send, self.pair.client_token)
+        result = await graphql(server, SEND, send, token(self.client.id))
         assert result["data"]["sendMessage"]["__typename"] == "Message", result
 
 
 @pytest.fixture
 async def unread_conversation(live_server: LiveServer) -> Conversation:
-    made = Conversation(await make_pair(live_server, "Ada"), "Ada")
+    pair = await make_pair(live_server, "Ada")
+    made = Conversation(
+        pair,
+        "Ada",
+        client=await Account.get(name="Ada client"),
+        freelancer=await Account.get(name="Ada freelancer"),
+    )
     for body in MORE:
         await made.client_sends(live_server, body)
     return made

@@ -21,11 +21,12 @@ def bodies(feed_cache: dict[str, Any]) -> list[str]:
 
 async def run_feed_flow(script: str, server: LiveServer, seeded: Conversation) -> dict[str, Any]:
     """Run the feed flow, sending the other side's message when the script waits for it."""
-    viewer = await seeded.freelancer_account()
     args = (server.http, server.ws, seeded.freelancer_token, seeded.pair.conversation)
     async with node_script(script, "feed", *args) as running:
         await running.until("subscribed")
-        await asyncio.wait_for(server.services.bus.hub.wait_for_listeners(viewer.id, 1), WAIT)
+        await asyncio.wait_for(
+            server.services.bus.hub.wait_for_listeners(seeded.freelancer.id, 1), WAIT
+        )
         await running.go()
         await running.until("waiting")
         await seeded.client_sends(server, ANSWER)
