@@ -66,7 +66,8 @@ const fetched = async (query, variables) => {
 };
 
 async function feedFlow() {
-  say({ step: "clientList", cache: (await fetched(doc.CLIENT_LIST), read(doc.CLIENT_LIST)) });
+  await fetched(doc.CLIENT_LIST);
+  say({ step: "clientList", cache: read(doc.CLIENT_LIST) });
 
   const firstPage = { conversationId, filter: "MESSAGES", last: 2 };
   const page = await fetched(doc.FEED, firstPage);

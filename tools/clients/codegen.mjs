@@ -10,7 +10,7 @@ const [documents, output] = process.argv.slice(2);
 
 // DateTime, Date and Decimal travel as strings (RFC 3339, ISO 8601, a decimal numeral);
 // strictScalars makes any scalar without a mapping an error instead of `unknown`.
-export const SCALARS = { DateTime: "string", Date: "string", Decimal: "string" };
+const SCALARS = { DateTime: "string", Date: "string", Decimal: "string" };
 
 await generate(
   {

@@ -19,7 +19,7 @@ export const fail = (error) => {
 process.on("unhandledRejection", fail);
 process.on("uncaughtException", fail);
 
-// The next value `subscribe(resolve)` resolves, or a failure after `seconds`.
+// `promise`, or a failure naming `what` after `seconds`.
 export const within = (seconds, what, promise) =>
   Promise.race([
     promise,

@@ -74,7 +74,8 @@ const fetched = async (query, variables) => {
 };
 
 async function feedFlow() {
-  say({ step: "clientList", cache: (await fetched(doc.CLIENT_LIST), read(doc.CLIENT_LIST)) });
+  await fetched(doc.CLIENT_LIST);
+  say({ step: "clientList", cache: read(doc.CLIENT_LIST) });
 
   const page = await fetched(doc.FEED, firstPage);
   say({ step: "feedPage", cache: read(doc.FEED, firstPage) });
