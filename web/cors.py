@@ -23,8 +23,16 @@ log = logging.getLogger("parley.server")
 
 METHODS = ("GET", "POST", "OPTIONS")
 # What GraphQL clients over HTTP (fetch, urql, Apollo Client) send: the token, the body's
-# type (application/json is not CORS-safelisted) and a request id to quote in support.
-HEADERS = ("Authorization", "Content-Type", "X-Request-ID")
+# type (application/json is not CORS-safelisted), a request id to quote in support, and
+# the client's name and version, which Apollo Client adds when `name`/`version` are set
+# (identification only: nothing trusts them).
+HEADERS = (
+    "Authorization",
+    "Content-Type",
+    "X-Request-ID",
+    "apollographql-client-name",
+    "apollographql-client-version",
+)
 # How long a browser may reuse a preflight's answer, in seconds (Chromium caps it at 7200).
 MAX_AGE = 600
 

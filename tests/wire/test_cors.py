@@ -189,3 +189,39 @@ async def test_credentials_are_allowed_only_when_configured(
         response = await preflight(server.http, APP)
         assert response.headers["access-control-allow-credentials"] == "true"
         assert cors_headers(await post_query(server.http, {"Origin": STRANGER})) == {}
+
+
+async def test_apollo_clients_identification_headers_pass_the_preflight(
+    live_server: LiveServer,
+) -> None:
+    # Apollo Client sends these when its `name`/`version` options are set.
+    apollo = "apollographql-client-name,apollographql-client-version,content-type"
+    async with httpx.AsyncClient() as http:
+        response = await http.options(
+            live_server.http,
+            headers={
+                "Origin": APP,
+                "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": apollo,
+            },
+        )
+
+    assert response.status_code == 200
+    allowed = {h.lower() for h in response.headers["access-control-allow-headers"].split(", ")}
+    assert set(apollo.split(",")) <= allowed
+
+
+async def test_a_preflight_asking_for_an_unlisted_header_is_refused(
+    live_server: LiveServer,
+) -> None:
+    async with httpx.AsyncClient() as http:
+        response = await http.options(
+            live_server.http,
+            headers={
+                "Origin": APP,
+                "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": "x-something-else",
+            },
+        )
+
+    assert response.status_code == 400
