@@ -102,8 +102,12 @@ class GraphQLOverHTTP(StrawberryView[Context]):
         except HTTPException as exc:
             response = self.error_response(exc.status_code, exc.reason, media)
         except DocumentRefused as exc:
+            self.on_document_refused(request, exc)
             response = self.refusal_response(exc, media)
         await response(scope, receive, send)
+
+    def on_document_refused(self, request: Request, refused: DocumentRefused) -> None:
+        """Called when the persisted document a request names is refused (web.documents)."""
 
     def refusal_response(self, refused: DocumentRefused, media: str) -> Response:
         body = self.encode_json({"errors": [refused.error.formatted]})

@@ -36,7 +36,7 @@ from parley.schema.execution.limits import QueryLimits
 from parley.subscriptions.connections import SERVER_RESTART, Connection, current_connection
 from parley.telemetry.metrics import DATABASE_ERRORS, WEBSOCKETS_OPEN, OperationNames
 from parley.web.auth import Caller, TokenError
-from parley.web.documents import PersistedDocuments
+from parley.web.documents import DocumentRefused, PersistedDocuments
 from parley.web.graphiql import graphiql_page
 from parley.web.http import GraphQLOverHTTP, HTTPError, is_request_error
 from parley.web.ratelimit import Throttled
@@ -179,6 +179,12 @@ class ParleyGraphQL(GraphQLOverHTTP):
         for error in result.errors or ():
             if isinstance(error.original_error, DATABASE_FAILURES):
                 DATABASE_ERRORS.labels("graphql").inc()
+
+    def on_document_refused(self, request: Request, refused: DocumentRefused) -> None:
+        """Noted on the request's record: a miss or a refusal, not a result."""
+        record: RequestRecord | None = request.scope.get(RECORD)
+        if record is not None:
+            record.outcome = "invalid"
 
     async def _limit_anonymous(self, request: Request) -> None:
         """Requests without a good token are counted per client address."""

@@ -193,3 +193,28 @@ async def test_past_the_bound_the_least_recently_used_document_is_forgotten(
     assert not await registered(live_server, SECOND)
     assert await registered(live_server, FIRST)
     assert await registered(live_server, THIRD)
+
+
+async def test_operators_see_hits_misses_and_registrations_in_the_metrics(
+    live_server: LiveServer,
+) -> None:
+    async def counts() -> dict[str, float]:
+        async with httpx.AsyncClient() as http:
+            text = (await http.get(live_server.base + "/metrics")).text
+        found = {}
+        for line in text.splitlines():
+            if line.startswith("parley_persisted_queries_total{"):
+                outcome = line.split('outcome="')[1].split('"')[0]
+                found[outcome] = float(line.rsplit(" ", 1)[1])
+        return found
+
+    before = await counts()
+    await registered(live_server, THIRD)
+    await post(live_server, {"query": THIRD, "extensions": persisted(THIRD)})
+    await registered(live_server, THIRD)
+    after = await counts()
+
+    def grew(outcome: str) -> float:
+        return after.get(outcome, 0) - before.get(outcome, 0)
+
+    assert (grew("miss"), grew("registered"), grew("hit")) == (1, 1, 1)
