@@ -157,6 +157,8 @@ def create_app(
                 if isinstance(services.presence, RedisPresence):
                     await services.presence.stop()
                 await services.rate_limits.aclose()
+                if services.persisted_queries is not None:
+                    await services.persisted_queries.aclose()
                 if tracing is not None:
                     tracing.shutdown()
                 process_exited()

@@ -8,6 +8,9 @@
   resolvers and the executor's leaf plans need to call a field exactly as strawberry
   would (its converter's per-field exception handlers, its `Info(_raw_info=, _field=)`,
   and its attribute-reading resolver, recognised by its name `_get_basic_result`);
+- `validate_document`: strawberry's validation of a document with an operation's rules
+  (graphql-core's `validate` plus strawberry's own `@oneOf` and `Maybe` rules), which
+  `schema.execution.documents` caches in place of strawberry's ValidationCache;
 - `accept_transport_ws`: the start of the view's WebSocket handshake (origin check,
   subprotocol choice, accept), which `web.view.ParleyGraphQL` runs itself so that a
   graphql-transport-ws socket is served by Parley's handler without strawberry's
@@ -18,7 +21,11 @@
   `process_result`, `decode_json`, `encode_json`, `render_graphql_ide` and
   `on_ws_connect`; no public API serves what these do:
   - `parse_http_body` (and the `parse_json` it calls): the only place a POST's media
-    type and JSON are seen before strawberry accepts them (415, no batching);
+    type and JSON are seen before strawberry accepts them (415, no batching), and the
+    only place the request's own fields (`documentId`, `doc_id`) are seen beside the
+    request data strawberry reads (persisted documents: `resolve_document`);
+  - `should_render_graphql_ide`: a GET without `query` is a GraphiQL page request to
+    strawberry, even when it names a persisted document (`names_document`);
   - `execute_single`: the only place an operation's request data and result are seen
     together (the request's log record), and the GET-mutation refusal is raised (405);
   - `get_sub_response`: the only place to tie the sub-response to its request, since
@@ -35,21 +42,29 @@ tests/test_library_internals.py names each of them.
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping
 from json import JSONDecodeError
 from typing import Any, TypeVar
 
 import strawberry
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
-from graphql import GraphQLResolveInfo, GraphQLSchema
+from graphql import (
+    ASTValidationRule,
+    DocumentNode,
+    GraphQLError,
+    GraphQLResolveInfo,
+    GraphQLSchema,
+)
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.http.base import BaseRequestProtocol
 from strawberry.http.exceptions import NonJsonMessageReceived, NonTextMessageReceived
 from strawberry.http.parse_content_type import parse_content_type
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.schema.schema import validate_document as _validate_document
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.field import StrawberryField
@@ -64,6 +79,13 @@ CoreExecutionContext = StrawberryGraphQLCoreExecutionContext
 def graphql_schema(schema: strawberry.Schema) -> GraphQLSchema:
     """The graphql-core schema strawberry built for `schema`."""
     return schema._schema
+
+
+def validate_document(
+    schema: GraphQLSchema, document: DocumentNode, rules: tuple[type[ASTValidationRule], ...]
+) -> list[GraphQLError]:
+    """The validation errors of `document` under `rules`, as strawberry's pipeline finds them."""
+    return _validate_document(schema, document, rules)
 
 
 def has_field_exception_handlers(schema: strawberry.Schema, field: StrawberryField) -> bool:
@@ -171,14 +193,38 @@ class StrawberryView(GraphQL[ContextT, None]):
         to `too_big` (which closes the socket) instead of reading it."""
         self.websocket_adapter_class = _frame_limited_adapter(max_message_bytes, too_big)
 
+    async def resolve_document(
+        self,
+        request_data: GraphQLRequestData,
+        params: Mapping[str, object],
+        headers: Mapping[str, str],
+    ) -> None:
+        """Set `request_data.query` from what the request names (`params`: the POST body or
+        the GET query parameters), or raise to refuse it; it is left as it is by default."""
+
+    def names_document(self, params: Mapping[str, object]) -> bool:
+        """Whether a GET without `query` names a document otherwise (it is then no GraphiQL
+        page request); False by default."""
+        return False
+
+    def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
+        return super().should_render_graphql_ide(request) and not self.names_document(
+            request.query_params
+        )
+
     async def parse_http_body(
         self, request: AsyncHTTPRequestAdapter
     ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        params: object = request.query_params
         if request.method == "POST":
             content_type, _ = parse_content_type(request.content_type or "")
             self.check_content_type(content_type)
-            self.check_json_body(self.parse_json(await request.get_body()))
-        return await super().parse_http_body(request)
+            params = self.parse_json(await request.get_body())
+            self.check_json_body(params)
+        request_data = await super().parse_http_body(request)
+        if isinstance(request_data, GraphQLRequestData) and isinstance(params, Mapping):
+            await self.resolve_document(request_data, params, request.headers)
+        return request_data
 
     async def execute_single(
         self,
@@ -252,4 +298,5 @@ __all__ = [
     "graphql_schema",
     "has_field_exception_handlers",
     "info_factory",
+    "validate_document",
 ]

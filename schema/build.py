@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import logging
 from functools import partial
+from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors, ParserCache, ValidationCache
+from strawberry.extensions import MaskErrors
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from parley.compat.strawberry import graphql_schema
 from parley.schema.accounts import Client, Freelancer
 from parley.schema.execution.direct_resolvers import shorten_resolvers
+from parley.schema.execution.documents import Documents
 from parley.schema.execution.executor import FastLeafExecutor, executor_for
 from parley.schema.execution.limits import QueryLimits
 from parley.schema.fields.live import Subscription
@@ -49,7 +51,14 @@ class ParleySchema(strawberry.Schema):
 
     Strawberry logs every error at ERROR with its traceback, so any client could fill the
     error log with syntax errors and hide the failures operators must see.
+
+    `documents` parses and validates for it (`schema.execution.documents`): trusted
+    documents are pinned there at start-up.
     """
+
+    def __init__(self, documents: Documents, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.documents = documents
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
@@ -80,11 +89,9 @@ def mask_unexpected(errors: list[GraphQLError]) -> list[GraphQLError]:
 def build_schema(*, debug: bool, limits: QueryLimits | None = None) -> ParleySchema:
     # Extensions are given as factories: strawberry builds fresh ones per operation.
     limits = limits or QueryLimits()
-    extensions: list[object] = [
-        *limits.extensions(),
-        partial(ParserCache, maxsize=512),
-        partial(ValidationCache, maxsize=512),
-    ]
+    rules = limits.rules()
+    documents = Documents(rules, limits.max_tokens)
+    extensions: list[object] = [*limits.extensions(rules), documents.extension()]
     if not debug:
         extensions.append(
             partial(
@@ -94,11 +101,12 @@ def build_schema(*, debug: bool, limits: QueryLimits | None = None) -> ParleySch
             )
         )
     schema = ParleySchema(
+        documents,
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         types=[Client, Freelancer],
-        extensions=extensions,  # type: ignore[arg-type]
+        extensions=extensions,
         execution_context_class=FastLeafExecutor,
         config=StrawberryConfig(
             disable_field_suggestions=not limits.suggestions, scalar_map=SCALAR_MAP
@@ -106,5 +114,6 @@ def build_schema(*, debug: bool, limits: QueryLimits | None = None) -> ParleySch
     )
     # Which fields the executor may answer directly is known once the schema is built.
     schema.execution_context_class = executor_for(graphql_schema(schema))
+    documents.bind(graphql_schema(schema))
     shorten_resolvers(schema)
     return schema

@@ -94,6 +94,11 @@ DATABASE_ERRORS = Counter(
     "Database failures, by where they surfaced (graphql, health, notifier).",
     ["source"],
 )
+PERSISTED_QUERIES = Counter(
+    "parley_persisted_queries_total",
+    "Automatic persisted queries by outcome (hit, miss, registered, refused).",
+    ["outcome"],
+)
 REDIS_ERRORS = Counter(
     "parley_redis_errors_total",
     "Redis failures, by component (bus_outage, publish).",

@@ -107,6 +107,17 @@ STRAWBERRY = [
     ),
     Internal(
         "strawberry-graphql",
+        "strawberry.schema.schema:validate_document",
+        why="schema.execution.documents caches validation with it (compat.strawberry)",
+    ),
+    Internal(
+        "strawberry-graphql",
+        "strawberry.http.base:BaseView.should_render_graphql_ide",
+        why="overridden in compat.strawberry.StrawberryView (persisted documents over GET)",
+    ),
+    Internal("strawberry-graphql", "strawberry.http.base:BaseRequestProtocol"),
+    Internal(
+        "strawberry-graphql",
         "strawberry.http.base:BaseView.parse_json",
         why="called by compat.strawberry.StrawberryView.parse_http_body",
     ),

@@ -8,6 +8,10 @@
   `application/json` (415 otherwise), valid UTF-8 JSON holding one object (400
   otherwise: no batching), and no larger than the body limit (413).
 - HTTP-level errors answer in the same media type as results: `{"errors": [...]}`.
+- A persisted document the request names (`web.documents`) is resolved before
+  strawberry executes; a refusal is a request error (200 for application/json,
+  as Apollo's persisted-query link expects of PersistedQueryNotFound; 400 for
+  application/graphql-response+json), never cached (`Cache-Control: no-cache`).
 
 Only strawberry's documented hooks and the extension points of
 `compat.strawberry.StrawberryView` (which overrides the undocumented ones) are used.
@@ -22,12 +26,13 @@ from cross_web import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Message, Receive, Scope, Send
-from strawberry.http import GraphQLHTTPResponse
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
 from parley.compat.strawberry import StrawberryView
 from parley.schema.context import Context
+from parley.web.documents import GRAPHIQL_HEADER, DocumentRefused, PersistedDocuments
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 JSON = "application/json"
@@ -80,6 +85,8 @@ class GraphQLOverHTTP(StrawberryView[Context]):
     """Strawberry's ASGI view, made to follow the GraphQL over HTTP specification."""
 
     max_body_bytes: int = 1_000_000
+    # Persisted queries and trusted documents; None: only `query` is read.
+    persisted_documents: PersistedDocuments | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -94,7 +101,19 @@ class GraphQLOverHTTP(StrawberryView[Context]):
             response = self.error_response(exc.status_code, exc.message, media, exc.headers)
         except HTTPException as exc:
             response = self.error_response(exc.status_code, exc.reason, media)
+        except DocumentRefused as exc:
+            self.on_document_refused(request, exc)
+            response = self.refusal_response(exc, media)
         await response(scope, receive, send)
+
+    def on_document_refused(self, request: Request, refused: DocumentRefused) -> None:
+        """Called when the persisted document a request names is refused (web.documents)."""
+
+    def refusal_response(self, refused: DocumentRefused, media: str) -> Response:
+        body = self.encode_json({"errors": [refused.error.formatted]})
+        status = 400 if media == GRAPHQL_RESPONSE_JSON else 200
+        headers = {"Cache-Control": "private, no-cache, must-revalidate"}
+        return Response(body, status_code=status, media_type=media, headers=headers)
 
     def error_response(
         self,
@@ -146,6 +165,24 @@ class GraphQLOverHTTP(StrawberryView[Context]):
             raise HTTPException(400, "Batching is not supported: send one operation.")
         if not isinstance(data, dict):
             raise HTTPException(400, "The request body must be a JSON object.")
+
+    async def resolve_document(
+        self,
+        request_data: GraphQLRequestData,
+        params: Mapping[str, object],
+        headers: Mapping[str, str],
+    ) -> None:
+        if self.persisted_documents is None:
+            return
+        request_data.query = await self.persisted_documents.resolve(
+            request_data.query,
+            request_data.extensions,
+            params.get("documentId", params.get("doc_id")),
+            graphiql=GRAPHIQL_HEADER in headers,
+        )
+
+    def names_document(self, params: Mapping[str, object]) -> bool:
+        return any(name in params for name in ("extensions", "documentId", "doc_id"))
 
     def on_operation_refused(self, method: str, error: HTTPException) -> None:
         if method == "GET" and isinstance(error.__cause__, InvalidOperationTypeError):

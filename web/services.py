@@ -14,6 +14,7 @@ from parley.subscriptions.notifier import Notifier
 from parley.subscriptions.presence import InProcessPresence, Presence
 from parley.subscriptions.shared_loads import SharedLoads
 from parley.web.auth import KnownAccounts, TokenVerifier
+from parley.web.persisted_queries import PersistedQueries
 from parley.web.ratelimit import RateLimits
 from parley.web.settings import Settings
 
@@ -46,6 +47,8 @@ class Services:
     # Subscription events executed once for all their subscribers (schema.execution).
     shared_execution: SharedLoads = field(default_factory=SharedLoads)
     tracer: Tracer | None = None  # None: tracing is off (telemetry/tracing.py)
+    # Automatic persisted queries; None when PARLEY_PERSISTED_QUERIES is off.
+    persisted_queries: PersistedQueries | None = field(init=False)
 
     def __post_init__(self) -> None:
         self.rate_limits = RateLimits(self.settings, clock=self.clock)
@@ -54,5 +57,14 @@ class Services:
             require_https=not self.settings.debug,
             allow_private=self.settings.outbound_allow_private,
         )
+        self.persisted_queries = None
+        if self.settings.persisted_queries:
+            self.persisted_queries = PersistedQueries(
+                max_entries=self.settings.persisted_queries_max_entries,
+                max_bytes=self.settings.persisted_queries_max_bytes,
+                redis_url=self.settings.shared_redis_url,
+                namespace=self.settings.events_channel,
+                ttl_seconds=self.settings.persisted_queries_ttl_seconds,
+            )
         # A room's live deliveries wait for an event's shared execution once, not each.
         self.bus.hub.deliveries.share(self.shared_execution)

@@ -162,6 +162,20 @@ class Settings(BaseSettings):
     # go after interval + timeout (README: Live updates, close codes).
     ws_ping_interval_seconds: float = Field(20.0, gt=0)
     ws_ping_timeout_seconds: float = Field(20.0, gt=0)
+    # Automatic persisted queries (Apollo's protocol): the sha256 -> document cache of each
+    # process (least recently used out first), shared through Redis with a TTL when
+    # BROADCAST_URL is redis://; off: hash-only requests get PersistedQueryNotSupported.
+    persisted_queries: bool = True
+    persisted_queries_max_entries: int = Field(1000, ge=1)
+    persisted_queries_max_bytes: int = Field(10_000_000, ge=1)
+    persisted_queries_ttl_seconds: int = Field(86_400, ge=1)
+    # The largest document a client may register as a persisted query.
+    persisted_query_max_bytes: int = Field(50_000, ge=1)
+    # A manifest of trusted documents (JSON: id -> document text, as GraphQL Code Generator's
+    # client preset or Relay's persisted queries write it): only those run.
+    trusted_documents: Path | None = Field(
+        None, description="Run only the documents of this manifest (GraphiQL in debug is exempt)."
+    )
     rate_limit_storage_url: str = "memory://"
     rate_limit_sends: str = "60/minute"
     rate_limit_ws_connections: str = "30/minute"
@@ -261,6 +275,12 @@ class Settings(BaseSettings):
     @property
     def suggestions_on(self) -> bool:
         return self.debug if self.suggestions is None else self.suggestions
+
+    @property
+    def shared_redis_url(self) -> str | None:
+        """BROADCAST_URL when it is Redis: what processes share beyond the bus (presence, APQ)."""
+        redis = self.broadcast_url.startswith(("redis://", "rediss://"))
+        return self.broadcast_url if redis else None
 
     @property
     def call_time_horizon(self) -> timedelta:

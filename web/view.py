@@ -5,7 +5,10 @@ with the caller read from the bearer token, anonymous requests rate limited and
 the operation noted on the request's record. A graphql-transport-ws WebSocket
 is accepted here and served by Parley's own handler (`web.ws.handler`), signed
 in by `on_ws_connect`; the legacy graphql-ws subprotocol and refused handshakes
-go through strawberry's view (`compat.strawberry.accept_transport_ws`).
+go through strawberry's view (`compat.strawberry.accept_transport_ws`). Both
+transports resolve persisted queries and trusted documents through one
+`web.documents.PersistedDocuments`, whose manifest is loaded (or start-up
+refused) here.
 """
 
 from __future__ import annotations
@@ -33,12 +36,14 @@ from parley.schema.execution.limits import QueryLimits
 from parley.subscriptions.connections import SERVER_RESTART, Connection, current_connection
 from parley.telemetry.metrics import DATABASE_ERRORS, WEBSOCKETS_OPEN, OperationNames
 from parley.web.auth import Caller, TokenError
+from parley.web.documents import DocumentRefused, PersistedDocuments
 from parley.web.graphiql import graphiql_page
 from parley.web.http import GraphQLOverHTTP, HTTPError, is_request_error
 from parley.web.ratelimit import Throttled
 from parley.web.requests import RECORD, RequestRecord
 from parley.web.services import Services
 from parley.web.shutdown import SHUTTING_DOWN, Shutdown
+from parley.web.trusted_documents import TrustedDocuments
 from parley.web.ws.close import TRANSPORT, close_websocket
 from parley.web.ws.frames import Payloads
 from parley.web.ws.handler import GraphQLTransportWS
@@ -65,6 +70,16 @@ class ParleyGraphQL(GraphQLOverHTTP):
         self.max_message_bytes = settings.ws_max_message_bytes
         self.limit_legacy_frames(settings.ws_max_message_bytes, close_too_big)
         self.payloads = Payloads(self.schema, mask=not settings.debug)
+        trusted = None
+        if settings.trusted_documents is not None:
+            trusted = TrustedDocuments.load(settings.trusted_documents, schema.documents)
+        self.persisted_documents = PersistedDocuments(
+            schema.documents,
+            services.persisted_queries,
+            trusted,
+            max_bytes=settings.persisted_query_max_bytes,
+            graphiql_exempt=settings.debug and settings.graphiql_on,
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Strawberry has no disconnect hook: a WebSocket ends (closed or dropped) here."""
@@ -164,6 +179,12 @@ class ParleyGraphQL(GraphQLOverHTTP):
         for error in result.errors or ():
             if isinstance(error.original_error, DATABASE_FAILURES):
                 DATABASE_ERRORS.labels("graphql").inc()
+
+    def on_document_refused(self, request: Request, refused: DocumentRefused) -> None:
+        """Noted on the request's record: a miss or a refusal, not a result."""
+        record: RequestRecord | None = request.scope.get(RECORD)
+        if record is not None:
+            record.outcome = "invalid"
 
     async def _limit_anonymous(self, request: Request) -> None:
         """Requests without a good token are counted per client address."""

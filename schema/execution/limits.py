@@ -47,14 +47,11 @@ class QueryLimits:
             suggestions=settings.suggestions_on,
         )
 
-    def extensions(self) -> list[Callable[[], SchemaExtension]]:
-        """Extension factories: strawberry builds fresh ones per operation.
-
-        The rules are built here, once: strawberry's QueryDepthLimiter and
-        MaxAliasesLimiter define a new rule class per instance, that is per
-        operation, and the rules are part of ValidationCache's key, so every
-        operation missed the cache and was validated again.
-        """
+    def rules(self) -> list[type[ASTValidationRule]]:
+        """The validation rules of these limits, built once per schema: strawberry's
+        QueryDepthLimiter and MaxAliasesLimiter define a new rule class per instance, that
+        is per operation, and the rules are part of the validation cache's key
+        (`schema.execution.documents`), so every operation would miss it."""
         rules: list[type[ASTValidationRule]] = [
             depth_rule(self.max_depth, None),
             aliases_rule(self.max_aliases),
@@ -62,6 +59,12 @@ class QueryLimits:
         ]
         if not self.introspection:
             rules.append(NoSchemaIntrospectionCustomRule)
+        return rules
+
+    def extensions(
+        self, rules: list[type[ASTValidationRule]]
+    ) -> list[Callable[[], SchemaExtension]]:
+        """Extension factories (strawberry builds fresh ones per operation) for `rules()`."""
         factories: list[Callable[[], SchemaExtension]] = [
             partial(MaxTokensLimiter, max_token_count=self.max_tokens),
             partial(AddValidationRules, rules),

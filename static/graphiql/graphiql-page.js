@@ -77,8 +77,15 @@ const storage = {
 
 function ParleyGraphiQL() {
   return React.createElement(GraphiQL, {
-    // graphql-ws (graphql-transport-ws) for subscriptions, plain fetch for the rest.
-    fetcher: GraphiQL.createFetcher({ url: fetchUrl, subscriptionUrl }),
+    // graphql-ws (graphql-transport-ws) for subscriptions, plain fetch for the rest. Both
+    // mark the page's requests: with trusted documents on, Parley runs any document from
+    // GraphiQL in debug only (web/documents.py).
+    fetcher: GraphiQL.createFetcher({
+      url: fetchUrl,
+      subscriptionUrl,
+      headers: { "X-Parley-GraphiQL": "1" },
+      wsConnectionParams: { parleyGraphiQL: true },
+    }),
     plugins: [GraphiQLPluginExplorer.explorerPlugin()],
     defaultQuery: WELCOME,
     query: parameters.get("query") ?? undefined,

@@ -36,10 +36,12 @@ class ConnectionInitMessage(TypedDict):
 
 
 class SubscribePayload(TypedDict):
-    query: str
+    # None when the operation names a persisted document instead (web.documents).
+    query: str | None
     variables: NotRequired[dict[str, Any] | None]
     operationName: NotRequired[str | None]
     extensions: NotRequired[dict[str, Any] | None]
+    documentId: NotRequired[str | None]
 
 
 class SubscribeMessage(TypedDict):
@@ -107,16 +109,23 @@ def _subscribe(message: dict[str, Any]) -> SubscribeMessage:
     query = payload.get("query")
     variables = payload.get("variables")
     operation_name = payload.get("operationName")
+    extensions = payload.get("extensions")
+    document_id = payload.get("documentId", payload.get("doc_id"))
+    names_document = isinstance(extensions, dict) or isinstance(document_id, str)
     if (
-        not isinstance(query, str)
+        not (isinstance(query, str) or (query is None and names_document))
         or not isinstance(variables, dict | None)
         or not isinstance(operation_name, str | None)
+        or not isinstance(extensions, dict | None)
+        or not isinstance(document_id, str | None)
     ):
         raise BadMessage("Failed to parse message")
     checked: SubscribePayload = {
         "query": query,
         "variables": variables,
         "operationName": operation_name,
+        "extensions": extensions,
+        "documentId": document_id,
     }
     return {"id": id, "type": "subscribe", "payload": checked}
 

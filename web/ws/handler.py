@@ -9,6 +9,9 @@ size limit closes with 1009 (message too big); a connection over the account's
 rate closes with 1013 (try again later); a subscription over the account's rate
 gets an `error` message with code RATE_LIMITED and retryAfter, and past the
 per-connection cap an `error` "Subscription limit reached"; the socket stays open.
+A `subscribe` may name a persisted query or trusted document instead of (or
+beside) its query (web.documents); a refusal, PersistedQueryNotFound among
+them, is an `error` message for that id.
 
 Every operation goes through strawberry's `schema.stream` (parser and validation
 caches, depth, alias, token and cost limits, error masking); a query or mutation
@@ -44,6 +47,7 @@ from parley.schema.context import Context
 from parley.schema.execution.shared_execution import SharedEventExecutor, claim_source_streams
 from parley.subscriptions.connections import current_connection
 from parley.subscriptions.live_stream import LiveStream
+from parley.web.documents import GRAPHIQL_PARAM, DocumentRefused, PersistedDocuments
 from parley.web.ratelimit import Throttled
 from parley.web.services import Services
 from parley.web.ws.close import close_websocket
@@ -55,6 +59,7 @@ from parley.web.ws.frames import (
     ConnectionInitMessage,
     Payloads,
     SubscribeMessage,
+    SubscribePayload,
     close_reason,
     complete_frame,
     encode_result,
@@ -87,6 +92,7 @@ class View(Protocol):
     services: Services
     payloads: Payloads
     max_message_bytes: int
+    persisted_documents: PersistedDocuments | None
 
     async def on_ws_connect(self, context: Context) -> None: ...
 
@@ -141,6 +147,7 @@ class GraphQLTransportWS:
         "acknowledged",
         "closed",
         "context",
+        "graphiql",
         "init_received",
         "init_timeout",
         "max_operations",
@@ -169,6 +176,7 @@ class GraphQLTransportWS:
         self.init_received = False
         self.acknowledged = False
         self.closed = False
+        self.graphiql = False  # connection_init said it is Parley's GraphiQL page
         self.operations: dict[str, _Operation] = {}
         self._timer: asyncio.TimerHandle | None = None
         self.payloads: Payloads = view.payloads
@@ -253,6 +261,7 @@ class GraphQLTransportWS:
         self.init_received = True
         self._cancel_timer()
         self.context.connection_params = payload
+        self.graphiql = payload.get(GRAPHIQL_PARAM) is True
         try:
             await self.view.on_ws_connect(self.context)
         except ConnectionRejectionError:
@@ -271,7 +280,6 @@ class GraphQLTransportWS:
     async def _subscribe(self, message: SubscribeMessage) -> None:
         id = message["id"]
         payload = message["payload"]
-        query = payload["query"]
         variables = payload.get("variables")
         operation_name = payload.get("operationName")
         if not self.acknowledged:
@@ -283,6 +291,11 @@ class GraphQLTransportWS:
         refusal = await self._refusal()
         if refusal is not None:
             await self.send(error_frame(id, [refusal]))
+            return
+        try:
+            query = await self._document(payload)
+        except DocumentRefused as refused:
+            await self.send(error_frame(id, [refused.error]))
             return
         operation = _Operation(self, id)
         self.operations[id] = operation
@@ -305,6 +318,21 @@ class GraphQLTransportWS:
         if self.max_operations is not None and len(self.operations) >= self.max_operations:
             return GraphQLError("Subscription limit reached")
         return None
+
+    async def _document(self, payload: SubscribePayload) -> str:
+        """The text the operation runs: its query, or the persisted document it names."""
+        documents = self.view.persisted_documents
+        query = payload["query"]
+        if documents is not None:
+            query = await documents.resolve(
+                query,
+                payload.get("extensions"),
+                payload.get("documentId"),
+                graphiql=self.graphiql,
+            )
+        if query is None:  # the frame named a document, so resolve gave one or refused
+            raise DocumentRefused("No GraphQL query found in the request", "BAD_REQUEST")
+        return query
 
     def _complete(self, message: CompleteMessage) -> None:
         operation = self.operations.pop(message["id"], None)
