@@ -183,7 +183,9 @@ async def test_every_refusal_is_typed_and_new_terms_void_the_guarantee(
     assert void["code"] == "TERMS_CHANGED"
     assert (await GuaranteeRequest.get(id=int(requested["id"]))).status == "voided"
     assert (await _call(gql, REQUEST, client.id, order=order))["code"] == "NO_AGREED_TERMS"
-    events = [node["orderEventType"] for node in await _events(gql, client.id, conversation_with_order)]
+    events = [
+        node["orderEventType"] for node in await _events(gql, client.id, conversation_with_order)
+    ]
     assert events[-2:] == ["TERMS_PROPOSED", "GUARANTEE_VOIDED"]
     assert await _call(gql, ORDER, client.id, id=order) == {
         "terms": {"amount": "350.00", "status": "PROPOSED"},
