@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -11,9 +10,9 @@ import pytest
 from parley.compat.tortoise import clear_executor_cache
 from parley.models.accounts import Account
 from parley.web.settings import Settings
+from tests.clients.conversation import Conversation
 from tests.live_server import LiveServer
-from tests.tokens import token
-from tests.wire.pairs import SEND, Pair, graphql, make_pair
+from tests.wire.pairs import make_pair
 
 # What the client sends after make_pair's "hello from …", oldest first.
 MORE = ("one", "two", "three")
@@ -34,26 +33,6 @@ def settings(settings: Settings) -> Settings:
     # the server's background writers (notifier, call expiry) stay idle.
     quiet = {"notify_poll_seconds": 3600.0, "call_expiry_interval_seconds": 3600.0}
     return settings.model_copy(update=quiet)
-
-
-@dataclass(frozen=True)
-class Conversation:
-    """A pair whose client wrote four messages the freelancer has not read. The API's ids
-    are `pair`'s; tokens name the accounts' own (database) ids."""
-
-    pair: Pair
-    name: str
-    client: Account
-    freelancer: Account
-
-    @property
-    def freelancer_token(self) -> str:
-        return token(self.freelancer.id)
-
-    async def client_sends(self, server: LiveServer, body: str) -> None:
-        send = {"input": {"conversationId": self.pair.conversation, "body": body}}
-        result = await graphql(server, SEND, send, token(self.client.id))
-        assert result["data"]["sendMessage"]["__typename"] == "Message", result
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from tests.clients.conftest import Conversation
+from tests.clients.conversation import Conversation
 from tests.clients.node import node_script
 from tests.live_server import LiveServer
 from tests.support import WAIT

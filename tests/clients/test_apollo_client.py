@@ -4,7 +4,7 @@ not one Apollo warning."""
 
 from __future__ import annotations
 
-from tests.clients.conftest import Conversation
+from tests.clients.conversation import Conversation
 from tests.clients.flows import assert_feed_flow, assert_zones_flow, run_feed_flow
 from tests.clients.node import run_to_end
 from tests.live_server import LiveServer

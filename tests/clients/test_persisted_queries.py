@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from tests.clients.conftest import Conversation
+from tests.clients.conversation import Conversation
 from tests.clients.node import node_script
 from tests.live_server import LiveServer
 
