@@ -41,14 +41,14 @@ class Documents:
         # What strawberry's ExecutionContext holds once AddValidationRules ran.
         self.rules: Rules = (*specified_rules, *rules)
         self.max_tokens = max_tokens
-        self._schema: GraphQLSchema | None = None
+        self._bound_schema: GraphQLSchema | None = None
         self._pinned: dict[str, DocumentNode] = {}
         self._parse = lru_cache(maxsize)(_parse)
         self._validate = lru_cache(maxsize)(self._validate_uncached)
 
     def bind(self, schema: GraphQLSchema) -> None:
         """The schema documents are validated against, once it is built."""
-        self._schema = schema
+        self._bound_schema = schema
 
     def parse(self, text: str, max_tokens: int | None) -> DocumentNode:
         pinned = self._pinned.get(text)
@@ -102,8 +102,8 @@ class Documents:
     def _validate_uncached(self, text: str, rules: Rules) -> list[GraphQLError]:
         # Keyed by text, not by the document node (whose hash walks the tree); the text
         # was parsed already, so this is a hit in the parse LRU.
-        assert self._schema is not None, "Documents.bind(schema) first"
-        return validate_document(self._schema, self._parse(text, self.max_tokens), rules)
+        assert self._bound_schema is not None, "Documents.bind(schema) first"
+        return validate_document(self._bound_schema, self._parse(text, self.max_tokens), rules)
 
 
 def _parse(text: str, max_tokens: int | None) -> DocumentNode:
