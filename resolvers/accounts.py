@@ -7,6 +7,7 @@ from graphql import GraphQLError
 
 from parley.models import accounts
 from parley.models.errors import NotFound, ParleyError
+from parley.models.global_ids import Tag
 from parley.resolvers.inputs import parse_id
 from parley.schema.accounts import (
     Account,
@@ -52,7 +53,7 @@ async def update_account(
     try:
         row = await accounts.update_account(
             info.context.services.clock,
-            parse_id(id, "The account"),
+            parse_id(id, Tag.ACCOUNT, "The account"),
             name=input.name,
             time_zone=input.time_zone,
             status=None if input.status is None else accounts.AccountStatus(input.status),

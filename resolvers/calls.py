@@ -8,6 +8,7 @@ import strawberry
 
 from parley.models import call_flow, calls
 from parley.models.errors import ParleyError
+from parley.models.global_ids import Tag
 from parley.resolvers.after_commit import after_commit
 from parley.resolvers.inputs import parse_id
 from parley.schema.calls import (
@@ -54,7 +55,9 @@ async def call_invite(info: Info, id: strawberry.ID) -> CallInvite | None:
     viewer = info.context.account_id()
     zone = await viewer_zone(info)
     try:
-        row = await calls.get_call_invite_for(viewer, parse_id(id, "The call invite"))
+        row = await calls.get_call_invite_for(
+            viewer, parse_id(id, Tag.CALL_INVITE, "The call invite")
+        )
     except ParleyError:
         return None
     return CallInvite.from_model(row, zone, info.context.services.clock.now())
@@ -67,11 +70,13 @@ async def send_call_invite(info: Info, input: SendCallInviteInput) -> SendCallIn
         change = await call_flow.send_call_invite(
             services.clock,
             caller,
-            freelancer_id=parse_id(input.freelancer_id, "The freelancer"),
+            freelancer_id=parse_id(input.freelancer_id, Tag.ACCOUNT, "The freelancer"),
             start_times=input.start_times,
             duration_minutes=input.duration_minutes,
             topic=input.topic,
-            order_id=None if input.order_id is None else parse_id(input.order_id, "The order"),
+            order_id=None
+            if input.order_id is None
+            else parse_id(input.order_id, Tag.ORDER, "The order"),
             no_messaging_job_types=services.settings.no_messaging_job_types,
             horizon=services.settings.call_time_horizon,
         )
@@ -92,7 +97,7 @@ async def accept_call_invite(
             services.clock,
             services.conference_lines(),
             caller,
-            parse_id(id, "The call invite"),
+            parse_id(id, Tag.CALL_INVITE, "The call invite"),
             starts_at,
             horizon=services.settings.call_time_horizon,
         )
@@ -110,7 +115,7 @@ async def decline_call_invite(
         change = await call_flow.decline_call_invite(
             services.clock,
             caller,
-            parse_id(id, "The call invite"),
+            parse_id(id, Tag.CALL_INVITE, "The call invite"),
             message,
             services.settings.no_messaging_job_types,
         )
@@ -124,7 +129,10 @@ async def cancel_call_invite(info: Info, id: strawberry.ID) -> CancelCallInviteR
     services = info.context.services
     try:
         change = await call_flow.cancel_call_invite(
-            services.clock, services.conference_lines(), caller, parse_id(id, "The call invite")
+            services.clock,
+            services.conference_lines(),
+            caller,
+            parse_id(id, Tag.CALL_INVITE, "The call invite"),
         )
     except ParleyError as exc:
         return error_result(exc, *INVITE_ERRORS, OutsideCallWindowError)
@@ -138,7 +146,7 @@ async def report_call_no_show(
     services = info.context.services
     try:
         change = await call_flow.report_no_show(
-            services.clock, caller, parse_id(id, "The call invite"), details
+            services.clock, caller, parse_id(id, Tag.CALL_INVITE, "The call invite"), details
         )
     except ParleyError as exc:
         return error_result(exc, *INVITE_ERRORS, OutsideCallWindowError, InvalidInputError)

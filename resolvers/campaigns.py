@@ -6,6 +6,7 @@ import strawberry
 
 from parley.models import campaigns
 from parley.models.errors import ParleyError
+from parley.models.global_ids import Tag
 from parley.resolvers.inputs import parse_id
 from parley.schema.campaigns import (
     Campaign,
@@ -22,7 +23,7 @@ from parley.schema.errors import InvalidInputError, NotFoundError, error_result
 async def campaign(info: Info, id: strawberry.ID) -> Campaign | None:
     viewer = info.context.account_id()
     try:
-        row = await campaigns.get_campaign_for(viewer, parse_id(id, "The campaign"))
+        row = await campaigns.get_campaign_for(viewer, parse_id(id, Tag.CAMPAIGN, "The campaign"))
     except ParleyError:
         return None
     return Campaign.from_model(row)
@@ -32,7 +33,9 @@ async def create_campaign(info: Info, input: CreateCampaignInput) -> CreateCampa
     info.context.require_service()
     try:
         row = await campaigns.create_campaign(
-            info.context.services.clock, parse_id(input.client_id, "The client"), input.title
+            info.context.services.clock,
+            parse_id(input.client_id, Tag.ACCOUNT, "The client"),
+            input.title,
         )
     except ParleyError as exc:
         return error_result(exc, NotFoundError, InvalidInputError)
@@ -46,8 +49,8 @@ async def set_campaign_membership(
     try:
         row = await campaigns.set_membership(
             info.context.services.clock,
-            parse_id(campaign_id, "The campaign"),
-            parse_id(freelancer_id, "The creator"),
+            parse_id(campaign_id, Tag.CAMPAIGN, "The campaign"),
+            parse_id(freelancer_id, Tag.ACCOUNT, "The creator"),
             campaigns.MembershipStatus(status),
         )
     except ParleyError as exc:

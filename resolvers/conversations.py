@@ -14,6 +14,7 @@ from parley.models.conversations import (
     participant_view,
 )
 from parley.models.errors import InvalidInput, ParleyError
+from parley.models.global_ids import Tag
 from parley.resolvers.after_commit import after_commit
 from parley.resolvers.cursors import conversation_cursor, decode_conversation_cursor
 from parley.resolvers.inputs import page_size, parse_id, query_error
@@ -46,7 +47,9 @@ async def conversations(
             raise InvalidInput("first", "Page with first/after or with last/before, not both.")
         within = None
         if campaign_id is not None:
-            within = await campaign_scope(viewer, parse_id(campaign_id, "The campaign"))
+            within = await campaign_scope(
+                viewer, parse_id(campaign_id, Tag.CAMPAIGN, "The campaign")
+            )
         if last is not None or before is not None:
             page = await conversation_page(
                 viewer,
@@ -81,7 +84,7 @@ async def conversations(
 async def conversation(info: Info, id: strawberry.ID) -> Conversation | None:
     viewer = info.context.account_id()
     try:
-        row = await participant_view(viewer, parse_id(id, "The conversation"))
+        row = await participant_view(viewer, parse_id(id, Tag.CONVERSATION, "The conversation"))
     except ParleyError:
         return None
     return Conversation.from_model(row)
@@ -103,8 +106,8 @@ async def mark_read(
         result = await messaging.mark_read(
             services.clock,
             reader,
-            parse_id(conversation_id, "The conversation"),
-            None if up_to is None else parse_id(up_to, "The message"),
+            parse_id(conversation_id, Tag.CONVERSATION, "The conversation"),
+            None if up_to is None else parse_id(up_to, Tag.FEED_ITEM, "The message"),
         )
     except ParleyError as exc:
         return error_result(exc, NotFoundError)

@@ -8,6 +8,7 @@ from parley.models.conversations import require_participant
 from parley.models.errors import InvalidInput, ParleyError
 from parley.models.feed import FeedItemKind
 from parley.models.feed_pages import FeedPage, read_page
+from parley.models.global_ids import Tag
 from parley.models.orders import require_order_in
 from parley.models.retention import visible_since
 from parley.resolvers.cursors import decode_feed_cursor, feed_cursor
@@ -35,8 +36,8 @@ async def feed(
     try:
         if (first is not None or after is not None) and (last is not None or before is not None):
             raise InvalidInput("first", "Page with first/after or with last/before, not both.")
-        conversation = parse_id(conversation_id, "The conversation")
-        order = None if order_id is None else parse_id(order_id, "The order")
+        conversation = parse_id(conversation_id, Tag.CONVERSATION, "The conversation")
+        order = None if order_id is None else parse_id(order_id, Tag.ORDER, "The order")
         forward = first is not None or after is not None
         try:
             size_last = None if forward else page_size(last, "last", DEFAULT_PAGE, cap)

@@ -6,6 +6,7 @@ import strawberry
 
 from parley.models import guarantees
 from parley.models.errors import ParleyError
+from parley.models.global_ids import Tag
 from parley.resolvers.after_commit import after_commit
 from parley.resolvers.cursors import GUARANTEE_REQUESTS
 from parley.resolvers.inputs import parse_id
@@ -39,7 +40,7 @@ async def propose_terms(info: Info, input: ProposeTermsInput) -> ProposeOrderTer
     caller = info.context.account_id()
     services = info.context.services
     try:
-        order_id = parse_id(input.order_id, "The order")
+        order_id = parse_id(input.order_id, Tag.ORDER, "The order")
         terms = guarantees.checked_terms(
             services.clock, input.amount, input.currency, input.delivery_date, input.deliverables
         )
@@ -55,7 +56,7 @@ async def accept_terms(info: Info, terms_id: strawberry.ID) -> AcceptOrderTermsR
     services = info.context.services
     try:
         change = await guarantees.accept_terms(
-            services.clock, caller, parse_id(terms_id, "The terms proposal")
+            services.clock, caller, parse_id(terms_id, Tag.ORDER_TERMS, "The terms proposal")
         )
     except ParleyError as exc:
         return error_result(exc, NotFoundError, PermissionDeniedError, TermsChangedError)
@@ -68,7 +69,7 @@ async def request_guarantee(info: Info, order_id: strawberry.ID) -> RequestGuara
     services = info.context.services
     try:
         change = await guarantees.request_guarantee(
-            services.clock, caller, parse_id(order_id, "The order")
+            services.clock, caller, parse_id(order_id, Tag.ORDER, "The order")
         )
     except ParleyError as exc:
         return error_result(exc, NotFoundError, NoAgreedTermsError, GuaranteeAlreadyRequestedError)
@@ -84,7 +85,7 @@ async def decide_guarantee(
     try:
         change = await guarantees.decide_guarantee(
             services.clock,
-            parse_id(id, "The guarantee request"),
+            parse_id(id, Tag.GUARANTEE_REQUEST, "The guarantee request"),
             accept=decision is GuaranteeDecision.ACCEPT,
             note=note,
         )

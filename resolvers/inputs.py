@@ -1,6 +1,7 @@
 """Turning API input into domain values: ids and page sizes (cursors: resolvers.cursors).
 
-A malformed id is an unknown id (NotFound), so ids cannot be used to probe;
+Ids are global ids (models.global_ids). A malformed id, a raw row id or another type's id
+is an unknown id (NotFound), so ids cannot be used to probe;
 a malformed cursor or page size is InvalidInput naming the argument.
 """
 
@@ -8,17 +9,20 @@ from __future__ import annotations
 
 from graphql import GraphQLError
 
+from parley.models import global_ids
 from parley.models.errors import InvalidInput, NotFound, ParleyError
+from parley.models.global_ids import Tag
 
 
-def parse_id(value: str | None, what: str) -> int:
-    try:
-        parsed = int(str(value))
-    except (TypeError, ValueError):
-        raise NotFound(what) from None
-    if parsed <= 0 or parsed >= 2**63:
+def parse_id(value: str | None, tag: Tag, what: str) -> int:
+    """The row id a global id of `tag` names; anything else is NotFound(what).
+
+    A raw row id, another type's id and garbage all answer as an unknown id would.
+    """
+    decoded = global_ids.decode(value)
+    if decoded is None or decoded[0] is not tag:
         raise NotFound(what)
-    return parsed
+    return decoded[1]
 
 
 def page_size(value: int | None, argument: str, default: int, cap: int) -> int:

@@ -18,6 +18,7 @@ from graphql import GraphQLError
 from parley.models.conversations import counterparts_of, require_participant
 from parley.models.errors import ParleyError
 from parley.models.events import LoggedEvent, check_cursor
+from parley.models.global_ids import Tag
 from parley.models.orders import require_order_in
 from parley.models.retention import visibility
 from parley.resolvers.cursors import decode_event_cursor, event_cursor
@@ -107,9 +108,9 @@ def feed_updates(
     async def opening() -> Opening[FeedUpdate]:
         account = context.account_id()
         try:
-            conversation = parse_id(conversation_id, "The conversation")
+            conversation = parse_id(conversation_id, Tag.CONVERSATION, "The conversation")
             await require_participant(account, conversation)
-            order = None if order_id is None else parse_id(order_id, "The order")
+            order = None if order_id is None else parse_id(order_id, Tag.ORDER, "The order")
             if order is not None:
                 await require_order_in(conversation, order)
         except ParleyError as exc:

@@ -6,6 +6,7 @@ import strawberry
 
 from parley.models import accounts, messaging, orders, rules
 from parley.models.errors import ParleyError
+from parley.models.global_ids import Tag
 from parley.models.retention import visible_since
 from parley.resolvers.after_commit import after_commit
 from parley.resolvers.inputs import parse_id, query_error
@@ -33,8 +34,8 @@ from parley.schema.messaging import (
 from parley.telemetry.tracing import span
 
 
-def _optional_id(value: str | None, what: str) -> int | None:
-    return None if value is None else parse_id(value, what)
+def _optional_id(value: str | None, tag: Tag, what: str) -> int | None:
+    return None if value is None else parse_id(value, tag, what)
 
 
 def _target(
@@ -44,10 +45,10 @@ def _target(
     campaign_id: str | None,
 ) -> messaging.Target:
     return messaging.Target(
-        conversation_id=_optional_id(conversation_id, "The conversation"),
-        counterpart_id=_optional_id(counterpart_id, "The account"),
-        order_id=_optional_id(order_id, "The order"),
-        campaign_id=_optional_id(campaign_id, "The campaign"),
+        conversation_id=_optional_id(conversation_id, Tag.CONVERSATION, "The conversation"),
+        counterpart_id=_optional_id(counterpart_id, Tag.ACCOUNT, "The account"),
+        order_id=_optional_id(order_id, Tag.ORDER, "The order"),
+        campaign_id=_optional_id(campaign_id, Tag.CAMPAIGN, "The campaign"),
     )
 
 
@@ -115,7 +116,7 @@ async def set_messaging_enabled(
             await accounts.set_account_messaging(clock, caller, enabled)
             return MessagingSwitch(scope=MessagingScope.ACCOUNT, order_id=None, enabled=enabled)
         order = await orders.set_order_messaging(
-            clock, caller, parse_id(order_id, "The order"), enabled
+            clock, caller, parse_id(order_id, Tag.ORDER, "The order"), enabled
         )
     except ParleyError as exc:
         return error_result(exc, NotFoundError, PermissionDeniedError)

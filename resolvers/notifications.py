@@ -7,6 +7,7 @@ import strawberry
 from parley.models import notifications, push
 from parley.models.conversations import set_muted
 from parley.models.errors import ParleyError
+from parley.models.global_ids import Tag
 from parley.resolvers.inputs import page_size, parse_id, query_error
 from parley.schema.context import Info
 from parley.schema.conversations import Conversation, MuteConversationResult
@@ -94,7 +95,9 @@ async def notification_log(info: Info, first: int | None) -> list[NotificationLo
 async def mute(info: Info, conversation_id: strawberry.ID, muted: bool) -> MuteConversationResult:
     account = info.context.account_id()
     try:
-        row = await set_muted(account, parse_id(conversation_id, "The conversation"), muted)
+        row = await set_muted(
+            account, parse_id(conversation_id, Tag.CONVERSATION, "The conversation"), muted
+        )
     except ParleyError as exc:
         return error_result(exc, NotFoundError)
     return Conversation.from_model(row)

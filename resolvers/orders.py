@@ -6,6 +6,7 @@ import strawberry
 
 from parley.models import orders
 from parley.models.errors import ParleyError
+from parley.models.global_ids import Tag
 from parley.resolvers.after_commit import after_commit
 from parley.resolvers.inputs import parse_id
 from parley.schema.context import Info
@@ -30,7 +31,7 @@ from parley.schema.orders import (
 async def order(info: Info, id: strawberry.ID) -> Order | None:
     viewer = info.context.account_id()
     try:
-        row = await orders.get_order_for(viewer, parse_id(id, "The order"))
+        row = await orders.get_order_for(viewer, parse_id(id, Tag.ORDER, "The order"))
     except ParleyError:
         return None
     return Order.from_model(row)
@@ -42,8 +43,8 @@ async def create_order(info: Info, input: CreateOrderInput) -> CreateOrderResult
     try:
         change = await orders.create_order(
             services.clock,
-            client_id=parse_id(input.client_id, "The client"),
-            freelancer_id=parse_id(input.freelancer_id, "The freelancer"),
+            client_id=parse_id(input.client_id, Tag.ACCOUNT, "The client"),
+            freelancer_id=parse_id(input.freelancer_id, Tag.ACCOUNT, "The freelancer"),
             title=input.title,
             job_type=input.job_type,
             requires_conversation=input.requires_conversation,
@@ -58,7 +59,9 @@ async def record_review(info: Info, order_id: strawberry.ID, negative: bool) -> 
     info.context.require_service()
     try:
         row = await orders.record_review(
-            info.context.services.clock, parse_id(order_id, "The order"), negative=negative
+            info.context.services.clock,
+            parse_id(order_id, Tag.ORDER, "The order"),
+            negative=negative,
         )
     except ParleyError as exc:
         return error_result(exc, NotFoundError)
@@ -72,7 +75,7 @@ async def change_order_status(
     services = info.context.services
     try:
         change = await orders.change_order_status(
-            services.clock, parse_id(id, "The order"), orders.OrderStatus(status)
+            services.clock, parse_id(id, Tag.ORDER, "The order"), orders.OrderStatus(status)
         )
     except ParleyError as exc:
         return error_result(exc, NotFoundError, InvalidTransitionError, ConversationRequiredError)

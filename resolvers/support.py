@@ -5,6 +5,7 @@ from __future__ import annotations
 from parley.models import support
 from parley.models.conversations import participant_view
 from parley.models.errors import InvalidInput, ParleyError
+from parley.models.global_ids import Tag
 from parley.models.orders import get_order_for
 from parley.resolvers.after_commit import after_commit
 from parley.resolvers.cursors import SUPPORT_REQUESTS
@@ -32,10 +33,12 @@ async def open_support_request(
             raise InvalidInput("conversationId", "Say which conversation or order it is about.")
         conversation_id = order_id = None
         if input.conversation_id is not None:
-            conversation_id = parse_id(input.conversation_id, "The conversation")
+            conversation_id = parse_id(input.conversation_id, Tag.CONVERSATION, "The conversation")
             await participant_view(caller, conversation_id)
         if input.order_id is not None:
-            order_id = (await get_order_for(caller, parse_id(input.order_id, "The order"))).id
+            order_id = (
+                await get_order_for(caller, parse_id(input.order_id, Tag.ORDER, "The order"))
+            ).id
         row = await support.open_support_request(
             info.context.services.clock,
             caller,
@@ -75,7 +78,7 @@ async def update_support_request(
     try:
         change = await support.update_support_request(
             services.clock,
-            parse_id(input.id, "The support request"),
+            parse_id(input.id, Tag.SUPPORT_REQUEST, "The support request"),
             support.SupportStatus(input.status),
             input.note,
         )

@@ -8,8 +8,10 @@ from typing import Annotated
 import strawberry
 
 from parley.models import accounts
+from parley.models.global_ids import Tag
 from parley.schema.enums import domain_enum
 from parley.schema.errors import InvalidInputError, NotFoundError
+from parley.schema.node import Node, global_id
 
 domain_enum(
     accounts.AccountStatus,
@@ -38,7 +40,7 @@ AccountKind = accounts.AccountKind
 
 
 @strawberry.interface(description="A party to conversations: a client or a freelancer.")
-class Account:
+class Account(Node):
     id: strawberry.ID = strawberry.field(
         description="Parley's id of the account (the token's sub)."
     )
@@ -49,7 +51,7 @@ class Account:
 
     @staticmethod
     def from_model(row: accounts.Account) -> Client | Freelancer:
-        id_ = strawberry.ID(str(row.id))
+        id_ = global_id(Tag.ACCOUNT, row.id)
         status = accounts.AccountStatus(row.status)
         if row.kind == accounts.AccountKind.CLIENT:
             return Client(

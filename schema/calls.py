@@ -11,6 +11,7 @@ from parley.models import calls, feed
 from parley.models.accounts import validate_time_zone
 from parley.models.errors import ParleyError
 from parley.models.feed_pages import FeedEntry
+from parley.models.global_ids import Tag
 from parley.resolvers.inputs import query_error
 from parley.schema.accounts import Account
 from parley.schema.context import Info
@@ -25,6 +26,7 @@ from parley.schema.errors import (
     PermissionDeniedError,
 )
 from parley.schema.messaging import Message
+from parley.schema.node import Node, global_id, optional_global_id
 from parley.schema.orders import Order
 from parley.schema.zoned import ZonedTime
 
@@ -117,7 +119,7 @@ class DialIn:
     "start times. Local times are in the viewer's own time zone unless a field's timeZone "
     "argument asks for another."
 )
-class CallInvite:
+class CallInvite(Node):
     _row: strawberry.Private[calls.CallInvite]
     _zone: strawberry.Private[str]
     _now: strawberry.Private[datetime]
@@ -222,26 +224,24 @@ class CallInvite:
 
     @classmethod
     def from_model(cls, row: calls.CallInvite, zone: str, now: datetime) -> CallInvite:
-        def optional_id(value: int | None) -> strawberry.ID | None:
-            return None if value is None else strawberry.ID(str(value))
 
         return cls(
             _row=row,
             _zone=zone,
             _now=now,
-            id=strawberry.ID(str(row.id)),
+            id=global_id(Tag.CALL_INVITE, row.id),
             status=row.effective_status(now),
             topic=row.topic,
             duration_minutes=row.duration_minutes,
-            conversation_id=strawberry.ID(str(row.conversation_id)),
+            conversation_id=global_id(Tag.CONVERSATION, row.conversation_id),
             created_at=row.created_at,
             updated_at=row.updated_at,
             expires_at=row.last_proposed_at,
             line_opens_at=row.line_opens_at,
             no_show_reportable_from=row.no_show_reportable_from,
-            supersedes_id=optional_id(row.supersedes_id),
-            superseded_by_id=optional_id(row.superseded_by_id),
-            support_request_id=optional_id(row.support_request_id),
+            supersedes_id=optional_global_id(Tag.CALL_INVITE, row.supersedes_id),
+            superseded_by_id=optional_global_id(Tag.CALL_INVITE, row.superseded_by_id),
+            support_request_id=optional_global_id(Tag.SUPPORT_REQUEST, row.support_request_id),
         )
 
 
@@ -261,7 +261,7 @@ async def viewer_zone(info: Info) -> str:
     description="A change to a call invite, shown in the conversation's feed "
     "(sent, accepted, declined, cancelled, expired, no-show reported)."
 )
-class CallInviteEvent:
+class CallInviteEvent(Node):
     _row: strawberry.Private[feed.FeedItem | FeedEntry]
     id: strawberry.ID = strawberry.field(description="The feed item's id.")
     call_event_type: CallEventType = strawberry.field(description="What happened.")
@@ -291,7 +291,7 @@ class CallInviteEvent:
     def from_model(cls, row: feed.FeedItem | FeedEntry) -> CallInviteEvent:
         return cls(
             _row=row,
-            id=strawberry.ID(str(row.id)),
+            id=global_id(Tag.FEED_ITEM, row.id),
             call_event_type=feed.CallEventType(row.call_event or feed.CallEventType.SENT),
             created_at=row.created_at,
         )

@@ -8,12 +8,14 @@ from typing import Annotated
 import strawberry
 
 from parley.models import campaigns
+from parley.models.global_ids import Tag
 from parley.resolvers.campaign_creators import campaign_creators
 from parley.schema.accounts import Account
 from parley.schema.context import Info
 from parley.schema.conversations import Conversation
 from parley.schema.enums import domain_enum
 from parley.schema.errors import InvalidInputError, NotFoundError
+from parley.schema.node import Node, global_id
 
 domain_enum(
     campaigns.MembershipStatus,
@@ -63,7 +65,7 @@ class CampaignCreator:
 
 
 @strawberry.type(description="A brand's campaign with a group of creators.")
-class Campaign:
+class Campaign(Node):
     _row: strawberry.Private[campaigns.Campaign]
     id: strawberry.ID = strawberry.field(description="The campaign's id.")
     client_id: strawberry.ID = strawberry.field(description="The brand running it.")
@@ -89,8 +91,8 @@ class Campaign:
     def from_model(cls, row: campaigns.Campaign) -> Campaign:
         return cls(
             _row=row,
-            id=strawberry.ID(str(row.id)),
-            client_id=strawberry.ID(str(row.client_id)),
+            id=global_id(Tag.CAMPAIGN, row.id),
+            client_id=global_id(Tag.ACCOUNT, row.client_id),
             title=row.title,
             created_at=row.created_at,
         )
@@ -105,8 +107,8 @@ class CampaignMember:
     @classmethod
     def from_model(cls, row: campaigns.CampaignMember) -> CampaignMember:
         return cls(
-            campaign_id=strawberry.ID(str(row.campaign_id)),
-            freelancer_id=strawberry.ID(str(row.freelancer_id)),
+            campaign_id=global_id(Tag.CAMPAIGN, row.campaign_id),
+            freelancer_id=global_id(Tag.ACCOUNT, row.freelancer_id),
             status=campaigns.MembershipStatus(row.status),
         )
 

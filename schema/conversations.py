@@ -8,11 +8,13 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from parley.models import conversations
+from parley.models.global_ids import Tag
 from parley.schema.accounts import Account
 from parley.schema.context import Info
 from parley.schema.errors import NotFoundError
 from parley.schema.feed import PageInfo
 from parley.schema.messaging import Message
+from parley.schema.node import Node, global_id
 from parley.schema.orders import Order
 
 if TYPE_CHECKING:
@@ -20,7 +22,7 @@ if TYPE_CHECKING:
 
 
 @strawberry.type(description="All messages and orders between the caller and one counterpart.")
-class Conversation:
+class Conversation(Node):
     _row: strawberry.Private[conversations.Participant]
     id: strawberry.ID = strawberry.field(description="The conversation's id.")
     has_unread: bool = strawberry.field(
@@ -70,7 +72,7 @@ class Conversation:
     def from_model(cls, row: conversations.Participant) -> Conversation:
         return cls(
             _row=row,
-            id=strawberry.ID(str(row.conversation_id)),
+            id=global_id(Tag.CONVERSATION, row.conversation_id),
             has_unread=row.has_unread,
             unread_count=row.unread_count,
             last_activity_at=row.last_activity_at,

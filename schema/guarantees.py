@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from parley.models import guarantees
+from parley.models.global_ids import Tag
 from parley.schema.context import Info
 from parley.schema.enums import domain_enum
 from parley.schema.errors import (
@@ -22,6 +23,7 @@ from parley.schema.errors import (
     PermissionDeniedError,
     TermsChangedError,
 )
+from parley.schema.node import Node, global_id
 
 if TYPE_CHECKING:
     from parley.schema.feed import PageInfo
@@ -56,7 +58,7 @@ class GuaranteeDecision(Enum):
 
 
 @strawberry.type(description="One proposal of an order's terms; a new proposal replaces it.")
-class OrderTerms:
+class OrderTerms(Node):
     id: strawberry.ID = strawberry.field(description="The proposal's id (accept it by this id).")
     order_id: strawberry.ID = strawberry.field(description="The order.")
     proposer_id: strawberry.ID = strawberry.field(description="The side that proposed them.")
@@ -74,9 +76,9 @@ class OrderTerms:
     @classmethod
     def from_model(cls, row: guarantees.OrderTerms) -> OrderTerms:
         return cls(
-            id=strawberry.ID(str(row.id)),
-            order_id=strawberry.ID(str(row.order_id)),
-            proposer_id=strawberry.ID(str(row.proposer_id)),
+            id=global_id(Tag.ORDER_TERMS, row.id),
+            order_id=global_id(Tag.ORDER, row.order_id),
+            proposer_id=global_id(Tag.ACCOUNT, row.proposer_id),
             amount=Decimal(row.amount).quantize(guarantees.CENT),
             currency=row.currency,
             delivery_date=row.delivery_date,
@@ -98,7 +100,7 @@ async def load_current_terms(info: Info, order_id: int) -> OrderTerms | None:
 
 
 @strawberry.type(description="A request to the marketplace to guarantee an order's agreed terms.")
-class GuaranteeRequest:
+class GuaranteeRequest(Node):
     _terms_id: strawberry.Private[int]
     id: strawberry.ID = strawberry.field(description="The request's id.")
     order_id: strawberry.ID = strawberry.field(description="The order.")
@@ -118,9 +120,9 @@ class GuaranteeRequest:
     def from_model(cls, row: guarantees.GuaranteeRequest) -> GuaranteeRequest:
         return cls(
             _terms_id=row.terms_id,
-            id=strawberry.ID(str(row.id)),
-            order_id=strawberry.ID(str(row.order_id)),
-            requester_id=strawberry.ID(str(row.requester_id)),
+            id=global_id(Tag.GUARANTEE_REQUEST, row.id),
+            order_id=global_id(Tag.ORDER, row.order_id),
+            requester_id=global_id(Tag.ACCOUNT, row.requester_id),
             status=guarantees.GuaranteeStatus(row.status),
             note=row.note,
             created_at=row.created_at,

@@ -12,9 +12,11 @@ from enum import Enum
 import strawberry
 
 from parley.models.events import EventKind
+from parley.models.global_ids import Tag
 from parley.schema.conversations import Conversation, UnreadSummary
 from parley.schema.feed import FeedItem, feed_item_from_model
 from parley.schema.messaging import Message
+from parley.schema.node import global_id
 from parley.subscriptions.feed import FeedChange
 from parley.subscriptions.unread import UnreadChange
 
@@ -59,15 +61,15 @@ class FeedUpdate:
     def from_change(cls, change: FeedChange, cursor: str) -> FeedUpdate:
         event = change.event
         item = feed_item_from_model(change.item) if change.item is not None else None
-        conversation_id = strawberry.ID(str(event.conversation_id))
+        conversation_id = global_id(Tag.CONVERSATION, event.conversation_id)
         if event.kind == EventKind.READ and event.data is not None:
             return cls(
                 cursor=cursor,
                 conversation_id=conversation_id,
                 item=item,
                 kind=FeedUpdateKind.READ,
-                read_by=strawberry.ID(str(event.data["reader"])),
-                read_up_to=strawberry.ID(str(event.data["up_to"])),
+                read_by=global_id(Tag.ACCOUNT, int(event.data["reader"])),
+                read_up_to=global_id(Tag.FEED_ITEM, int(event.data["up_to"])),
                 read_at=datetime.fromisoformat(event.data["read_at"]),
             )
         return cls(

@@ -11,6 +11,7 @@ import strawberry
 
 from parley.models import feed, rules
 from parley.models.feed_pages import FeedEntry
+from parley.models.global_ids import Tag
 from parley.schema.accounts import Account
 from parley.schema.context import Info
 from parley.schema.errors import (
@@ -21,6 +22,7 @@ from parley.schema.errors import (
     PermissionDeniedError,
     RateLimitedError,
 )
+from parley.schema.node import Node, global_id
 from parley.schema.orders import Order, ReadWithPage, load_order
 
 if TYPE_CHECKING:
@@ -28,7 +30,7 @@ if TYPE_CHECKING:
 
 
 @strawberry.type(description="A message in a conversation, optionally about one order.")
-class Message:
+class Message(Node):
     _row: strawberry.Private[feed.FeedItem | FeedEntry]
     _read: strawberry.Private[ReadWithPage | None] = None
     id: strawberry.ID = strawberry.field(description="The message's id (also its feed item id).")
@@ -82,8 +84,8 @@ class Message:
         return cls(
             _row=row,
             _read=read,
-            id=strawberry.ID(str(row.id)),
-            conversation_id=strawberry.ID(str(row.conversation_id)),
+            id=global_id(Tag.FEED_ITEM, row.id),
+            conversation_id=global_id(Tag.CONVERSATION, row.conversation_id),
             body=row.body or "",
             created_at=row.created_at,
             read_at=row.read_at,

@@ -9,9 +9,11 @@ from typing import Annotated
 import strawberry
 
 from parley.models import notifications, push
+from parley.models.global_ids import Tag
 from parley.schema.errors import InvalidInputError
 from parley.schema.feed import FeedItem
 from parley.schema.messaging import Message
+from parley.schema.node import Node, global_id, optional_global_id
 from parley.subscriptions.presence import PresenceState
 from parley.subscriptions.routing import Activity
 
@@ -55,7 +57,7 @@ class Presence:
     @classmethod
     def from_state(cls, state: PresenceState) -> Presence:
         return cls(
-            account_id=strawberry.ID(str(state.account_id)),
+            account_id=global_id(Tag.ACCOUNT, state.account_id),
             online=state.online,
             last_seen_at=state.last_seen_at,
         )
@@ -128,7 +130,7 @@ class NotificationOutcome(Enum):
 
 
 @strawberry.type(description="One notification decision: the channel, what happened, and why.")
-class NotificationLogEntry:
+class NotificationLogEntry(Node):
     id: strawberry.ID = strawberry.field(description="The entry's id (newer is larger).")
     conversation_id: strawberry.ID = strawberry.field(description="The conversation.")
     message_id: strawberry.ID | None = strawberry.field(description="The message it is about.")
@@ -140,9 +142,9 @@ class NotificationLogEntry:
     @classmethod
     def from_model(cls, row: notifications.NotificationLogEntry) -> NotificationLogEntry:
         return cls(
-            id=strawberry.ID(str(row.id)),
-            conversation_id=strawberry.ID(str(row.conversation_id)),
-            message_id=None if row.item_id is None else strawberry.ID(str(row.item_id)),
+            id=global_id(Tag.NOTIFICATION, row.id),
+            conversation_id=global_id(Tag.CONVERSATION, row.conversation_id),
+            message_id=optional_global_id(Tag.FEED_ITEM, row.item_id),
             channel=NotificationChannel(notifications.DeliveryChannel(row.channel).value),
             outcome=NotificationOutcome(notifications.Outcome(row.outcome).value),
             reason=row.reason,
@@ -178,14 +180,16 @@ class PushSubscriptionInput:
 
 
 @strawberry.type(description="A device registered for push notifications.")
-class PushDevice:
+class PushDevice(Node):
     id: strawberry.ID = strawberry.field(description="The registration's id.")
     endpoint: str = strawberry.field(description="Its push service URL.")
     created_at: datetime = strawberry.field(description="When it was (re)registered.")
 
     @classmethod
     def from_model(cls, row: push.PushSubscription) -> PushDevice:
-        return cls(id=strawberry.ID(str(row.id)), endpoint=row.endpoint, created_at=row.created_at)
+        return cls(
+            id=global_id(Tag.PUSH_DEVICE, row.id), endpoint=row.endpoint, created_at=row.created_at
+        )
 
 
 UpdateNotificationPreferencesResult = Annotated[

@@ -12,6 +12,7 @@ import strawberry
 from parley.models import feed, orders
 from parley.models.errors import ConversationRequired
 from parley.models.feed_pages import FeedEntry
+from parley.models.global_ids import Tag
 from parley.schema.accounts import Account
 from parley.schema.context import Info
 from parley.schema.enums import domain_enum
@@ -30,6 +31,7 @@ from parley.schema.guarantees import (
     load_latest_guarantee,
     load_terms,
 )
+from parley.schema.node import Node, global_id
 
 domain_enum(
     orders.OrderStatus,
@@ -76,7 +78,7 @@ GUARANTEE_EVENTS = frozenset(
 
 
 @strawberry.type(description="A job a client ordered from a freelancer.")
-class Order:
+class Order(Node):
     _row: strawberry.Private[orders.Order]
     id: strawberry.ID = strawberry.field(description="The order's id.")
     title: str = strawberry.field(description="What the job is.")
@@ -120,11 +122,11 @@ class Order:
     def from_model(cls, row: orders.Order) -> Order:
         return cls(
             _row=row,
-            id=strawberry.ID(str(row.id)),
+            id=global_id(Tag.ORDER, row.id),
             title=row.title,
             job_type=row.job_type,
             status=orders.OrderStatus(row.status),
-            conversation_id=strawberry.ID(str(row.conversation_id)),
+            conversation_id=global_id(Tag.CONVERSATION, row.conversation_id),
             created_at=row.created_at,
             updated_at=row.updated_at,
             messaging_enabled=row.messaging_enabled,
@@ -153,7 +155,7 @@ async def load_order(info: Info, order_id: int | None) -> Order | None:
 
 
 @strawberry.type(description="A change to an order, shown in the conversation's feed.")
-class OrderEvent:
+class OrderEvent(Node):
     _row: strawberry.Private[feed.FeedItem | FeedEntry]
     _read: strawberry.Private[ReadWithPage | None] = None
     id: strawberry.ID = strawberry.field(description="The feed item's id.")
@@ -202,7 +204,7 @@ class OrderEvent:
         return cls(
             _row=row,
             _read=read,
-            id=strawberry.ID(str(row.id)),
+            id=global_id(Tag.FEED_ITEM, row.id),
             order_event_type=feed.OrderEventType(row.event),
             status=orders.OrderStatus(row.order_status or orders.OrderStatus.OPEN),
             previous_status=orders.OrderStatus(row.previous_status)

@@ -9,8 +9,10 @@ import strawberry
 
 from parley.models import feed, support
 from parley.models.feed_pages import FeedEntry
+from parley.models.global_ids import Tag
 from parley.schema.enums import domain_enum
 from parley.schema.errors import InvalidInputError, NotFoundError
+from parley.schema.node import Node, global_id, optional_global_id
 
 if TYPE_CHECKING:
     from parley.schema.feed import PageInfo
@@ -38,12 +40,8 @@ domain_enum(
 )
 
 
-def optional_id(value: int | None) -> strawberry.ID | None:
-    return None if value is None else strawberry.ID(str(value))
-
-
 @strawberry.type(description="A request to the marketplace's support team.")
-class SupportRequest:
+class SupportRequest(Node):
     id: strawberry.ID = strawberry.field(description="The request's id.")
     reason: support.SupportReason = strawberry.field(description="Why it was opened.")
     status: support.SupportStatus = strawberry.field(description="Where support is with it.")
@@ -59,13 +57,13 @@ class SupportRequest:
     @classmethod
     def from_model(cls, row: support.SupportRequest) -> SupportRequest:
         return cls(
-            id=strawberry.ID(str(row.id)),
+            id=global_id(Tag.SUPPORT_REQUEST, row.id),
             reason=support.SupportReason(row.reason),
             status=support.SupportStatus(row.status),
             details=row.details,
             note=row.note,
-            conversation_id=optional_id(row.conversation_id),
-            order_id=optional_id(row.order_id),
+            conversation_id=optional_global_id(Tag.CONVERSATION, row.conversation_id),
+            order_id=optional_global_id(Tag.ORDER, row.order_id),
             created_at=row.created_at,
             updated_at=row.updated_at or row.created_at,
         )
@@ -75,7 +73,7 @@ class SupportRequest:
     description="Support changed one of the caller's requests: a feed item only the requester "
     "sees, in the conversation the request is about."
 )
-class SupportRequestEvent:
+class SupportRequestEvent(Node):
     id: strawberry.ID = strawberry.field(description="The feed item's id.")
     request_id: strawberry.ID = strawberry.field(description="The support request.")
     support_status: support.SupportStatus = strawberry.field(
@@ -89,11 +87,11 @@ class SupportRequestEvent:
     def from_model(cls, row: feed.FeedItem | FeedEntry) -> SupportRequestEvent:
         assert row.subject_id is not None, "a support event without its request"
         return cls(
-            id=strawberry.ID(str(row.id)),
-            request_id=strawberry.ID(str(row.subject_id)),
+            id=global_id(Tag.FEED_ITEM, row.id),
+            request_id=global_id(Tag.SUPPORT_REQUEST, row.subject_id),
             support_status=support.SupportStatus(row.subject_status or support.SupportStatus.OPEN),
             note=row.body or "",
-            order_id=optional_id(row.order_id),
+            order_id=optional_global_id(Tag.ORDER, row.order_id),
             created_at=row.created_at,
         )
 

@@ -36,11 +36,12 @@ from functools import partial
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
-from parley.models import notification_batch, notifications, push
+from parley.models import global_ids, notification_batch, notifications, push
 from parley.models.accounts import Account
 from parley.models.conversations import Participant
 from parley.models.events import EventKind, LoggedEvent, append_events, lock_event_logs
 from parley.models.feed import FeedItem
+from parley.models.global_ids import Tag
 from parley.models.notification_batch import Planned, RoutedIntent, Step, route_batch_script
 from parley.models.notifications import Delivery, DeliveryChannel, DeliveryStatus, Outcome
 from parley.models.store.clock import Clock
@@ -86,7 +87,8 @@ class NotifierConfig:
     lease: timedelta = timedelta(minutes=5)
 
     def link(self, conversation_id: int) -> str:
-        return f"{self.app_url.rstrip('/')}/conversations/{conversation_id}"
+        conversation = global_ids.encode(Tag.CONVERSATION, conversation_id)
+        return f"{self.app_url.rstrip('/')}/conversations/{conversation}"
 
 
 class Notifier:

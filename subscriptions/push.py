@@ -30,6 +30,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from py_vapid import Vapid
 
+from parley.models import global_ids
+from parley.models.global_ids import Tag
 from parley.models.outbound_urls import OutboundPolicy
 from parley.models.push import PushSubscription
 from parley.models.server_keys import shared_key
@@ -67,7 +69,7 @@ class PushPayload:
                 "title": self.title,
                 "body": self.body,
                 "url": self.url,
-                "conversationId": str(self.conversation_id),
+                "conversationId": global_ids.encode(Tag.CONVERSATION, self.conversation_id),
             }
         )
 

@@ -1,6 +1,7 @@
 """Bearer tokens: the marketplace owns identity, Parley verifies its JWTs.
 
-`sub` is the Parley account id; a `role` claim of `service` marks the
+`sub` is the Parley account: its global id as the API shows it (`Account.id`), or the
+row id behind it; a `role` claim of `service` marks the
 marketplace's own backend, which may create accounts and drive orders.
 HS256 (shared secret) or RS256 (the marketplace's public key), from settings.
 For development without a configured secret, one is generated once and kept
@@ -19,7 +20,9 @@ from typing import Any
 
 import jwt
 
+from parley.models import global_ids
 from parley.models.accounts import account_exists
+from parley.models.global_ids import Tag
 from parley.models.store.clock import Clock, SystemClock
 from parley.web.settings import Settings
 
@@ -151,6 +154,9 @@ def _account_id(subject: object) -> int:
         account_id = int(subject)
         if account_id <= ACCOUNT_ID_MAX:
             return account_id
+    decoded = global_ids.decode(subject)
+    if decoded is not None and decoded[0] is Tag.ACCOUNT:
+        return decoded[1]
     raise TokenError("The token's subject is not an account id.")
 
 
