@@ -29,10 +29,12 @@ from pathlib import Path
 
 from tortoise.context import TortoiseContext
 
+from parley.models import global_ids
 from parley.models.accounts import Account, AccountKind, create_account
 from parley.models.conversations import Conversation, Participant
 from parley.models.events import Event, EventKind
 from parley.models.feed import FeedItem, FeedItemKind, OrderEventType
+from parley.models.global_ids import Tag
 from parley.models.orders import Order, OrderStatus, create_order
 from parley.models.store.clock import ManualClock
 from parley.models.store.db import apply_migrations
@@ -235,7 +237,7 @@ def _write_tokens(settings: Settings, pairs: list[_Pair], path: Path) -> None:
     document = {
         "conversations": [
             {
-                "id": pair.conversation.id,
+                "id": global_ids.encode(Tag.CONVERSATION, pair.conversation.id),
                 "client": pair.conversation.client_id,
                 "freelancer": pair.conversation.freelancer_id,
                 "newest_item": pair.items[-1][0],

@@ -62,7 +62,7 @@ def raise_fd_limit() -> int:
 
 @dataclass
 class Subscriber:
-    conversation: int
+    conversation: str
     connection: ClientConnection
     received: dict[int, float] = field(default_factory=dict)
     # Message number -> seconds from its stored createdAt to receipt (wall clock).
@@ -72,7 +72,7 @@ class Subscriber:
 
 
 async def open_subscriber(
-    url: str, token: str, conversation: int, query: str = FEED_UPDATES, *, feed: bool = True
+    url: str, token: str, conversation: str, query: str = FEED_UPDATES, *, feed: bool = True
 ) -> Subscriber:
     connection = await connect(
         url,
@@ -130,14 +130,14 @@ async def receive(subscriber: Subscriber) -> None:
 
 @dataclass
 class Sent:
-    conversation: int
+    conversation: str
     started: float
     acked: float | None = None
     ok: bool = False
 
 
 async def send(
-    client: httpx.AsyncClient, token: str, conversation: int, number: int, sent: Sent | None
+    client: httpx.AsyncClient, token: str, conversation: str, number: int, sent: Sent | None
 ) -> None:
     response = await client.post(
         "/graphql",
@@ -172,14 +172,14 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     else:
         conversations = dataset["conversations"][: args.conversations]
         per_conversation = 2
-    plans: list[tuple[str, int]] = []
+    plans: list[tuple[str, str]] = []
     for conversation in conversations:
         sides = itertools.cycle((conversation["client"], conversation["freelancer"]))
         for _ in range(per_conversation):
             plans.append((tokens[str(next(sides))], conversation["id"]))
     gate = asyncio.Semaphore(args.connect_concurrency)
 
-    async def opened(token: str, conversation: int) -> Subscriber:
+    async def opened(token: str, conversation: str) -> Subscriber:
         async with gate:
             return await open_subscriber(args.url, token, conversation)
 

@@ -88,15 +88,22 @@ const typeDefs = /* GraphQL */ `
   type Query { feed(conversationId: ID!, filter: FeedFilter = ALL, last: Int): FeedConnection! }
 `;
 
+// Parley's ids are global ids: base64url of "Conversation:<row id>".
+const conversationRow = (id) => {
+  const [tag, row] = Buffer.from(String(id), "base64url").toString("utf8").split(":");
+  return tag === "Conversation" ? Number(row) : NaN;
+};
+
 const resolvers = {
   Query: {
     feed(_, { conversationId, last }, { viewer }) {
-      if (!isParticipant.get(Number(conversationId), viewer)) {
+      const conversation = conversationRow(conversationId);
+      if (!isParticipant.get(conversation, viewer)) {
         throw new Error("Conversation not found.");
       }
       const size = last ?? 20;
       const since = new Date(Date.now() - retentionMs).toISOString().replace("T", " ");
-      const rows = newestPage.all(Number(conversationId), since, size + 1);
+      const rows = newestPage.all(conversation, since, size + 1);
       const edges = rows
         .slice(0, size)
         .reverse()

@@ -98,11 +98,21 @@ export class Feed {
     if (atBottom || node.isMine) this.list.scrollTop = this.list.scrollHeight;
   }
 
-  /** The counterpart read everything up to `upTo`: the caller's messages show "read". */
+  /**
+   * The counterpart read everything up to `upTo`: the caller's messages show "read".
+   * Ids are opaque, so "up to" is a position: the list is chronological, top to bottom.
+   * When that item is not shown (another filter), what was written before the read counts.
+   */
   read(upTo, readAt) {
+    const last = this.items.get(upTo)?.element;
+    const covered = (node, element) =>
+      last
+        ? element === last ||
+          Boolean(element.compareDocumentPosition(last) & window.Node.DOCUMENT_POSITION_FOLLOWING)
+        : Date.parse(node.createdAt) <= Date.parse(readAt);
     for (const { node, element } of this.items.values()) {
       const mineUnread = node.__typename === "Message" && node.isMine && !node.readAt;
-      if (mineUnread && BigInt(node.id) <= BigInt(upTo)) {
+      if (mineUnread && covered(node, element)) {
         node.readAt = readAt;
         element.classList.add("read");
         this.refreshReceipt(node, element);
