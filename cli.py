@@ -21,7 +21,9 @@ from typing import Any
 from tortoise.context import TortoiseContext
 
 from parley.demo import is_empty, load_demo
+from parley.models import global_ids
 from parley.models.accounts import Account
+from parley.models.global_ids import Tag
 from parley.models.retention import purge_expired
 from parley.models.store.clock import SystemClock
 from parley.models.store.db import apply_migrations
@@ -54,8 +56,9 @@ def _print_tokens(settings: Settings, accounts: list[Account]) -> None:
     print("\nParley demo data is loaded. Open GraphiQL at", url)
     print("Paste one of these into GraphiQL's Headers tab:\n")
     for account in accounts:
-        header = {"Authorization": f"Bearer {_token(settings, str(account.id))}"}
-        print(f"  {account.name} ({account.kind}, id {account.id}):")
+        account_id = global_ids.encode(Tag.ACCOUNT, account.id)
+        header = {"Authorization": f"Bearer {_token(settings, account_id)}"}
+        print(f"  {account.name} ({account.kind}, id {account_id}):")
         print(f"  {json.dumps(header)}\n")
     service = {"Authorization": f"Bearer {_token(settings, 'marketplace', SERVICE_ROLE)}"}
     print("  The marketplace's service token (create accounts and orders):")
