@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from parley import cli
 from parley.models.accounts import AccountKind, create_account
+from parley.models.global_ids import Tag
 from parley.models.store.clock import ManualClock
 from parley.web.auth import (
     SERVICE_ROLE,
@@ -25,6 +26,7 @@ from parley.web.auth import (
     load_keys,
 )
 from parley.web.settings import Settings
+from tests.ids import gid
 from tests.support import Executor, account
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
@@ -106,6 +108,8 @@ FRESH = {"iat": timedelta(0), "exp": timedelta(minutes=5)}
             "subject",
         ),  # an Arabic-Indic 7: int() takes it
         (partial(_signed, {"sub": "9" * 5000, **FRESH}), "subject"),
+        (partial(_signed, {"sub": gid(Tag.ORDER, 7), **FRESH}), "subject"),  # not an account
+        (partial(_signed, {"sub": gid(Tag.ACCOUNT, 7) + "=", **FRESH}), "subject"),
         (partial(str, "Token abc"), "Bearer"),
         (partial(str, "Bearer "), "Bearer"),
     ],
@@ -123,6 +127,13 @@ def test_the_largest_account_id_and_the_maximum_lifetime_are_accepted() -> None:
     assert verifier.verify_header(largest) == Caller(2**63 - 1)
     without_iat = _signed({"sub": "5", "exp": timedelta(minutes=59)})
     assert verifier.verify_header(without_iat) == Caller(5)
+
+
+def test_an_accounts_global_id_is_a_subject_as_its_row_id_is() -> None:
+    verifier = _verifier(Keys("HS256", "s" * 40, "s" * 40))
+    by_global_id = _signed({"sub": gid(Tag.ACCOUNT, 2**63 - 1), **FRESH})
+    assert verifier.verify_header(by_global_id) == Caller(2**63 - 1)
+    assert verifier.verify_header(_signed({"sub": gid(Tag.ACCOUNT, 5), **FRESH})) == Caller(5)
 
 
 def test_no_header_is_anonymous() -> None:
