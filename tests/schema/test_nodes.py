@@ -19,6 +19,8 @@ from parley.models.accounts import Account, AccountKind, create_account
 from parley.models.global_ids import Tag
 from parley.models.notifications import DeliveryChannel, Outcome, record
 from parley.models.store.clock import ManualClock
+from parley.schema.build import build_schema
+from parley.schema.execution.limits import QueryLimits
 from parley.web.auth import Caller
 from tests.ids import gid, raw
 from tests.support import SERVICE, Executor, account
@@ -116,6 +118,9 @@ mutation Member($campaign: ID!, $creator: ID!) {
 
 MONDAY_3PM = datetime(2026, 1, 12, 15, 0, tzinfo=UTC)  # a week after the clock fixture's start
 UNKNOWN_ROW = 999_999
+# Three ids written into the document, so the cost bound knows how many items come back.
+THREE_UNKNOWN = [gid(Tag.ORDER, UNKNOWN_ROW + n) for n in range(3)]
+REFETCH_THREE = f"query RefetchThree {{ nodes(ids: {json.dumps(THREE_UNKNOWN)}) {{ id }} }}"
 
 
 def seen(typename: str) -> str:
@@ -465,3 +470,15 @@ async def test_the_service_token_gets_what_other_viewer_queries_give_it(pair: Pa
         error["extensions"] for error in conversation
     ]
     assert [error["message"] for error in node] == [error["message"] for error in conversation]
+
+
+async def test_nodes_costs_as_many_items_as_ids_it_may_return(pair: Pair) -> None:
+    # 1 for nodes, plus 1 (the id) per item: 101 with a variable (as many as the page cap),
+    # 4 for 3 ids written out; a plain list would count 10 items whatever the ids.
+    strict = Executor(build_schema(debug=True, limits=QueryLimits(max_cost=50)), pair.gql.services)
+    errors = await strict.errors(REFETCH_MANY, {"ids": [pair.order_id]}, as_=pair.client)
+    assert [(error["extensions"]["code"], error["extensions"]["cost"]) for error in errors] == [
+        ("QUERY_TOO_COSTLY", 101)
+    ]
+    data = await strict.execute(REFETCH_THREE, as_=pair.client)
+    assert data["nodes"] == [None, None, None]
