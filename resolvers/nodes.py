@@ -58,11 +58,14 @@ async def nodes(info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
 
 async def _node(info: Info, viewer: int, id: str) -> Node | None:
     decoded = global_ids.decode(id)
-    fetch = None if decoded is None else _FETCHES.get(decoded[0])
-    if decoded is None or fetch is None:
+    if decoded is None:
+        return None
+    tag, row_id = decoded
+    fetch = _FETCHES.get(tag)  # (every tag has one today; one added without would be null)
+    if fetch is None:
         return None
     try:
-        return await fetch(info, viewer, decoded[1])
+        return await fetch(info, viewer, row_id)
     except NotFound:
         return None
 
