@@ -228,88 +228,51 @@ async def pair(gql: Executor, client: Account, freelancer: Account, clock: Manua
 
 async def _every_kind_of_node(pair: Pair) -> list[tuple[Caller, dict[str, Any]]]:
     """One object of each Node type, with the caller whose query showed it."""
-    client, freelancer, service = pair.client, pair.freelancer, SERVICE
-    shown: list[tuple[Caller, dict[str, Any]]] = [
-        (client, await pair.shown(client, ME, "Client", "me")),
-        (freelancer, await pair.shown(freelancer, ME, "Freelancer", "me")),
-        (client, await pair.shown(client, ORDER, "Order", "order", id=pair.order_id)),
-        (client, await pair.message(client, "Hello Maya")),
-        (client, await pair.feed_item(client, "ORDERS", "OrderEvent")),
-        (client, await pair.invite()),
-        (freelancer, await pair.feed_item(freelancer, "CALLS", "CallInviteEvent")),
-    ]
+    client, freelancer = pair.client, pair.freelancer
+    seen: list[tuple[Caller, dict[str, Any]]] = []
+
+    async def show(
+        caller: Caller, document: str, typename: str, *path: str | int, **variables: Any
+    ) -> None:
+        seen.append((caller, await pair.shown(caller, document, typename, *path, **variables)))
+
+    await show(client, ME, "Client", "me")
+    await show(freelancer, ME, "Freelancer", "me")
+    await show(client, ORDER, "Order", "order", id=pair.order_id)
+    seen.append((client, await pair.message(client, "Hello Maya")))
+    seen.append((client, await pair.feed_item(client, "ORDERS", "OrderEvent")))
+    seen.append((client, await pair.invite()))
+    seen.append((freelancer, await pair.feed_item(freelancer, "CALLS", "CallInviteEvent")))
+
     terms = await pair.terms()
     await pair.run(client, ACCEPT_TERMS, id=terms["id"])
-    shown += [
-        # (the terms as they are now: accepting them changed their status)
-        (
-            freelancer,
-            await pair.shown(
-                freelancer, ORDER_TERMS, "OrderTerms", "order", "terms", id=pair.order_id
-            ),
-        ),
-        (
-            client,
-            await pair.shown(
-                client,
-                REQUEST_GUARANTEE,
-                "GuaranteeRequest",
-                "requestGuarantee",
-                order=pair.order_id,
-            ),
-        ),
-    ]
+    # The terms as they are now: accepting them changed their status.
+    await show(freelancer, ORDER_TERMS, "OrderTerms", "order", "terms", id=pair.order_id)
+    await show(
+        client, REQUEST_GUARANTEE, "GuaranteeRequest", "requestGuarantee", order=pair.order_id
+    )
+
     request_id = await pair.support_request()
-    await pair.run(service, UPDATE_SUPPORT, input={"id": request_id, "status": "IN_PROGRESS"})
-    shown += [
-        (
-            client,
-            await pair.shown(
-                client, SUPPORT_REQUESTS, "SupportRequest", "supportRequests", "edges", 0, "node"
-            ),
-        ),
-        (client, await pair.feed_item(client, "SUPPORT", "SupportRequestEvent")),
-    ]
-    campaign = await pair.run(
-        service, CREATE_CAMPAIGN, input={"clientId": pair.client_id, "title": "Spring"}
-    )
-    campaign_id = campaign["createCampaign"]["id"]
-    await pair.run(service, SET_MEMBERSHIP, campaign=campaign_id, creator=pair.freelancer_id)
-    shown.append(
-        (client, await pair.shown(client, CAMPAIGN, "Campaign", "campaign", id=campaign_id))
-    )
+    await pair.run(SERVICE, UPDATE_SUPPORT, input={"id": request_id, "status": "IN_PROGRESS"})
+    await show(client, SUPPORT_REQUESTS, "SupportRequest", "supportRequests", "edges", 0, "node")
+    seen.append((client, await pair.feed_item(client, "SUPPORT", "SupportRequestEvent")))
+
+    input = {"clientId": pair.client_id, "title": "Spring"}
+    campaign_id = (await pair.run(SERVICE, CREATE_CAMPAIGN, input=input))["createCampaign"]["id"]
+    await pair.run(SERVICE, SET_MEMBERSHIP, campaign=campaign_id, creator=pair.freelancer_id)
+    await show(client, CAMPAIGN, "Campaign", "campaign", id=campaign_id)
+
     device = {"endpoint": "https://push.example.com/device/1", "p256dh": "B" * 87, "auth": "C" * 22}
-    shown.append(
-        (
-            client,
-            await pair.shown(
-                client, REGISTER_PUSH, "PushDevice", "registerPushSubscription", input=device
-            ),
-        )
-    )
-    await record(
-        raw(pair.client_id),
-        raw(pair.conversation_id),
-        DeliveryChannel.EMAIL,
-        Outcome.SENT,
-        "offline for 5 minutes",
-        pair.clock.now(),
-    )
-    shown += [
-        (
-            client,
-            await pair.shown(
-                client, NOTIFICATION_LOG, "NotificationLogEntry", "notificationLog", 0
-            ),
-        ),
-        (
-            client,
-            await pair.shown(
-                client, CONVERSATIONS, "Conversation", "conversations", "edges", 0, "node"
-            ),
-        ),
-    ]
-    return shown
+    await show(client, REGISTER_PUSH, "PushDevice", "registerPushSubscription", input=device)
+
+    # The notification worker's decision, as it records it.
+    client_row, conversation_row = raw(pair.client_id), raw(pair.conversation_id)
+    now = pair.clock.now()
+    await record(client_row, conversation_row, DeliveryChannel.EMAIL, Outcome.SENT, "offline", now)
+    await show(client, NOTIFICATION_LOG, "NotificationLogEntry", "notificationLog", 0)
+
+    await show(client, CONVERSATIONS, "Conversation", "conversations", "edges", 0, "node")
+    return seen
 
 
 def _node_types(gql: Executor) -> set[str]:
