@@ -108,6 +108,26 @@ async def get_campaign_for(viewer_id: int, campaign_id: int) -> Campaign:
     return campaign
 
 
+async def get_account_for(viewer_id: int, account_id: int) -> Account:
+    """An account the viewer may see; NotFound otherwise.
+
+    The viewer sees itself, every counterpart of its conversations, and the other side of
+    a campaign membership (any status): a brand its creators, a creator its brands. These
+    are the accounts the API shows it (a conversation's counterpart, a campaign's creators).
+    """
+    account = await Account.get_or_none(id=account_id)
+    if account is None or not (
+        account_id == viewer_id
+        or await Participant.exists(account_id=viewer_id, counterpart_id=account_id)
+        or await CampaignMember.exists(
+            Q(campaign__client_id=viewer_id, freelancer_id=account_id)
+            | Q(campaign__client_id=account_id, freelancer_id=viewer_id)
+        )
+    ):
+        raise NotFound("The account")
+    return account
+
+
 @dataclass(frozen=True, slots=True)
 class CampaignCreator:
     """A creator's membership, and the viewer's side of the brand–creator conversation."""

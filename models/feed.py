@@ -7,12 +7,15 @@ kind filter, and never uses OFFSET. Messages are items of kind MESSAGE.
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 
 from tortoise import fields
 from tortoise.models import Model
 
 from parley.models.accounts import Account
+from parley.models.conversations import require_participant
+from parley.models.errors import NotFound
 
 
 class FeedItemKind(StrEnum):
@@ -87,3 +90,24 @@ class FeedItem(Model):
     @property
     def is_message(self) -> bool:
         return self.kind == FeedItemKind.MESSAGE
+
+
+async def get_feed_item_for(viewer_id: int, item_id: int, visible_since: datetime) -> FeedItem:
+    """One item as the viewer's feed would show it; NotFound for anything the feed hides.
+
+    The feed's own filters (models.feed_pages): the viewer is in the item's conversation,
+    an item meant for one participant (a support update) is theirs, and a message is not
+    past retention (`visible_since`, models.retention).
+    """
+    item = await FeedItem.get_or_none(id=item_id)
+    if (
+        item is None
+        or item.audience_id not in (None, viewer_id)
+        or (item.is_message and item.created_at < visible_since)
+    ):
+        raise NotFound("The feed item")
+    try:
+        await require_participant(viewer_id, item.conversation_id)
+    except NotFound:
+        raise NotFound("The feed item") from None
+    return item

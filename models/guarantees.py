@@ -281,6 +281,30 @@ async def decide_guarantee(
     return GuaranteeChange(request, events)
 
 
+async def get_terms_for(viewer_id: int, terms_id: int) -> OrderTerms:
+    """A terms proposal on an order the viewer is a party to; NotFound otherwise."""
+    terms = await OrderTerms.get_or_none(id=terms_id)
+    if terms is None or not await _is_party(viewer_id, terms.order_id):
+        raise NotFound("The terms proposal")
+    return terms
+
+
+async def get_guarantee_request_for(viewer_id: int, request_id: int) -> GuaranteeRequest:
+    """A guarantee request on an order the viewer is a party to; NotFound otherwise."""
+    request = await GuaranteeRequest.get_or_none(id=request_id)
+    if request is None or not await _is_party(viewer_id, request.order_id):
+        raise NotFound("The guarantee request")
+    return request
+
+
+async def _is_party(viewer_id: int, order_id: int) -> bool:
+    try:
+        await get_order_for(viewer_id, order_id)
+    except NotFound:
+        return False
+    return True
+
+
 async def open_guarantee_page(first: int, after: int | None) -> tuple[list[GuaranteeRequest], bool]:
     """Requests waiting for the marketplace, oldest first, and whether more follow."""
     query = GuaranteeRequest.filter(status=GuaranteeStatus.REQUESTED)

@@ -19,7 +19,7 @@ from tortoise.expressions import F, Q
 from tortoise.functions import Count
 from tortoise.models import Model
 
-from parley.models.errors import InvalidInput
+from parley.models.errors import InvalidInput, NotFound
 from parley.models.store.clock import Clock
 from parley.models.store.db import current_connection
 from parley.models.store.scripts import Script
@@ -274,3 +274,11 @@ async def update_preferences(
 async def recent_log(account_id: int, first: int) -> list[NotificationLogEntry]:
     """The account's newest notification decisions, newest first."""
     return await NotificationLogEntry.filter(account_id=account_id).order_by("-id").limit(first)
+
+
+async def get_log_entry_for(account_id: int, entry_id: int) -> NotificationLogEntry:
+    """One of the account's own notification decisions; NotFound otherwise."""
+    entry = await NotificationLogEntry.get_or_none(id=entry_id, account_id=account_id)
+    if entry is None:
+        raise NotFound("The notification")
+    return entry

@@ -22,7 +22,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from parley.models.errors import InvalidInput
+from parley.models.errors import InvalidInput, NotFound
 from parley.models.outbound_urls import OutboundPolicy
 from parley.models.store.clock import Clock
 from parley.models.text import clean_text
@@ -107,6 +107,14 @@ async def unregister(account_id: int, endpoint: str) -> bool:
 
 async def devices(account_id: int) -> list[PushSubscription]:
     return await PushSubscription.filter(account_id=account_id).order_by("id")
+
+
+async def get_device_for(account_id: int, device_id: int) -> PushSubscription:
+    """One of the account's own push devices; NotFound otherwise."""
+    device = await PushSubscription.get_or_none(id=device_id, account_id=account_id)
+    if device is None:
+        raise NotFound("The push device")
+    return device
 
 
 async def forget(subscription_id: int) -> None:

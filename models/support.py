@@ -104,6 +104,14 @@ async def support_page(
     return rows[:first], len(rows) > first
 
 
+async def get_support_request_for(account_id: int, request_id: int) -> SupportRequest:
+    """One of the account's own support requests; NotFound otherwise."""
+    request = await SupportRequest.get_or_none(id=request_id, account_id=account_id)
+    if request is None:
+        raise NotFound("The support request")
+    return request
+
+
 async def update_support_request(
     clock: Clock, request_id: int, status: SupportStatus, note: str = ""
 ) -> SupportUpdate:

@@ -2,9 +2,11 @@
 
 Each field costs 1 plus what it selects, multiplied by how many items it can
 return: `first`/`last` as written (a variable counts as the page cap, a missing
-one as the default page), `list_factor` for plain lists. Introspection fields
-are free (they are bounded by the schema, and off in production). The bound is
-computed from the document alone, so it is checked (and cached) at validation.
+one as the default page), the length of `ids` for a list of one item per id
+(`nodes(ids:)`; a variable counts as the page cap), `list_factor` for other
+lists. Introspection fields are free (they are bounded by the schema, and off in
+production). The bound is computed from the document alone, so it is checked
+(and cached) at validation.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from graphql import (
     GraphQLObjectType,
     InlineFragmentNode,
     IntValueNode,
+    ListValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
     ValidationRule,
@@ -31,6 +34,7 @@ from graphql import (
 )
 
 PAGE_ARGUMENTS = ("first", "last")
+ID_LIST_ARGUMENTS = ("ids",)  # a list of one item per id asked for
 
 
 class _CostModel:
@@ -106,7 +110,17 @@ class _CostModel:
             field_type = field_type.of_type
         if not isinstance(field_type, GraphQLList) or paged:
             return 1
-        return self.list_factor
+        sizes = [
+            self.list_size(argument.value)
+            for argument in node.arguments or ()
+            if argument.name.value in ID_LIST_ARGUMENTS
+        ]
+        return max(sizes, default=self.list_factor)
+
+    def list_size(self, value: object) -> int:
+        if isinstance(value, ListValueNode):
+            return min(len(value.values), self.page_max)
+        return self.page_max
 
     def page_size(self, value: object) -> int:
         if isinstance(value, IntValueNode):

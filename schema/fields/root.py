@@ -31,6 +31,7 @@ from parley.schema.conversations import (
 from parley.schema.feed import FeedConnection, FeedFilter
 from parley.schema.fields.calls import CallMutations, CallQueries
 from parley.schema.fields.guarantees import GuaranteeMutations, GuaranteeQueries
+from parley.schema.fields.nodes import NodeQueries
 from parley.schema.fields.notifications import NotificationMutation, NotificationQuery
 from parley.schema.fields.support import SupportMutations, SupportQueries
 from parley.schema.messaging import (
@@ -53,7 +54,7 @@ from parley.schema.support import OpenSupportRequestInput, OpenSupportRequestRes
 
 
 @strawberry.type(description="Reads. Every field needs a bearer token.")
-class Query(CallQueries, NotificationQuery, SupportQueries, GuaranteeQueries):
+class Query(CallQueries, NotificationQuery, SupportQueries, GuaranteeQueries, NodeQueries):
     @strawberry.field(description="The calling account.")
     async def me(self, info: Info) -> Account:
         return await accounts.me(info)
