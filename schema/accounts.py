@@ -46,7 +46,7 @@ class Account(Node):
     )
     name: str = strawberry.field(description="Display name.")
     time_zone: str = strawberry.field(description="IANA time zone, e.g. Europe/Berlin.")
-    status: AccountStatus = strawberry.field(description="The account's standing.")
+    account_status: AccountStatus = strawberry.field(description="The account's standing.")
     created_at: datetime = strawberry.field(description="When the account was created.")
 
     @staticmethod
@@ -58,7 +58,7 @@ class Account(Node):
                 id=id_,
                 name=row.name,
                 time_zone=row.time_zone,
-                status=status,
+                account_status=status,
                 created_at=row.created_at,
                 messaging_enabled=row.messaging_enabled,
             )
@@ -66,7 +66,7 @@ class Account(Node):
             id=id_,
             name=row.name,
             time_zone=row.time_zone,
-            status=status,
+            account_status=status,
             created_at=row.created_at,
             discoverable=row.discoverable,
         )

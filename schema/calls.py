@@ -124,7 +124,7 @@ class CallInvite(Node):
     _zone: strawberry.Private[str]
     _now: strawberry.Private[datetime]
     id: strawberry.ID = strawberry.field(description="The invite's id.")
-    status: CallInviteStatus = strawberry.field(description="Where the invite is now.")
+    invite_status: CallInviteStatus = strawberry.field(description="Where the invite is now.")
     topic: str = strawberry.field(description="What the client wants to discuss (may be empty).")
     duration_minutes: int = strawberry.field(description="How long the call is planned to last.")
     conversation_id: strawberry.ID = strawberry.field(description="The pair's conversation.")
@@ -230,7 +230,7 @@ class CallInvite(Node):
             _zone=zone,
             _now=now,
             id=global_id(Tag.CALL_INVITE, row.id),
-            status=row.effective_status(now),
+            invite_status=row.effective_status(now),
             topic=row.topic,
             duration_minutes=row.duration_minutes,
             conversation_id=global_id(Tag.CONVERSATION, row.conversation_id),

@@ -68,7 +68,7 @@ class OrderTerms(Node):
     currency: str = strawberry.field(description="ISO 4217 code, e.g. EUR.")
     delivery_date: date = strawberry.field(description="When the deliverables are due.")
     deliverables: str = strawberry.field(description="What will be delivered.")
-    status: guarantees.TermsStatus = strawberry.field(
+    terms_status: guarantees.TermsStatus = strawberry.field(
         description="Proposed, accepted or superseded."
     )
     created_at: datetime = strawberry.field(description="When they were proposed.")
@@ -83,7 +83,7 @@ class OrderTerms(Node):
             currency=row.currency,
             delivery_date=row.delivery_date,
             deliverables=row.deliverables,
-            status=guarantees.TermsStatus(row.status),
+            terms_status=guarantees.TermsStatus(row.status),
             created_at=row.created_at,
         )
 
@@ -105,7 +105,9 @@ class GuaranteeRequest(Node):
     id: strawberry.ID = strawberry.field(description="The request's id.")
     order_id: strawberry.ID = strawberry.field(description="The order.")
     requester_id: strawberry.ID = strawberry.field(description="The side that asked.")
-    status: guarantees.GuaranteeStatus = strawberry.field(description="Where the request stands.")
+    guarantee_status: guarantees.GuaranteeStatus = strawberry.field(
+        description="Where the request stands."
+    )
     note: str = strawberry.field(description="The marketplace's note with its decision.")
     created_at: datetime = strawberry.field(description="When it was requested.")
     decided_at: datetime | None = strawberry.field(
@@ -113,7 +115,7 @@ class GuaranteeRequest(Node):
     )
 
     @strawberry.field(description="The agreed terms it asks to guarantee.", graphql_type=OrderTerms)
-    def terms(self, info: Info) -> Awaitable[OrderTerms]:
+    def guaranteed_terms(self, info: Info) -> Awaitable[OrderTerms]:
         return load_terms(info, self._terms_id)
 
     @classmethod
@@ -123,7 +125,7 @@ class GuaranteeRequest(Node):
             id=global_id(Tag.GUARANTEE_REQUEST, row.id),
             order_id=global_id(Tag.ORDER, row.order_id),
             requester_id=global_id(Tag.ACCOUNT, row.requester_id),
-            status=guarantees.GuaranteeStatus(row.status),
+            guarantee_status=guarantees.GuaranteeStatus(row.status),
             note=row.note,
             created_at=row.created_at,
             decided_at=row.decided_at,

@@ -113,7 +113,7 @@ class NotificationOutcome(Enum):
     )
     SKIPPED = strawberry.enum_value(
         notifications.Outcome.SKIPPED.value,
-        description="Not sent, on purpose (reason says why: muted, read already, turned off).",
+        description="Not sent, on purpose (outcomeReason: muted, read already, turned off).",
     )
     CANCELLED = strawberry.enum_value(
         notifications.Outcome.CANCELLED.value,
@@ -125,18 +125,18 @@ class NotificationOutcome(Enum):
     )
     FAILED = strawberry.enum_value(
         notifications.Outcome.FAILED.value,
-        description="The channel refused it for good (reason says why).",
+        description="The channel refused it for good (outcomeReason says why).",
     )
 
 
 @strawberry.type(description="One notification decision: the channel, what happened, and why.")
 class NotificationLogEntry(Node):
-    id: strawberry.ID = strawberry.field(description="The entry's id (newer is larger).")
+    id: strawberry.ID = strawberry.field(description="The entry's id.")
     conversation_id: strawberry.ID = strawberry.field(description="The conversation.")
     message_id: strawberry.ID | None = strawberry.field(description="The message it is about.")
     channel: NotificationChannel = strawberry.field(description="IN_APP, PUSH or EMAIL.")
     outcome: NotificationOutcome = strawberry.field(description="Sent, held, skipped, …")
-    reason: str = strawberry.field(description="Why, in words.")
+    outcome_reason: str = strawberry.field(description="Why this outcome, in words.")
     created_at: datetime = strawberry.field(description="When it was decided.")
 
     @classmethod
@@ -147,7 +147,7 @@ class NotificationLogEntry(Node):
             message_id=optional_global_id(Tag.FEED_ITEM, row.item_id),
             channel=NotificationChannel(notifications.DeliveryChannel(row.channel).value),
             outcome=NotificationOutcome(notifications.Outcome(row.outcome).value),
-            reason=row.reason,
+            outcome_reason=row.reason,
             created_at=row.created_at,
         )
 

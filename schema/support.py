@@ -44,11 +44,17 @@ domain_enum(
 class SupportRequest(Node):
     id: strawberry.ID = strawberry.field(description="The request's id.")
     reason: support.SupportReason = strawberry.field(description="Why it was opened.")
-    status: support.SupportStatus = strawberry.field(description="Where support is with it.")
+    support_status: support.SupportStatus = strawberry.field(
+        description="Where support is with it."
+    )
     details: str = strawberry.field(description="What the user wrote.")
     note: str = strawberry.field(description="Support's latest note to the user; empty if none.")
-    conversation_id: strawberry.ID | None = strawberry.field(description="The conversation.")
-    order_id: strawberry.ID | None = strawberry.field(description="The order.")
+    about_conversation_id: strawberry.ID | None = strawberry.field(
+        description="The conversation it is about, if any."
+    )
+    about_order_id: strawberry.ID | None = strawberry.field(
+        description="The order it is about, if any."
+    )
     created_at: datetime = strawberry.field(description="When it was opened.")
     updated_at: datetime = strawberry.field(
         description="When support last changed it (its opening time until then)."
@@ -59,11 +65,11 @@ class SupportRequest(Node):
         return cls(
             id=global_id(Tag.SUPPORT_REQUEST, row.id),
             reason=support.SupportReason(row.reason),
-            status=support.SupportStatus(row.status),
+            support_status=support.SupportStatus(row.status),
             details=row.details,
             note=row.note,
-            conversation_id=optional_global_id(Tag.CONVERSATION, row.conversation_id),
-            order_id=optional_global_id(Tag.ORDER, row.order_id),
+            about_conversation_id=optional_global_id(Tag.CONVERSATION, row.conversation_id),
+            about_order_id=optional_global_id(Tag.ORDER, row.order_id),
             created_at=row.created_at,
             updated_at=row.updated_at or row.created_at,
         )
@@ -80,7 +86,9 @@ class SupportRequestEvent(Node):
         description="The status the request moved to."
     )
     note: str = strawberry.field(description="Support's note with the change; empty if none.")
-    order_id: strawberry.ID | None = strawberry.field(description="The order it is about.")
+    about_order_id: strawberry.ID | None = strawberry.field(
+        description="The order the request is about, if any."
+    )
     created_at: datetime = strawberry.field(description="When it happened.")
 
     @classmethod
@@ -91,7 +99,7 @@ class SupportRequestEvent(Node):
             request_id=global_id(Tag.SUPPORT_REQUEST, row.subject_id),
             support_status=support.SupportStatus(row.subject_status or support.SupportStatus.OPEN),
             note=row.body or "",
-            order_id=optional_global_id(Tag.ORDER, row.order_id),
+            about_order_id=optional_global_id(Tag.ORDER, row.order_id),
             created_at=row.created_at,
         )
 
