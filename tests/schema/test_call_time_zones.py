@@ -11,8 +11,10 @@ from graphql import GraphQLObjectType, get_named_type
 from parley.compat.strawberry import graphql_schema
 from parley.models.accounts import Account, update_account
 from parley.models.call_flow import send_call_invite
+from parley.models.global_ids import Tag
 from parley.models.store.clock import ManualClock
 from parley.schema.build import build_schema
+from tests.ids import gid
 from tests.support import Executor, account
 
 LIST = """
@@ -139,11 +141,13 @@ async def test_a_zone_asked_for_in_one_place_changes_no_value_a_cache_shares_wit
     under one CallInvite, so the zone lives on the field that shows it (`local(timeZone:)`,
     a cache key of its own) and never on the query that fetched the invite."""
     data = await gql.execute(
-        BERLIN_LIST_TOKYO_ONE, {"id": invite_across_dst}, as_=account(freelancer.id)
+        BERLIN_LIST_TOKYO_ONE,
+        {"id": gid(Tag.CALL_INVITE, invite_across_dst)},
+        as_=account(freelancer.id),
     )
     (listed,) = data["callInvites"]
     single = data["callInvite"]
-    assert listed["id"] == single["id"]
+    assert listed["id"] == single["id"] == gid(Tag.CALL_INVITE, invite_across_dst)
     assert [time["local"]["text"] for time in listed["proposedTimes"]] == [
         "Thu 5 Mar 2026, 16:00 CET",
         "Mon 30 Mar 2026, 17:00 CEST",

@@ -11,11 +11,14 @@ from strawberry.types import ExecutionResult
 
 from parley.models.accounts import Account, AccountKind, create_account
 from parley.models.conference import LocalConferenceProvider
+from parley.models.global_ids import Tag
+from parley.models.orders import Order
 from parley.models.store.clock import ManualClock
 from parley.models.store.job_lock import Exclusive
 from parley.models.support import SupportReason, SupportRequest
 from parley.subscriptions.call_expiry import CallExpirySweep
 from parley.web.services import Services
+from tests.ids import gid, raw
 from tests.support import SERVICE, WAIT, Executor, account
 
 INVITE_FIELDS = """
@@ -81,7 +84,7 @@ def iso(*instants: datetime) -> list[str]:
 async def send(
     gql: Executor, client: Account, freelancer: Account, *times: datetime, **extra: Any
 ) -> dict[str, Any]:
-    payload = {"freelancerId": freelancer.id, "startTimes": iso(*times), **extra}
+    payload = {"freelancerId": gid(Tag.ACCOUNT, freelancer.id), "startTimes": iso(*times), **extra}
     data = await gql.execute(SEND, {"input": payload}, as_=account(client.id))
     result: dict[str, Any] = data["sendCallInvite"]
     return result
@@ -95,7 +98,9 @@ async def act(gql: Executor, document: str, caller: Account, **variables: Any) -
 
 async def feed_events(gql: Executor, viewer: Account, conversation_id: int) -> list[str]:
     data = await gql.execute(
-        FEED, {"id": conversation_id, "filter": "CALLS"}, as_=account(viewer.id)
+        FEED,
+        {"id": gid(Tag.CONVERSATION, conversation_id), "filter": "CALLS"},
+        as_=account(viewer.id),
     )
     return [edge["node"]["callEventType"] for edge in data["feed"]["edges"]]
 
@@ -105,6 +110,7 @@ async def pending_invite(
     gql: Executor, client: Account, freelancer: Account, conversation_with_order: int
 ) -> dict[str, Any]:
     """A pending invite for Monday, Tuesday or Wednesday at 15:00 UTC, 45 minutes."""
+    order = await Order.get(conversation_id=conversation_with_order)
     invite = await send(
         gql,
         client,
@@ -114,7 +120,7 @@ async def pending_invite(
         TUESDAY_3PM,
         durationMinutes=45,
         topic="Tone of voice for the launch post",
-        orderId="1",
+        orderId=gid(Tag.ORDER, order.id),
     )
     assert invite["__typename"] == "CallInvite", invite
     return invite
@@ -222,7 +228,9 @@ async def test_a_decline_posts_the_message_and_a_new_invite_supersedes_the_old_o
     assert declined["status"] == "DECLINED"
     assert declined["declineMessage"] == {"body": suits}
     messages = await gql.execute(
-        FEED, {"id": conversation_with_order, "filter": "MESSAGES"}, as_=account(client.id)
+        FEED,
+        {"id": gid(Tag.CONVERSATION, conversation_with_order), "filter": "MESSAGES"},
+        as_=account(client.id),
     )
     assert [edge["node"]["body"] for edge in messages["feed"]["edges"]] == [suits]
     unread = await gql.execute("{ unreadSummary { totalUnread } }", as_=account(client.id))
@@ -376,11 +384,11 @@ async def test_a_no_show_can_be_reported_from_five_minutes_after_the_start(
     reported = await act(gql, NO_SHOW, freelancer, id=accepted_call["id"])
     assert reported["status"] == "NO_SHOW"
     assert reported["dialIn"] is None
-    request = await SupportRequest.get(id=int(reported["supportRequestId"]))
+    request = await SupportRequest.get(id=raw(reported["supportRequestId"]))
     assert (request.account_id, request.reason, request.call_invite_id) == (
         freelancer.id,
         SupportReason.NO_SHOW,
-        int(accepted_call["id"]),
+        raw(accepted_call["id"]),
     )
     assert request.details == "Waited 10 minutes"
     again = await act(gql, NO_SHOW, freelancer, id=accepted_call["id"])
@@ -411,7 +419,9 @@ async def test_a_freelancer_who_opted_out_gets_no_invites_and_no_job_requests(
         "FREELANCER_NOT_DISCOVERABLE",
     )
     order = await gql.execute(
-        CREATE_ORDER, {"client": client.id, "freelancer": hidden.id}, as_=SERVICE
+        CREATE_ORDER,
+        {"client": gid(Tag.ACCOUNT, client.id), "freelancer": gid(Tag.ACCOUNT, hidden.id)},
+        as_=SERVICE,
     )
     assert order["createOrder"] == {
         "__typename": "NotDiscoverable",
@@ -451,7 +461,7 @@ async def test_duplicates_are_the_same_instant_whatever_the_offset(
         SEND,
         {
             "input": {
-                "freelancerId": freelancer.id,
+                "freelancerId": gid(Tag.ACCOUNT, freelancer.id),
                 "startTimes": ["2026-01-12T15:00:00Z", "2026-01-12T16:00:00+01:00"],
             }
         },
@@ -465,7 +475,12 @@ async def test_times_without_an_offset_are_refused(
 ) -> None:
     data = await gql.execute(
         SEND,
-        {"input": {"freelancerId": freelancer.id, "startTimes": ["2026-01-12T15:00:00"]}},
+        {
+            "input": {
+                "freelancerId": gid(Tag.ACCOUNT, freelancer.id),
+                "startTimes": ["2026-01-12T15:00:00"],
+            }
+        },
         as_=account(client.id),
     )
     assert data["sendCallInvite"]["code"] == "TIME_WITHOUT_OFFSET"
@@ -482,10 +497,12 @@ async def test_someone_elses_invite_answers_exactly_like_an_unknown_one(
         (NO_SHOW, {}),
     ]:
         foreign = await act(gql, document, stranger, id=pending_invite["id"], **variables)
-        unknown = await act(gql, document, stranger, id="999999", **variables)
+        unknown = await act(gql, document, stranger, id=gid(Tag.CALL_INVITE, 999999), **variables)
+        row_id = await act(gql, document, stranger, id="999999", **variables)
         assert (
             foreign
             == unknown
+            == row_id
             == {
                 "__typename": "NotFound",
                 "code": "NOT_FOUND",
@@ -591,7 +608,7 @@ async def test_every_change_is_pushed_through_feed_updates_to_the_invitee(
 ) -> None:
     stream = await gql.schema.subscribe(
         FEED_UPDATES,
-        variable_values={"id": conversation_with_order, "filter": filter_},
+        variable_values={"id": gid(Tag.CONVERSATION, conversation_with_order), "filter": filter_},
         context_value=gql.context(account(freelancer.id)),
     )
     assert not isinstance(stream, ExecutionResult), stream
@@ -624,7 +641,10 @@ async def test_the_messages_filter_leaves_call_events_out(
 ) -> None:
     stream = await gql.schema.subscribe(
         FEED_UPDATES,
-        variable_values={"id": conversation_with_order, "filter": "MESSAGES"},
+        variable_values={
+            "id": gid(Tag.CONVERSATION, conversation_with_order),
+            "filter": "MESSAGES",
+        },
         context_value=gql.context(account(client.id)),
     )
     assert not isinstance(stream, ExecutionResult), stream

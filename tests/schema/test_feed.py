@@ -6,10 +6,12 @@ from datetime import timedelta
 
 import pytest
 
-from parley.models.accounts import Account
+from parley.models.accounts import Account, AccountKind, create_account
+from parley.models.global_ids import Tag
 from parley.models.messaging import send_message
-from parley.models.orders import OrderStatus, change_order_status
+from parley.models.orders import Order, OrderStatus, change_order_status
 from parley.models.store.clock import ManualClock
+from tests.ids import gid, raw
 from tests.support import Executor, QueryLog, account
 
 FEED = """
@@ -48,7 +50,9 @@ async def test_the_newest_page_is_chronological_with_the_newest_at_the_bottom(
     gql: Executor, client: Account, conversation_with_60_items: int
 ) -> None:
     data = await gql.execute(
-        FEED, {"id": conversation_with_60_items, "last": 5}, as_=account(client.id)
+        FEED,
+        {"id": gid(Tag.CONVERSATION, conversation_with_60_items), "last": 5},
+        as_=account(client.id),
     )
     nodes = [edge["node"] for edge in data["feed"]["edges"]]
     assert [n["__typename"] for n in nodes] == ["Message"] * 4 + ["OrderEvent"]
@@ -67,7 +71,7 @@ async def test_scrolling_up_with_cursors_reaches_the_order_that_started_it(
     while True:
         data = await gql.execute(
             FEED,
-            {"id": conversation_with_60_items, "last": 25, "before": before},
+            {"id": gid(Tag.CONVERSATION, conversation_with_60_items), "last": 25, "before": before},
             as_=account(freelancer.id),
         )
         page = data["feed"]
@@ -78,7 +82,7 @@ async def test_scrolling_up_with_cursors_reaches_the_order_that_started_it(
     assert len(seen) == 60
     assert seen[0]["__typename"] == "OrderEvent"
     assert seen[0]["orderEventType"] == "CREATED"
-    ids = [int(node["id"]) for node in seen]
+    ids = [raw(node["id"]) for node in seen]
     assert ids == sorted(ids)
 
 
@@ -94,7 +98,7 @@ async def test_filters(
 ) -> None:
     data = await gql.execute(
         FEED,
-        {"id": conversation_with_60_items, "filter": filter_, "last": 100},
+        {"id": gid(Tag.CONVERSATION, conversation_with_60_items), "filter": filter_, "last": 100},
         as_=account(client.id),
     )
     nodes = [edge["node"] for edge in data["feed"]["edges"]]
@@ -106,13 +110,15 @@ async def test_a_deep_page_is_a_keyset_scan_with_a_bounded_number_of_queries(
     gql: Executor, client: Account, conversation_with_60_items: int
 ) -> None:
     newest = await gql.execute(
-        FEED, {"id": conversation_with_60_items, "last": 5}, as_=account(client.id)
+        FEED,
+        {"id": gid(Tag.CONVERSATION, conversation_with_60_items), "last": 5},
+        as_=account(client.id),
     )
     cursor = newest["feed"]["pageInfo"]["startCursor"]
     with QueryLog() as log:
         data = await gql.execute(
             FEED,
-            {"id": conversation_with_60_items, "last": 50, "before": cursor},
+            {"id": gid(Tag.CONVERSATION, conversation_with_60_items), "last": 50, "before": cursor},
             as_=account(client.id),
         )
     assert len(data["feed"]["edges"]) == 50
@@ -126,7 +132,9 @@ async def test_senders_and_orders_come_with_the_page(
     gql: Executor, client: Account, freelancer: Account, conversation_with_60_items: int
 ) -> None:
     data = await gql.execute(
-        FEED, {"id": conversation_with_60_items, "last": 4}, as_=account(freelancer.id)
+        FEED,
+        {"id": gid(Tag.CONVERSATION, conversation_with_60_items), "last": 4},
+        as_=account(freelancer.id),
     )
     nodes = [edge["node"] for edge in data["feed"]["edges"]]
     # The freelancer sends every third message (57); the client the others.
@@ -135,7 +143,7 @@ async def test_senders_and_orders_come_with_the_page(
         ("message 56", "Acme", False),
         ("message 57", "Maya", True),
     ]
-    assert {n["order"]["id"] for n in nodes} == {"1"}
+    assert {n["order"]["id"] for n in nodes} == {gid(Tag.ORDER, 1)}
     assert nodes[3]["order"]["status"] == "IN_PROGRESS"
 
 
@@ -143,11 +151,15 @@ async def test_a_page_before_the_first_item_is_empty_not_unknown(
     gql: Executor, client: Account, conversation_with_60_items: int
 ) -> None:
     first = await gql.execute(
-        FEED, {"id": conversation_with_60_items, "first": 1}, as_=account(client.id)
+        FEED,
+        {"id": gid(Tag.CONVERSATION, conversation_with_60_items), "first": 1},
+        as_=account(client.id),
     )
     cursor = first["feed"]["pageInfo"]["startCursor"]
     data = await gql.execute(
-        FEED, {"id": conversation_with_60_items, "before": cursor}, as_=account(client.id)
+        FEED,
+        {"id": gid(Tag.CONVERSATION, conversation_with_60_items), "before": cursor},
+        as_=account(client.id),
     )
     assert data["feed"]["edges"] == []
     assert data["feed"]["pageInfo"] == {
@@ -162,32 +174,56 @@ async def test_page_sizes_over_the_cap_and_bad_cursors_are_typed_errors(
     gql: Executor, client: Account, conversation_with_order: int
 ) -> None:
     errors = await gql.errors(
-        FEED, {"id": conversation_with_order, "last": 101}, as_=account(client.id)
+        FEED,
+        {"id": gid(Tag.CONVERSATION, conversation_with_order), "last": 101},
+        as_=account(client.id),
     )
     assert errors[0]["extensions"] == {"code": "INVALID_INPUT", "field": "last"}
     errors = await gql.errors(
-        FEED, {"id": conversation_with_order, "before": "bm9wZQ"}, as_=account(client.id)
+        FEED,
+        {"id": gid(Tag.CONVERSATION, conversation_with_order), "before": "bm9wZQ"},
+        as_=account(client.id),
     )
     assert errors[0]["extensions"] == {"code": "INVALID_INPUT", "field": "before"}
     errors = await gql.errors(
-        FEED, {"id": conversation_with_order, "last": 2, "first": 2}, as_=account(client.id)
+        FEED,
+        {"id": gid(Tag.CONVERSATION, conversation_with_order), "last": 2, "first": 2},
+        as_=account(client.id),
     )
     assert errors[0]["extensions"]["code"] == "INVALID_INPUT"
 
 
 @pytest.mark.parametrize(
-    "conversation_id", ["999999", "abc", "-1", "1e3", "99999999999999999999999"]
+    "conversation_id",
+    [
+        gid(Tag.CONVERSATION, 999999),
+        "999999",
+        "abc",
+        "-1",
+        "1e3",
+        "99999999999999999999999",
+    ],
 )
 async def test_unknown_and_foreign_conversations_answer_alike_as_not_found(
     gql: Executor, clock: ManualClock, conversation_with_order: int, conversation_id: str
 ) -> None:
-    from parley.models.accounts import AccountKind, create_account
-
     stranger = await create_account(clock, kind=AccountKind.CLIENT, name="Eve")
     unknown = await gql.errors(FEED, {"id": conversation_id}, as_=account(stranger.id))
-    foreign = await gql.errors(FEED, {"id": conversation_with_order}, as_=account(stranger.id))
+    foreign = await gql.errors(
+        FEED, {"id": gid(Tag.CONVERSATION, conversation_with_order)}, as_=account(stranger.id)
+    )
     assert unknown[0]["message"] == foreign[0]["message"] == "The conversation was not found."
     assert unknown[0]["extensions"] == foreign[0]["extensions"] == {"code": "NOT_FOUND"}
+
+
+async def test_a_participant_naming_the_conversation_by_row_id_or_wrong_tag_gets_not_found(
+    gql: Executor, client: Account, conversation_with_order: int
+) -> None:
+    order = await Order.get(conversation_id=conversation_with_order)
+    for not_its_id in [str(conversation_with_order), gid(Tag.ORDER, order.id)]:
+        errors = await gql.errors(FEED, {"id": not_its_id}, as_=account(client.id))
+        assert errors[0]["message"] == "The conversation was not found."
+        assert errors[0]["extensions"] == {"code": "NOT_FOUND"}
 
 
 @pytest.mark.parametrize(
@@ -196,12 +232,14 @@ async def test_unknown_and_foreign_conversations_answer_alike_as_not_found(
 async def test_bad_arguments_on_a_foreign_conversation_still_answer_not_found(
     gql: Executor, clock: ManualClock, conversation_with_order: int, arguments: dict[str, object]
 ) -> None:
-    from parley.models.accounts import AccountKind, create_account
-
     stranger = await create_account(clock, kind=AccountKind.CLIENT, name="Eve")
-    unknown = await gql.errors(FEED, {"id": "999999", **arguments}, as_=account(stranger.id))
+    unknown = await gql.errors(
+        FEED, {"id": gid(Tag.CONVERSATION, 999999), **arguments}, as_=account(stranger.id)
+    )
     foreign = await gql.errors(
-        FEED, {"id": conversation_with_order, **arguments}, as_=account(stranger.id)
+        FEED,
+        {"id": gid(Tag.CONVERSATION, conversation_with_order), **arguments},
+        as_=account(stranger.id),
     )
     assert unknown == foreign
     assert foreign[0]["extensions"] == {"code": "NOT_FOUND"}
@@ -210,5 +248,7 @@ async def test_bad_arguments_on_a_foreign_conversation_still_answer_not_found(
 async def test_anonymous_callers_are_told_to_sign_in(
     gql: Executor, conversation_with_order: int
 ) -> None:
-    errors = await gql.errors(FEED, {"id": conversation_with_order}, as_=None)
+    errors = await gql.errors(
+        FEED, {"id": gid(Tag.CONVERSATION, conversation_with_order)}, as_=None
+    )
     assert errors[0]["extensions"] == {"code": "UNAUTHENTICATED"}

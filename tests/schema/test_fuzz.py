@@ -33,7 +33,9 @@ from strawberry.types import ExecutionResult
 from parley.models.accounts import Account, AccountKind, create_account
 from parley.models.call_flow import send_call_invite
 from parley.models.campaigns import create_campaign
+from parley.models.global_ids import Tag
 from parley.models.messaging import send_message
+from parley.models.orders import Order
 from parley.models.store.clock import ManualClock
 from parley.resolvers.cursors import event_cursor
 from parley.schema.build import MASKED_MESSAGE, build_schema, mask_unexpected
@@ -50,6 +52,7 @@ from tests.graphql_strategies import (
     root_field,
     root_fields,
 )
+from tests.ids import gid
 from tests.support import SERVICE, WAIT, Executor, account
 
 # No shrinking: the scene changes as operations succeed, so a replayed example can differ;
@@ -116,23 +119,29 @@ async def scene(
         clock, client.id, freelancer_id=freelancer.id, start_times=[soon], duration_minutes=30
     )
     campaign = await create_campaign(clock, client.id, "Spring launch")
-    ids = {
-        client.id,
-        freelancer.id,
-        other.id,
-        conversation_with_order,
-        sent.message.id,
-        invite.invite.id,
-        campaign.id,
-    }
-    feed = await gql.execute(FEED_CURSORS, {"id": conversation_with_order}, as_=account(client.id))
+    order = await Order.get(conversation_id=conversation_with_order)
+    rows = [
+        (Tag.ACCOUNT, client.id),
+        (Tag.ACCOUNT, freelancer.id),
+        (Tag.ACCOUNT, other.id),
+        (Tag.CONVERSATION, conversation_with_order),
+        (Tag.ORDER, order.id),
+        (Tag.FEED_ITEM, sent.message.id),
+        (Tag.CALL_INVITE, invite.invite.id),
+        (Tag.CAMPAIGN, campaign.id),
+    ]
+    # The API's ids of the scene's objects, and their bare row ids, which it must refuse.
+    ids = sorted({gid(tag, row_id) for tag, row_id in rows} | {str(row_id) for _, row_id in rows})
+    feed = await gql.execute(
+        FEED_CURSORS, {"id": gid(Tag.CONVERSATION, conversation_with_order)}, as_=account(client.id)
+    )
     listed = await gql.execute(CONVERSATION_CURSORS, as_=account(client.id))
     cursors = [edge["cursor"] for edge in feed["feed"]["edges"]]
     cursors += [edge["cursor"] for edge in listed["conversations"]["edges"]]
     cursors += [event_cursor(0), event_cursor(1)]
     times = [soon.isoformat(), (soon + timedelta(hours=2)).isoformat()]
     return Scene(
-        Values(ids=[str(value) for value in sorted(ids)], times=times, cursors=cursors),
+        Values(ids=ids, times=times, cursors=cursors),
         [account(client.id), account(freelancer.id), account(other.id), SERVICE, None],
     )
 

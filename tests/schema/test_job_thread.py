@@ -17,10 +17,12 @@ import pytest
 from parley.models.accounts import Account, AccountKind, create_account
 from parley.models.call_flow import send_call_invite
 from parley.models.events import LoggedEvent
+from parley.models.global_ids import Tag
 from parley.models.messaging import mark_read, send_message
 from parley.models.orders import OrderStatus, change_order_status, create_order
 from parley.models.store.clock import ManualClock
 from parley.web.services import Services
+from tests.ids import gid
 from tests.support import WAIT, Executor, account, next_data
 
 FEED = """
@@ -60,6 +62,14 @@ class TwoJobs:
     def thread(self, order: int) -> list[int]:
         return self.threads.setdefault(order, [])
 
+    def thread_ids(self, order: int) -> list[str]:
+        """The API ids of `order`'s thread, in feed order."""
+        return [gid(Tag.FEED_ITEM, item) for item in self.thread(order)]
+
+    def job(self, order: int) -> dict[str, str]:
+        """The feed arguments that name `order`'s thread."""
+        return {"id": gid(Tag.CONVERSATION, self.conversation), "order": gid(Tag.ORDER, order)}
+
 
 @pytest.fixture
 async def two_jobs(clock: ManualClock, client: Account, freelancer: Account) -> TwoJobs:
@@ -92,8 +102,8 @@ async def two_jobs(clock: ManualClock, client: Account, freelancer: Account) -> 
     return jobs
 
 
-def _ids(data: dict[str, Any]) -> list[int]:
-    return [int(edge["node"]["id"]) for edge in data["feed"]["edges"]]
+def _ids(data: dict[str, Any]) -> list[str]:
+    return [edge["node"]["id"] for edge in data["feed"]["edges"]]
 
 
 async def test_a_jobs_thread_holds_that_orders_messages_and_events_only(
@@ -102,21 +112,22 @@ async def test_a_jobs_thread_holds_that_orders_messages_and_events_only(
     for order in (two_jobs.logo, two_jobs.copy):
         data = await gql.execute(
             FEED,
-            {"id": two_jobs.conversation, "order": order, "last": 100},
+            {**two_jobs.job(order), "last": 100},
             as_=account(client.id),
         )
-        assert _ids(data) == two_jobs.thread(order)
+        assert _ids(data) == two_jobs.thread_ids(order)
+        order_id = gid(Tag.ORDER, order)
         assert all(
-            edge["node"].get("order", {"id": str(order)})["id"] == str(order)
+            edge["node"].get("order", {"id": order_id})["id"] == order_id
             for edge in data["feed"]["edges"]
         )
-    logo = await gql.execute(
-        FEED, {"id": two_jobs.conversation, "order": two_jobs.logo}, as_=account(client.id)
-    )
+    logo = await gql.execute(FEED, two_jobs.job(two_jobs.logo), as_=account(client.id))
     kinds = [edge["node"]["__typename"] for edge in logo["feed"]["edges"]]
     assert kinds == ["OrderEvent"] + ["Message"] * 4 + ["CallInviteEvent", "OrderEvent"]
     everything = await gql.execute(
-        FEED, {"id": two_jobs.conversation, "last": 100}, as_=account(client.id)
+        FEED,
+        {"id": gid(Tag.CONVERSATION, two_jobs.conversation), "last": 100},
+        as_=account(client.id),
     )
     assert len(_ids(everything)) == 2 + 12 + 1 + 1  # the untagged messages are in the feed
 
@@ -130,7 +141,7 @@ async def test_filters_apply_within_a_jobs_thread(
 ) -> None:
     data = await gql.execute(
         FEED,
-        {"id": two_jobs.conversation, "order": two_jobs.logo, "filter": filter_, "last": 100},
+        {**two_jobs.job(two_jobs.logo), "filter": filter_, "last": 100},
         as_=account(freelancer.id),
     )
     assert [edge["node"]["__typename"] for edge in data["feed"]["edges"]] == typenames
@@ -138,19 +149,19 @@ async def test_filters_apply_within_a_jobs_thread(
 
 async def _walk(
     gql: Executor, variables: dict[str, Any], viewer: int, size: int, *, forward: bool
-) -> list[int]:
+) -> list[str]:
     """Every item id of a thread, `size` a page from one end, in feed order."""
     size_name, cursor_name, more, next_cursor = (
         ("first", "after", "hasNextPage", "endCursor")
         if forward
         else ("last", "before", "hasPreviousPage", "startCursor")
     )
-    seen: list[int] = []
+    seen: list[str] = []
     cursor = None
     while True:
         arguments = {**variables, size_name: size, cursor_name: cursor}
         page = (await gql.execute(FEED, arguments, as_=account(viewer)))["feed"]
-        ids = [int(edge["node"]["id"]) for edge in page["edges"]]
+        ids = [edge["node"]["id"] for edge in page["edges"]]
         assert len(ids) <= size
         seen = seen + ids if forward else ids + seen
         if not page["pageInfo"][more]:
@@ -162,10 +173,10 @@ async def _walk(
 async def test_a_jobs_thread_pages_both_ways_to_exactly_the_whole_thread(
     gql: Executor, client: Account, two_jobs: TwoJobs, size: int
 ) -> None:
-    variables = {"id": two_jobs.conversation, "order": two_jobs.logo}
+    variables = two_jobs.job(two_jobs.logo)
     up = await _walk(gql, variables, client.id, size, forward=False)
     down = await _walk(gql, variables, client.id, size, forward=True)
-    assert up == down == two_jobs.thread(two_jobs.logo)
+    assert up == down == two_jobs.thread_ids(two_jobs.logo)
 
 
 async def test_an_order_of_another_conversation_answers_as_an_unknown_one(
@@ -175,13 +186,16 @@ async def test_an_order_of_another_conversation_answers_as_an_unknown_one(
     elsewhere = await create_order(clock, client_id=client.id, freelancer_id=other.id, title="Ad")
     answers = []
     for order, arguments in [
-        (elsewhere.order.id, {}),  # the caller's own order, but of another conversation
-        (987654, {}),
+        (gid(Tag.ORDER, elsewhere.order.id), {}),  # the caller's own, of another conversation
+        (gid(Tag.ORDER, 987654), {}),
         ("not-an-id", {}),
-        (elsewhere.order.id, {"last": 101}),  # bad arguments do not tell the two apart
-        (987654, {"last": 101}),
+        (str(two_jobs.logo), {}),  # this conversation's order, by its bare row id
+        (gid(Tag.CONVERSATION, two_jobs.logo), {}),  # the order's row id under another tag
+        (gid(Tag.ORDER, elsewhere.order.id), {"last": 101}),  # bad arguments do not tell apart
+        (gid(Tag.ORDER, 987654), {"last": 101}),
     ]:
-        variables = {"id": two_jobs.conversation, "order": order, **arguments}
+        conversation = gid(Tag.CONVERSATION, two_jobs.conversation)
+        variables = {"id": conversation, "order": order, **arguments}
         answers.append(await gql.errors(FEED, variables, as_=account(client.id)))
     assert all(answer == answers[0] for answer in answers)
     assert answers[0][0]["message"] == "The order was not found."
@@ -192,8 +206,8 @@ async def test_a_stranger_with_the_right_order_still_finds_no_conversation(
     gql: Executor, clock: ManualClock, two_jobs: TwoJobs
 ) -> None:
     stranger = await create_account(clock, kind=AccountKind.CLIENT, name="Eve")
-    foreign = {"id": two_jobs.conversation, "order": two_jobs.logo}
-    unknown = {"id": 987654, "order": two_jobs.logo}
+    foreign = two_jobs.job(two_jobs.logo)
+    unknown = {"id": gid(Tag.CONVERSATION, 987654), "order": gid(Tag.ORDER, two_jobs.logo)}
     answer = await gql.errors(FEED, foreign, as_=account(stranger.id))
     assert answer == await gql.errors(FEED, unknown, as_=account(stranger.id))
     assert answer[0]["extensions"] == {"code": "NOT_FOUND"}
@@ -218,8 +232,8 @@ async def test_a_jobs_thread_is_live_and_resumes_exactly_by_cursor(
     freelancer: Account,
     two_jobs: TwoJobs,
 ) -> None:
-    logo = str(two_jobs.logo)
-    variables = {"id": two_jobs.conversation, "order": two_jobs.logo}
+    logo = gid(Tag.ORDER, two_jobs.logo)
+    variables = two_jobs.job(two_jobs.logo)
     stream, pending = await _listening(gql, services, variables, client.id)
 
     async def publish(events: list[LoggedEvent]) -> None:
@@ -280,7 +294,9 @@ async def test_a_subscription_to_a_foreign_order_is_not_found(
     answers = []
     for order in (elsewhere.order.id, 987654):
         stream = await gql.subscribe(
-            UPDATES, {"id": two_jobs.conversation, "order": order}, as_=account(client.id)
+            UPDATES,
+            {"id": gid(Tag.CONVERSATION, two_jobs.conversation), "order": gid(Tag.ORDER, order)},
+            as_=account(client.id),
         )
         result = await asyncio.wait_for(anext(stream), WAIT)
         answers.append([error.formatted for error in result.errors or []])
