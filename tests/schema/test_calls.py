@@ -22,7 +22,7 @@ from tests.ids import gid, raw
 from tests.support import SERVICE, WAIT, Executor, account
 
 INVITE_FIELDS = """
-  id status topic durationMinutes supersedesId supersededById supportRequestId
+  id inviteStatus topic durationMinutes supersedesId supersededById supportRequestId
   lineOpensAt noShowReportableFrom expiresAt
   proposedTimes { startsAt isChosen hasPassed }
   scheduledTime { startsAt }
@@ -51,14 +51,14 @@ DECLINE = f"mutation($id: ID!, $message: String) {{ declineCallInvite(id: $id, m
 CANCEL = f"mutation($id: ID!) {{ cancelCallInvite(id: $id) {{ {CHANGED} {AT} }} }}"
 NO_SHOW = f'mutation($id: ID!) {{ reportCallNoShow(id: $id, details: "Waited 10 minutes") {{ {CHANGED} {FIELD} {AT} }} }}'
 INVITE = f"query($id: ID!) {{ callInvite(id: $id) {{ {INVITE_FIELDS} }} }}"
-INVITES = "query($status: CallInviteStatus) { callInvites(status: $status) { id status } }"
+INVITES = "query($status: CallInviteStatus) { callInvites(status: $status) { id inviteStatus } }"
 FEED = """
 query($id: ID!, $filter: FeedFilter) {
   feed(conversationId: $id, filter: $filter, last: 50) {
     edges { node {
       __typename
       ... on Message { body }
-      ... on CallInviteEvent { callEventType actor { name } invite { id status } }
+      ... on CallInviteEvent { callEventType actor { name } invite { id inviteStatus } }
     } }
   }
 }
@@ -146,17 +146,17 @@ async def test_the_freelancer_sees_the_request_and_accepts_one_time_and_both_sid
     conversation_with_order: int,
     pending_invite: dict[str, Any],
 ) -> None:
-    assert pending_invite["status"] == "PENDING"
+    assert pending_invite["inviteStatus"] == "PENDING"
     assert [t["startsAt"] for t in pending_invite["proposedTimes"]] == iso(
         MONDAY_3PM, TUESDAY_3PM, WEDNESDAY_3PM
     )
     requests = await gql.execute(INVITES, {"status": "PENDING"}, as_=account(freelancer.id))
-    assert requests["callInvites"] == [{"id": pending_invite["id"], "status": "PENDING"}]
+    assert requests["callInvites"] == [{"id": pending_invite["id"], "inviteStatus": "PENDING"}]
 
     accepted = await act(
         gql, ACCEPT, freelancer, id=pending_invite["id"], at="2026-01-13T16:00:00+01:00"
     )
-    assert accepted["status"] == "ACCEPTED"
+    assert accepted["inviteStatus"] == "ACCEPTED"
     assert accepted["scheduledTime"] == {"startsAt": TUESDAY_3PM.isoformat()}
     assert [t["isChosen"] for t in accepted["proposedTimes"]] == [False, True, False]
     assert accepted["lineOpensAt"] == (TUESDAY_3PM - timedelta(minutes=5)).isoformat()
@@ -193,7 +193,7 @@ async def test_accepting_twice_or_at_a_time_not_proposed_changes_nothing(
     )
     assert (off_list["code"], off_list["field"]) == ("TIME_NOT_PROPOSED", "startsAt")
     first = await act(gql, ACCEPT, freelancer, id=pending_invite["id"], at=MONDAY_3PM.isoformat())
-    assert first["status"] == "ACCEPTED"
+    assert first["inviteStatus"] == "ACCEPTED"
     again = await act(gql, ACCEPT, freelancer, id=pending_invite["id"], at=TUESDAY_3PM.isoformat())
     assert (again["__typename"], again["code"], again["current"]) == (
         "CallInviteClosed",
@@ -225,7 +225,7 @@ async def test_a_decline_posts_the_message_and_a_new_invite_supersedes_the_old_o
 ) -> None:
     suits = "None of these work; Thursday or Friday 14:00-17:00 UTC would suit me."
     declined = await act(gql, DECLINE, freelancer, id=pending_invite["id"], message=suits)
-    assert declined["status"] == "DECLINED"
+    assert declined["inviteStatus"] == "DECLINED"
     assert declined["declineMessage"] == {"body": suits}
     messages = await gql.execute(
         FEED,
@@ -238,13 +238,13 @@ async def test_a_decline_posts_the_message_and_a_new_invite_supersedes_the_old_o
 
     thursday = datetime(2026, 1, 15, 14, 0, tzinfo=UTC)
     again = await send(gql, client, freelancer, thursday, thursday + timedelta(days=1))
-    assert again["status"] == "PENDING"
+    assert again["inviteStatus"] == "PENDING"
     assert again["supersedesId"] == pending_invite["id"]
     old = await gql.execute(INVITE, {"id": pending_invite["id"]}, as_=account(freelancer.id))
-    assert old["callInvite"]["status"] == "DECLINED"
+    assert old["callInvite"]["inviteStatus"] == "DECLINED"
     assert old["callInvite"]["supersededById"] == again["id"]
     accepted = await act(gql, ACCEPT, freelancer, id=again["id"], at=thursday.isoformat())
-    assert accepted["status"] == "ACCEPTED"
+    assert accepted["inviteStatus"] == "ACCEPTED"
     assert await feed_events(gql, client, conversation_with_order) == [
         "SENT",
         "DECLINED",
@@ -258,11 +258,11 @@ async def test_a_new_invite_supersedes_a_pending_one(
 ) -> None:
     newer = await send(gql, client, freelancer, WEDNESDAY_3PM + timedelta(hours=2))
     old = await gql.execute(INVITE, {"id": pending_invite["id"]}, as_=account(freelancer.id))
-    assert old["callInvite"]["status"] == "SUPERSEDED"
+    assert old["callInvite"]["inviteStatus"] == "SUPERSEDED"
     stale = await act(gql, ACCEPT, freelancer, id=pending_invite["id"], at=MONDAY_3PM.isoformat())
     assert stale["code"] == "CALL_INVITE_SUPERSEDED"
     requests = await gql.execute(INVITES, {"status": "PENDING"}, as_=account(freelancer.id))
-    assert requests["callInvites"] == [{"id": newer["id"], "status": "PENDING"}]
+    assert requests["callInvites"] == [{"id": newer["id"], "inviteStatus": "PENDING"}]
 
 
 async def test_the_client_cancels_a_pending_invite_and_an_accepted_call_before_it_starts(
@@ -274,7 +274,7 @@ async def test_the_client_cancels_a_pending_invite_and_an_accepted_call_before_i
     pending_invite: dict[str, Any],
 ) -> None:
     cancelled = await act(gql, CANCEL, client, id=pending_invite["id"])
-    assert cancelled["status"] == "CANCELLED"
+    assert cancelled["inviteStatus"] == "CANCELLED"
     late = await act(gql, ACCEPT, freelancer, id=pending_invite["id"], at=MONDAY_3PM.isoformat())
     assert (late["code"], late["current"]) == ("CALL_INVITE_CANCELLED", "CANCELLED")
 
@@ -282,7 +282,7 @@ async def test_the_client_cancels_a_pending_invite_and_an_accepted_call_before_i
     accepted = await act(gql, ACCEPT, freelancer, id=second["id"], at=MONDAY_3PM.isoformat())
     assert accepted["dialIn"] is not None
     called_off = await act(gql, CANCEL, client, id=second["id"])
-    assert called_off["status"] == "CANCELLED"
+    assert called_off["inviteStatus"] == "CANCELLED"
     assert called_off["dialIn"] is None
     twice = await act(gql, CANCEL, client, id=second["id"])
     assert twice["code"] == "CALL_INVITE_CANCELLED"
@@ -321,12 +321,12 @@ async def test_an_invite_whose_times_all_passed_expires_on_its_own(
 
     clock.set(WEDNESDAY_3PM)
     seen = await gql.execute(INVITE, {"id": pending_invite["id"]}, as_=account(freelancer.id))
-    assert seen["callInvite"]["status"] == "EXPIRED"
+    assert seen["callInvite"]["inviteStatus"] == "EXPIRED"
     assert all(time["hasPassed"] for time in seen["callInvite"]["proposedTimes"])
     pending = await gql.execute(INVITES, {"status": "PENDING"}, as_=account(freelancer.id))
     assert pending["callInvites"] == []
     expired = await gql.execute(INVITES, {"status": "EXPIRED"}, as_=account(client.id))
-    assert expired["callInvites"] == [{"id": pending_invite["id"], "status": "EXPIRED"}]
+    assert expired["callInvites"] == [{"id": pending_invite["id"], "inviteStatus": "EXPIRED"}]
     too_late = await act(
         gql, ACCEPT, freelancer, id=pending_invite["id"], at=WEDNESDAY_3PM.isoformat()
     )
@@ -382,7 +382,7 @@ async def test_a_no_show_can_be_reported_from_five_minutes_after_the_start(
 
     clock.set(five_past)
     reported = await act(gql, NO_SHOW, freelancer, id=accepted_call["id"])
-    assert reported["status"] == "NO_SHOW"
+    assert reported["inviteStatus"] == "NO_SHOW"
     assert reported["dialIn"] is None
     request = await SupportRequest.get(id=raw(reported["supportRequestId"]))
     assert (request.account_id, request.reason, request.call_invite_id) == (
@@ -584,7 +584,7 @@ FEED_UPDATES = """
 subscription($id: ID!, $filter: FeedFilter) {
   feedUpdates(conversationId: $id, filter: $filter) {
     kind
-    item { __typename ... on CallInviteEvent { callEventType invite { id status } } ... on Message { body } }
+    item { __typename ... on CallInviteEvent { callEventType invite { id inviteStatus } } ... on Message { body } }
   }
 }
 """
@@ -622,13 +622,13 @@ async def test_every_change_is_pushed_through_feed_updates_to_the_invitee(
         "item": {
             "__typename": "CallInviteEvent",
             "callEventType": "SENT",
-            "invite": {"id": invite["id"], "status": "PENDING"},
+            "invite": {"id": invite["id"], "inviteStatus": "PENDING"},
         },
     }
     await act(gql, CANCEL, client, id=invite["id"])
     cancelled = await _next_update(stream)
     assert cancelled["item"]["callEventType"] == "CANCELLED"
-    assert cancelled["item"]["invite"]["status"] == "CANCELLED"
+    assert cancelled["item"]["invite"]["inviteStatus"] == "CANCELLED"
     await stream.aclose()
 
 

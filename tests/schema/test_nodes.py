@@ -27,22 +27,22 @@ from tests.support import SERVICE, Executor, account
 
 # What each type shows, selected alike by the query that first returns it and by node(id:).
 FIELDS = {
-    "Client": "name timeZone status messagingEnabled",
-    "Freelancer": "name timeZone status discoverable",
+    "Client": "name timeZone accountStatus messagingEnabled",
+    "Freelancer": "name timeZone accountStatus discoverable",
     "Conversation": "unreadCount muted counterpart { __typename id } orders { id }",
     "Order": "title status conversationId messagingEnabled",
     "Message": "body conversationId isMine sender { __typename id } order { id }",
     "OrderEvent": "orderEventType status order { id }",
-    "CallInvite": "status topic durationMinutes conversationId "
+    "CallInvite": "inviteStatus topic durationMinutes conversationId "
     "proposedTimes { startsAt local { local timeZone } } client { id } freelancer { id }",
-    "CallInviteEvent": "callEventType actor { id } invite { id status }",
+    "CallInviteEvent": "callEventType actor { id } invite { id inviteStatus }",
     "Campaign": "title clientId creators { status creator { id } }",
-    "OrderTerms": "orderId proposerId amount currency status",
-    "GuaranteeRequest": "orderId requesterId status terms { id }",
-    "SupportRequest": "reason status details orderId",
-    "SupportRequestEvent": "requestId supportStatus note orderId",
+    "OrderTerms": "orderId proposerId amount currency termsStatus",
+    "GuaranteeRequest": "orderId requesterId guaranteeStatus guaranteedTerms { id }",
+    "SupportRequest": "reason supportStatus details aboutOrderId",
+    "SupportRequestEvent": "requestId supportStatus note aboutOrderId",
     "PushDevice": "endpoint createdAt",
-    "NotificationLogEntry": "conversationId channel outcome reason",
+    "NotificationLogEntry": "conversationId channel outcome outcomeReason",
 }
 REFETCH = "query Refetch($id: ID!) { node(id: $id) { __typename ...Seen } }"
 REFETCH_MANY = "query RefetchMany($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }"
