@@ -12,6 +12,7 @@ import pytest
 
 from parley.web.settings import Settings
 from tests.browser.drivers import driver, screenshots
+from tests.ids import raw
 from tests.live_server import LiveServer
 from tests.support import WAIT
 from tests.tokens import token
@@ -46,7 +47,7 @@ async def query_and_subscribe_in_graphiql(
     async with driver("graphiql.mjs", artifacts, **options) as browser:
         await browser.until("subscribed")
         hub = live_server.services.bus.hub
-        await asyncio.wait_for(hub.wait_for_listeners(int(pair.freelancer), 1), WAIT)
+        await asyncio.wait_for(hub.wait_for_listeners(raw(pair.freelancer), 1), WAIT)
         send = {"input": {"conversationId": pair.conversation, "body": body}}
         sent = await graphql(live_server, SEND, send, pair.client_token)
         assert sent["data"]["sendMessage"]["__typename"] == "Message", sent

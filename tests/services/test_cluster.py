@@ -9,6 +9,7 @@ import asyncpg
 import httpx
 
 from parley.resolvers.cursors import event_cursor
+from tests.ids import raw
 from tests.services.api import INDICATORS, MARK_READ, MESSAGES, UNREAD, make_pair, post, send
 from tests.services.processes import ParleyProcess
 from tests.support import GraphQLWSClient
@@ -42,7 +43,7 @@ async def test_a_subscriber_on_a_receives_in_order_what_is_sent_through_b(
         for _ in range(1, 15):
             received.append((await ws.next_payload("m"))["messageReceived"]["message"])
         assert [m["body"] for m in received] == [m["body"] for m in sent]
-        assert [int(m["id"]) for m in received] == sorted(int(m["id"]) for m in received)
+        assert [raw(m["id"]) for m in received] == sorted(raw(m["id"]) for m in received)
 
         # The indicator stream on A ends where both processes' queries say it is.
         totals = []

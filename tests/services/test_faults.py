@@ -24,6 +24,7 @@ from websockets.exceptions import ConnectionClosed
 
 from parley.resolvers.cursors import event_cursor
 from parley.subscriptions.connections import BUS_UNAVAILABLE
+from tests.ids import raw
 from tests.scrape import scrape
 from tests.services.api import MESSAGES, Pair, make_pair, send
 from tests.services.processes import ParleyProcess, RedisServer, make_processes
@@ -39,7 +40,7 @@ class Collector:
     def __init__(self, token_: str) -> None:
         self.token = token_
         self.cursor = FROM_THE_START
-        self.ids: list[int] = []
+        self.ids: list[int] = []  # the messages' rows, to compare with the table
         self.close_code: int | None = None
 
     async def follow(
@@ -54,7 +55,7 @@ class Collector:
         try:
             while until is None or len(self.ids) < until:
                 payload = (await ws.next_payload("m", timeout))["messageReceived"]
-                self.ids.append(int(payload["message"]["id"]))
+                self.ids.append(raw(payload["message"]["id"]))
                 self.cursor = payload["cursor"]
         except ConnectionClosed as closed:
             self.close_code = closed.rcvd.code if closed.rcvd is not None else None

@@ -20,6 +20,7 @@ import httpx
 import pytest
 
 from tests.channels import SmtpSink
+from tests.ids import raw
 from tests.services.api import make_pair, post, send
 from tests.services.processes import ParleyProcess, make_processes
 from tests.support import WAIT, GraphQLWSClient
@@ -160,7 +161,7 @@ async def test_an_expired_invite_becomes_one_feed_item_with_two_sweeping_process
         tomorrow = (datetime.now(UTC) + timedelta(days=1)).replace(microsecond=0)
         invite = {"freelancerId": pair.freelancer, "startTimes": [tomorrow.isoformat()]}
         sent = await post(http, b.http, INVITE, {"input": invite}, token(pair.client))
-        invite_id = int(sent["sendCallInvite"]["id"])
+        invite_id = raw(sent["sendCallInvite"]["id"])
     # Its only time passes (the processes run on the system clock, so move the time back).
     await fetch(
         postgres_url,

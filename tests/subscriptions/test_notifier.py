@@ -9,6 +9,7 @@ import pytest
 
 from parley.models.accounts import Account
 from parley.models.call_flow import send_call_invite
+from parley.models.global_ids import Tag
 from parley.models.messaging import mark_read, send_message
 from parley.models.notifications import (
     Delivery,
@@ -23,6 +24,7 @@ from parley.subscriptions.notifier import Notifier, NotifierConfig
 from parley.subscriptions.routing import Activity
 from parley.web.services import Services
 from tests.channels import SmtpSink, text_of
+from tests.ids import gid
 from tests.support import Executor, account
 
 DELAY = timedelta(minutes=2)
@@ -79,7 +81,7 @@ async def test_an_offline_recipient_gets_one_batched_email_with_a_working_deep_l
     assert mail["To"] == "Maya <maya@example.com>"
     assert mail["Subject"] == "3 new messages from Acme"
     text, html = text_of(mail, "plain"), text_of(mail, "html")
-    link = f"https://app.example/conversations/{conversation_with_order}"
+    link = f"https://app.example/conversations/{gid(Tag.CONVERSATION, conversation_with_order)}"
     assert link in text
     assert f'href="{link}"' in html
     assert "Hello Maya" in text
@@ -235,7 +237,9 @@ async def test_an_offline_freelancer_is_emailed_about_a_call_invite(
     (mail,) = smtp_sink.messages
     assert mail["Subject"] == "1 new update from Acme"
     assert "Acme invited you to a call." in text_of(mail, "plain")
-    assert f"/conversations/{conversation_with_order}" in text_of(mail, "plain")
+    assert f"/conversations/{gid(Tag.CONVERSATION, conversation_with_order)}" in text_of(
+        mail, "plain"
+    )
     # The client, who acted, is not notified of its own invite.
     assert await NotificationLogEntry.filter(account_id=client.id).count() == 0
 

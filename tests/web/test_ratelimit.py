@@ -14,9 +14,11 @@ from limits import parse
 
 from parley.models.accounts import Account
 from parley.models.feed import FeedItem, FeedItemKind
+from parley.models.global_ids import Tag
 from parley.models.store.clock import ManualClock
 from parley.web.ratelimit import LocalMovingWindow, RateLimits, Throttled
 from parley.web.settings import Settings
+from tests.ids import gid
 from tests.live_server import LiveServer
 from tests.support import Executor, account
 from tests.tokens import token
@@ -43,7 +45,9 @@ def settings(settings: Settings) -> Settings:
 async def test_a_flood_of_sends_is_held_at_the_limit_and_others_are_unaffected(
     gql: Executor, client: Account, freelancer: Account, conversation_with_order: int
 ) -> None:
-    sent = {"input": {"conversationId": str(conversation_with_order), "body": "spam"}}
+    sent = {
+        "input": {"conversationId": gid(Tag.CONVERSATION, conversation_with_order), "body": "spam"}
+    }
     results = [
         (await gql.execute(SEND, sent, as_=account(client.id)))["sendMessage"] for _ in range(12)
     ]
@@ -53,7 +57,9 @@ async def test_a_flood_of_sends_is_held_at_the_limit_and_others_are_unaffected(
     assert 1 <= refused["retryAfter"] <= 60
     assert str(refused["retryAfter"]) in refused["message"]
 
-    reply = {"input": {"conversationId": str(conversation_with_order), "body": "hi"}}
+    reply = {
+        "input": {"conversationId": gid(Tag.CONVERSATION, conversation_with_order), "body": "hi"}
+    }
     answer = await gql.execute(SEND, reply, as_=account(freelancer.id))
     assert answer["sendMessage"]["__typename"] == "Message", "the other account is unaffected"
     stored = await FeedItem.filter(
@@ -65,7 +71,9 @@ async def test_a_flood_of_sends_is_held_at_the_limit_and_others_are_unaffected(
 async def test_the_limit_lifts_when_the_window_has_passed_on_the_services_clock(
     gql: Executor, client: Account, conversation_with_order: int, clock: ManualClock
 ) -> None:
-    sent = {"input": {"conversationId": str(conversation_with_order), "body": "hello"}}
+    sent = {
+        "input": {"conversationId": gid(Tag.CONVERSATION, conversation_with_order), "body": "hello"}
+    }
 
     async def send() -> dict[str, Any]:
         result: dict[str, Any] = (await gql.execute(SEND, sent, as_=account(client.id)))[

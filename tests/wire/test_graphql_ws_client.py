@@ -13,11 +13,13 @@ from typing import Any
 import pytest
 
 from parley.models.accounts import Account
+from parley.models.global_ids import Tag
 from parley.models.messaging import send_message
 from parley.models.store.clock import ManualClock
 from parley.resolvers.cursors import event_cursor
 from parley.subscriptions.connections import TOO_SLOW
 from parley.web.settings import Settings
+from tests.ids import gid
 from tests.live_server import LiveServer
 from tests.support import WAIT
 from tests.tokens import token
@@ -108,13 +110,13 @@ async def test_a_stalled_graphql_ws_client_is_cut_off_reconnects_and_misses_noth
     # Big frames (the client selects each body): the kernel's socket buffers take a few MB
     # before the server's sends block; then the subscription's queue passes its bound.
     body = "x" * 5000
-    sent: list[int] = []
+    sent: list[str] = []
     (listener,) = hub.listeners_of(freelancer.id)
     for _ in range(5000):
         result = await send_message(
             clock, client.id, conversation_id=conversation_with_order, body=body
         )
-        sent.append(result.message.id)
+        sent.append(gid(Tag.FEED_ITEM, result.message.id))
         await live_server.services.bus.publish(result.events)
         if listener.connection is not None and listener.connection.closing:
             break
@@ -132,6 +134,6 @@ async def test_a_stalled_graphql_ws_client_is_cut_off_reconnects_and_misses_noth
     assert node.connects >= 2, "graphql-ws did not reconnect by itself"
     assert node.closed, "the client never saw its connection close"
     assert set(node.closed) <= {ABNORMAL_CLOSURE, TOO_SLOW}, node.closed
-    received: list[int] = done["ids"]
+    received: list[str] = done["ids"]
     assert len(received) == len(set(received)), "a message was delivered twice"
     assert received == sent, "live + replay after the cursor must be every message, in order"

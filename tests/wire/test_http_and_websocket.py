@@ -10,6 +10,7 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 
 from parley.web.auth import SERVICE_ROLE
+from tests.ids import raw
 from tests.live_server import LiveServer
 from tests.support import WAIT, GraphQLWSClient
 from tests.tokens import token
@@ -84,8 +85,8 @@ async def test_a_message_sent_over_http_reaches_both_participants_over_websocket
     await freelancer_ws.subscribe("f", FEED, {"id": marketplace["conversation"]})
     await client_ws.subscribe("m", MESSAGES)
     hub = live_server.services.bus.hub
-    await asyncio.wait_for(hub.wait_for_listeners(int(marketplace["freelancer"]), 2), WAIT)
-    await asyncio.wait_for(hub.wait_for_listeners(int(marketplace["client"]), 1), WAIT)
+    await asyncio.wait_for(hub.wait_for_listeners(raw(marketplace["freelancer"]), 2), WAIT)
+    await asyncio.wait_for(hub.wait_for_listeners(raw(marketplace["client"]), 1), WAIT)
 
     async with httpx.AsyncClient() as http:
         body = await _post(
@@ -116,7 +117,7 @@ async def test_reconnecting_with_the_last_cursor_replays_what_was_missed_without
     ws = await GraphQLWSClient.open(live_server.ws, token(marketplace["freelancer"]))
     await ws.subscribe("m", MESSAGES)
     await asyncio.wait_for(
-        live_server.services.bus.hub.wait_for_listeners(int(marketplace["freelancer"]), 1), WAIT
+        live_server.services.bus.hub.wait_for_listeners(raw(marketplace["freelancer"]), 1), WAIT
     )
     async with httpx.AsyncClient() as http:
         send = {"input": {"conversationId": marketplace["conversation"], "body": "first"}}

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from parley.resolvers.cursors import event_cursor
+from tests.ids import raw
 from tests.live_server import LiveServer
 from tests.support import WAIT, GraphQLWSClient
 from tests.tokens import token
@@ -87,7 +88,7 @@ async def test_a_job_page_sends_into_and_follows_its_own_thread(
     ws = await GraphQLWSClient.open(live_server.ws, token(freelancer))
     await ws.subscribe("job", JOB_UPDATES, thread)
     hub = live_server.services.bus.hub
-    await asyncio.wait_for(hub.wait_for_listeners(int(freelancer), 1), WAIT)
+    await asyncio.wait_for(hub.wait_for_listeners(raw(freelancer), 1), WAIT)
     for about, body in ((copy, "about the copy"), (None, "general"), (logo, "about the logo")):
         sent = await market.send(client, conversationId=conversation, orderId=about, body=body)
         assert sent["__typename"] == "Message", sent
@@ -141,7 +142,7 @@ async def test_a_brand_sees_a_campaigns_creators_and_conversations(
         )
     ws = await GraphQLWSClient.open(live_server.ws, token(brand))
     await ws.subscribe("m", CAMPAIGN_MESSAGES, {"after": event_cursor(0)})
-    await asyncio.wait_for(live_server.services.bus.hub.wait_for_listeners(int(brand), 1), WAIT)
+    await asyncio.wait_for(live_server.services.bus.hub.wait_for_listeners(raw(brand), 1), WAIT)
     sent = await market.send(maya, counterpartId=brand, campaignId=campaign, body="Count me in!")
     assert sent["__typename"] == "Message", sent
     live = (await ws.next_payload("m"))["messageReceived"]["message"]

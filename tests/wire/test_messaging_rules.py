@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from parley.models.support import SupportRequest
+from tests.ids import raw
 from tests.live_server import LiveServer
 from tests.support import GraphQLWSClient
 from tests.tokens import token
@@ -236,7 +237,7 @@ async def test_rule_6_after_a_negative_review_support_is_the_way(
     opened = await market.as_(p["freelancer"], SUPPORT, {"conversation": p["conversation"]})
     assert opened["openSupportRequest"]["__typename"] == "SupportRequest"
     assert opened["openSupportRequest"]["status"] == "OPEN"
-    assert await SupportRequest.filter(conversation_id=int(p["conversation"])).count() == 1
+    assert await SupportRequest.filter(conversation_id=raw(p["conversation"])).count() == 1
 
 
 async def test_rule_7_only_accepted_creators_can_be_messaged_about_a_campaign(

@@ -13,6 +13,7 @@ from parley.resolvers.cursors import event_cursor
 from parley.server import create_app
 from parley.telemetry.metrics import MAX_OPERATION_NAMES, OperationNames
 from parley.web.settings import Settings
+from tests.ids import raw
 from tests.live_server import LiveServer
 from tests.scrape import scrape
 from tests.services.api import MESSAGES, make_pair, post, send
@@ -77,7 +78,7 @@ async def test_live_delivery_is_measured_from_commit_to_frame(live_server: LiveS
             await ws.subscribe("m", MESSAGES, {"after": event_cursor(0)})
             replayed = await ws.next_payload("m")  # the resume replays the one message
             assert replayed["messageReceived"]["message"]["body"] == "before the subscription"
-            await asyncio.wait_for(hub.wait_for_listeners(int(pair.freelancer), 1), WAIT)
+            await asyncio.wait_for(hub.wait_for_listeners(raw(pair.freelancer), 1), WAIT)
             opened = await scrape(live_server.base)
             await send(http, live_server.http, pair, "live")
             live = await ws.next_payload("m")
@@ -85,7 +86,7 @@ async def test_live_delivery_is_measured_from_commit_to_frame(live_server: LiveS
             delivered = await scrape(live_server.base)
         finally:
             await ws.close()
-        await asyncio.wait_for(hub.wait_for_no_listeners(int(pair.freelancer)), WAIT)
+        await asyncio.wait_for(hub.wait_for_no_listeners(raw(pair.freelancer)), WAIT)
         closed = await scrape(live_server.base)
 
     assert (

@@ -13,6 +13,7 @@ from parley.models.store.clock import ManualClock
 from parley.web.auth import SERVICE_ROLE
 from parley.web.settings import Settings
 from tests.channels import BrowserKeys, PushService, SmtpSink, text_of
+from tests.ids import raw
 from tests.live_server import LiveServer, running_server
 from tests.scrape import scrape
 from tests.support import GraphQLWSClient
@@ -102,7 +103,7 @@ async def test_an_active_recipient_gets_an_in_app_notification_and_no_push(
     await _register_browser(live_server, push_service, pair["freelancer"])
     ws = await GraphQLWSClient.open(live_server.ws, pair["freelancer"])
     await ws.subscribe("n", NOTIFICATIONS)
-    await live_server.services.bus.hub.wait_for_listeners(int(pair["freelancer_id"]), 1)
+    await live_server.services.bus.hub.wait_for_listeners(raw(pair["freelancer_id"]), 1)
     await gql(live_server, REPORT, pair["freelancer"], state="ACTIVE")
     await gql(live_server, SEND, pair["client"], id=pair["conversation"], body="Quick question")
     assert live_server.services.notifier is not None
@@ -127,7 +128,7 @@ async def test_a_live_session_holds_the_in_app_notification_until_it_ends(
     assert notifier is not None
     ws = await GraphQLWSClient.open(live_server.ws, pair["freelancer"])
     await ws.subscribe("n", NOTIFICATIONS)
-    await live_server.services.bus.hub.wait_for_listeners(int(pair["freelancer_id"]), 1)
+    await live_server.services.bus.hub.wait_for_listeners(raw(pair["freelancer_id"]), 1)
     await gql(live_server, REPORT, pair["freelancer"], state="LIVE_SESSION")
     await gql(live_server, SEND, pair["client"], id=pair["conversation"], body="During the call")
     await notifier.deliver_due()

@@ -21,6 +21,7 @@ import httpx
 import pytest
 from websockets.exceptions import ConnectionClosed
 
+from tests.ids import raw
 from tests.scrape import Metrics
 from tests.services.api import MESSAGES, make_pair, send
 from tests.services.processes import ParleyProcess, parley_env
@@ -135,7 +136,7 @@ async def test_health_logs_and_a_sigterm_that_drains(
     lines = [json.loads(line) for line in production.log().splitlines() if line.strip()]
     (request,) = [line for line in lines if line.get("request_id") == "req-42"]
     assert request["operation"] == "Unread"
-    assert request["account_id"] == int(pair.client)
+    assert request["account_id"] == raw(pair.client)
     assert request["outcome"] == "ok"
     assert request["duration_ms"] > 0
     (mistake,) = [line for line in lines if line.get("operation") == "Broken"]
@@ -143,7 +144,7 @@ async def test_health_logs_and_a_sigterm_that_drains(
     assert mistake["level"] == "INFO"
     assert not [line for line in lines if line["level"] == "ERROR"], "a client mistake is no error"
     (socket,) = [line for line in lines if line["message"].startswith("WebSocket closed")]
-    assert socket["account_id"] == int(pair.freelancer)
+    assert socket["account_id"] == raw(pair.freelancer)
     assert socket["request_id"]
 
 

@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from parley.models.feed import FeedItem, FeedItemKind, OrderEventType
+from tests.ids import raw
 from tests.live_server import LiveServer
 from tests.wire.market import Market
 
@@ -36,7 +37,7 @@ async def test_no_sixth_unanswered_message_slips_through_a_race(market: Market) 
     assert {result["code"] for result in results if result["__typename"] != "Message"} == {
         "UNANSWERED_LIMIT"
     }
-    stored = await FeedItem.filter(kind=FeedItemKind.MESSAGE, author_id=int(freelancer)).count()
+    stored = await FeedItem.filter(kind=FeedItemKind.MESSAGE, author_id=raw(freelancer)).count()
     assert stored == 5
 
 
@@ -60,13 +61,13 @@ async def test_no_message_about_an_order_or_about_none_is_stored_once_it_entered
     assert moved["status"] == "FINAL_REVIEW"
 
     review = await FeedItem.get(
-        order_id=int(order),
+        order_id=raw(order),
         kind=FeedItemKind.ORDER_EVENT,
         event=OrderEventType.STATUS_CHANGED,
         order_status="final_review",
     )
     stored = await FeedItem.filter(
-        kind=FeedItemKind.MESSAGE, conversation_id=int(conversation)
+        kind=FeedItemKind.MESSAGE, conversation_id=raw(conversation)
     ).values_list("id", flat=True)
     assert all(message_id < review.id for message_id in stored)
     refused = [r for r in results if r.get("code") == "ORDER_IN_FINAL_REVIEW"]

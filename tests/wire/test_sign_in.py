@@ -13,10 +13,12 @@ from tortoise.context import TortoiseContext
 from websockets.exceptions import ConnectionClosed
 
 from parley.models.accounts import Account
+from parley.models.global_ids import Tag
 from parley.models.notifications import NotificationPreferences
 from parley.models.push import PushSubscription
 from parley.web.auth import SERVICE_ROLE
 from tests.channels import BrowserKeys
+from tests.ids import gid, raw
 from tests.live_server import LiveServer
 from tests.support import GraphQLWSClient
 from tests.tokens import SECRET, token
@@ -77,7 +79,7 @@ async def test_a_signed_token_for_no_account_is_refused_and_writes_nothing(
     live_server: LiveServer, db: TortoiseContext
 ) -> None:
     async with httpx.AsyncClient() as http:
-        next_id = int(await _new_account(http, live_server, "Acme")) + 1
+        next_id = raw(await _new_account(http, live_server, "Acme")) + 1
         orphan = token(next_id)  # validly signed, but no account has this id yet
         keys = BrowserKeys()
         device = {"endpoint": "https://push.example/d/1", "p256dh": keys.p256dh, "auth": keys.auth}
@@ -98,7 +100,7 @@ async def test_a_signed_token_for_no_account_is_refused_and_writes_nothing(
 
         # Once the marketplace creates that account, the same token works at once: an
         # unknown id is never remembered as unknown.
-        assert await _new_account(http, live_server, "Bo") == str(next_id)
+        assert await _new_account(http, live_server, "Bo") == gid(Tag.ACCOUNT, next_id)
         prefs = (await _post(http, live_server, READ_PREFS, orphan)).json()
         assert prefs["data"]["notificationPreferences"]["email"] is None
     ws = await GraphQLWSClient.open(live_server.ws, orphan)
@@ -111,7 +113,7 @@ async def test_a_remembered_account_that_was_removed_stops_signing_in(
     async with httpx.AsyncClient() as http:
         account_id = await _new_account(http, live_server, "Acme")
         assert (await _post(http, live_server, ME, token(account_id))).json()["data"]["me"]
-        await Account.filter(id=account_id).delete()  # outside Parley: SQL, a restore
+        await Account.filter(id=raw(account_id)).delete()  # outside Parley: SQL, a restore
         ttl = live_server.services.settings.auth_account_cache_seconds
         live_server.clock.advance(timedelta(seconds=ttl - 1))
         remembered = await _post(http, live_server, LOG, token(account_id))

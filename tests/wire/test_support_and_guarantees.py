@@ -10,6 +10,7 @@ import pytest
 from parley.web.auth import SERVICE_ROLE
 from parley.web.settings import Settings
 from tests.channels import SmtpSink, text_of
+from tests.ids import raw
 from tests.live_server import LiveServer
 from tests.support import GraphQLWSClient
 from tests.tokens import token
@@ -61,7 +62,7 @@ async def test_a_support_update_arrives_live_as_a_feed_item_and_a_notification_a
     ws = await GraphQLWSClient.open(live_server.ws, alice.client_token)
     await ws.subscribe("feed", SUPPORT_FEED, {"id": alice.conversation})
     await ws.subscribe("notes", NOTIFICATIONS)
-    await live_server.services.bus.hub.wait_for_listeners(int(alice.client), 2)
+    await live_server.services.bus.hub.wait_for_listeners(raw(alice.client), 2)
     await _data(live_server, REPORT, {}, alice.client_token)
 
     change = {"id": request, "status": "IN_PROGRESS", "note": "On it"}
@@ -105,7 +106,7 @@ async def test_the_freelancer_sees_each_guarantee_step_live_while_the_pair_and_s
 ) -> None:
     ws = await GraphQLWSClient.open(live_server.ws, token(alice.freelancer))
     await ws.subscribe("orders", ORDER_FEED, {"id": alice.conversation})
-    await live_server.services.bus.hub.wait_for_listeners(int(alice.freelancer), 1)
+    await live_server.services.bus.hub.wait_for_listeners(raw(alice.freelancer), 1)
 
     async def step() -> dict[str, Any]:
         item: dict[str, Any] = (await ws.next_payload("orders"))["feedUpdates"]["item"]

@@ -15,6 +15,7 @@ from parley.models.store.clock import ManualClock
 from parley.server import create_app
 from parley.telemetry import tracing
 from parley.web.settings import Settings
+from tests.ids import raw
 from tests.live_server import LiveServer, running_server
 from tests.services.api import make_pair
 from tests.support import WAIT, GraphQLWSClient
@@ -53,7 +54,7 @@ async def test_a_send_is_traced_from_request_to_delivery(
         ws = await GraphQLWSClient.open(traced_server.ws, token(pair.freelancer))
         try:
             await ws.subscribe("m", MESSAGES)
-            await asyncio.wait_for(hub.wait_for_listeners(int(pair.freelancer), 1), WAIT)
+            await asyncio.wait_for(hub.wait_for_listeners(raw(pair.freelancer), 1), WAIT)
             spans.clear()
             variables = {"input": {"conversationId": pair.conversation, "body": "traced"}}
             response = await http.post(

@@ -4,7 +4,8 @@
 //   pause      stop reading the socket (as a frozen or backgrounded app does)
 //   resume     read again
 //   expect N   exit once N messages have arrived
-// It reports on stdout, one JSON object a line: connected, paused, closed (code), done (ids).
+// It reports on stdout, one JSON object a line: connected, paused, closed (code), done (the
+// messages' ids, as the API shows them).
 //
 // node stalled_subscriber.mjs <ws url> <bearer token> <first cursor>
 import { createInterface } from "node:readline";
@@ -52,7 +53,7 @@ client.subscribe(payload, {
   next: ({ data, errors }) => {
     if (errors) fail({ event: "error", errors });
     payload.variables.after = data.messageReceived.cursor;
-    ids.push(Number(data.messageReceived.message.id));
+    ids.push(data.messageReceived.message.id);
     finishIfDone();
   },
   error: (error) => fail({ event: "error", error: String(error?.code ?? error) }),
