@@ -27,6 +27,7 @@ from parley.schema.context import Context, Info
 from parley.schema.feed import FeedFilter, feed_item_from_model
 from parley.schema.live import FeedUpdate, MessageEvent, UnreadIndicator
 from parley.schema.messaging import Message
+from parley.schema.node import global_id
 from parley.schema.notifications import InAppNotification, Presence
 from parley.subscriptions.feed import VisibleSince, feed_select, message_select
 from parley.subscriptions.live_stream import LiveStream, Opening, mapped
@@ -154,7 +155,7 @@ async def notifications(info: Info, after: str | None) -> AsyncGenerator[InAppNo
                 info.context.fresh_loaders()
                 yield InAppNotification(
                     cursor=event_cursor(note.event.seq),
-                    conversation_id=strawberry.ID(str(note.event.conversation_id)),
+                    conversation_id=global_id(Tag.CONVERSATION, note.event.conversation_id),
                     message=Message.from_model(note.item) if note.item.is_message else None,
                     item=feed_item_from_model(note.item),
                     reason=note.reason,

@@ -31,6 +31,7 @@ from parley.schema.messaging import (
     SendMessageResult,
     SetMessagingEnabledResult,
 )
+from parley.schema.node import global_id
 from parley.telemetry.tracing import span
 
 
@@ -121,7 +122,7 @@ async def set_messaging_enabled(
     except ParleyError as exc:
         return error_result(exc, NotFoundError, PermissionDeniedError)
     return MessagingSwitch(
-        scope=MessagingScope.ORDER, order_id=strawberry.ID(str(order.id)), enabled=enabled
+        scope=MessagingScope.ORDER, order_id=global_id(Tag.ORDER, order.id), enabled=enabled
     )
 
 
