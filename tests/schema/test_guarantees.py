@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from parley.models.accounts import Account, AccountKind, create_account
+from parley.models.global_ids import Tag
 from parley.models.guarantees import GuaranteeRequest, OrderTerms
 from parley.models.orders import Order, create_order
 from parley.models.store.clock import ManualClock
+from tests.ids import gid, raw
 from tests.support import SERVICE, Executor, account
 
 PROPOSE = """
@@ -69,7 +71,7 @@ query Order($id: ID!) {
 TERMS = {"currency": "EUR", "deliveryDate": "2026-02-01", "deliverables": "Three articles"}
 
 
-async def _propose(gql: Executor, caller: int, order: int, amount: Any) -> dict[str, Any]:
+async def _propose(gql: Executor, caller: int, order: str, amount: Any) -> dict[str, Any]:
     variables = {"input": {"orderId": order, "amount": amount, **TERMS}}
     data = await gql.execute(PROPOSE, variables, as_=account(caller))
     result: dict[str, Any] = data["proposeOrderTerms"]
@@ -84,20 +86,22 @@ async def _call(gql: Executor, document: str, caller: int | None, **variables: A
 
 
 async def _events(gql: Executor, viewer: int, conversation: int) -> list[dict[str, Any]]:
-    data = await gql.execute(ORDER_FEED, {"id": conversation}, as_=account(viewer))
+    variables = {"id": gid(Tag.CONVERSATION, conversation)}
+    data = await gql.execute(ORDER_FEED, variables, as_=account(viewer))
     return [edge["node"] for edge in data["feed"]["edges"]]
 
 
 async def test_terms_are_countered_agreed_and_guaranteed_and_each_step_is_in_the_feed(
     gql: Executor, client: Account, freelancer: Account, conversation_with_order: int
 ) -> None:
-    order = (await Order.get(conversation_id=conversation_with_order)).id
+    order_id = (await Order.get(conversation_id=conversation_with_order)).id
+    order = gid(Tag.ORDER, order_id)
     first = await _propose(gql, freelancer.id, order, "1500.50")
     assert first | {"id": None} == {
         "__typename": "OrderTerms",
         "id": None,
         "amount": "1500.50",
-        "proposerId": str(freelancer.id),
+        "proposerId": gid(Tag.ACCOUNT, freelancer.id),
         "status": "PROPOSED",
         **TERMS,
     }
@@ -115,8 +119,8 @@ async def test_terms_are_countered_agreed_and_guaranteed_and_each_step_is_in_the
     assert [edge["node"] for edge in queue["edges"]] == [
         {
             "id": requested["id"],
-            "orderId": str(order),
-            "requesterId": str(client.id),
+            "orderId": order,
+            "requesterId": gid(Tag.ACCOUNT, client.id),
             "status": "REQUESTED",
             "terms": {"amount": "1200.00", "currency": "EUR", "deliverables": "Three articles"},
         }
@@ -164,7 +168,8 @@ async def test_terms_are_countered_agreed_and_guaranteed_and_each_step_is_in_the
 async def test_every_refusal_is_typed_and_new_terms_void_the_guarantee(
     gql: Executor, client: Account, freelancer: Account, conversation_with_order: int
 ) -> None:
-    order = (await Order.get(conversation_id=conversation_with_order)).id
+    order_id = (await Order.get(conversation_id=conversation_with_order)).id
+    order = gid(Tag.ORDER, order_id)
     nothing_agreed = await _call(gql, REQUEST, client.id, order=order)
     assert nothing_agreed["code"] == "NO_AGREED_TERMS"
     terms = await _propose(gql, client.id, order, "300")
@@ -181,7 +186,7 @@ async def test_every_refusal_is_typed_and_new_terms_void_the_guarantee(
     await _propose(gql, freelancer.id, order, "350")
     void = await _call(gql, DECIDE, None, id=requested["id"], decision="ACCEPT")
     assert void["code"] == "TERMS_CHANGED"
-    assert (await GuaranteeRequest.get(id=int(requested["id"]))).status == "voided"
+    assert (await GuaranteeRequest.get(id=raw(requested["id"]))).status == "voided"
     assert (await _call(gql, REQUEST, client.id, order=order))["code"] == "NO_AGREED_TERMS"
     events = [
         node["orderEventType"] for node in await _events(gql, client.id, conversation_with_order)
@@ -193,15 +198,16 @@ async def test_every_refusal_is_typed_and_new_terms_void_the_guarantee(
     }
 
     # A decided request stays decided.
-    latest = await OrderTerms.filter(order_id=order).order_by("-id").first()
+    latest = await OrderTerms.filter(order_id=order_id).order_by("-id").first()
     assert latest is not None
-    await _call(gql, ACCEPT, client.id, id=str(latest.id))
+    await _call(gql, ACCEPT, client.id, id=gid(Tag.ORDER_TERMS, latest.id))
     second = await _call(gql, REQUEST, client.id, order=order)
     declined = await _call(gql, DECIDE, None, id=second["id"], decision="DECLINE", note="No")
     assert declined["status"] == "DECLINED"
     twice = await _call(gql, DECIDE, None, id=second["id"], decision="ACCEPT")
     assert twice["code"] == "GUARANTEE_ALREADY_DECIDED"
-    assert (await _call(gql, DECIDE, None, id="987654", decision="ACCEPT"))["code"] == "NOT_FOUND"
+    unknown = gid(Tag.GUARANTEE_REQUEST, 987654)
+    assert (await _call(gql, DECIDE, None, id=unknown, decision="ACCEPT"))["code"] == "NOT_FOUND"
 
 
 async def test_a_stranger_is_told_not_found_and_only_the_service_sees_or_decides_requests(
@@ -211,7 +217,8 @@ async def test_a_stranger_is_told_not_found_and_only_the_service_sees_or_decides
     freelancer: Account,
     conversation_with_order: int,
 ) -> None:
-    order = (await Order.get(conversation_id=conversation_with_order)).id
+    order_id = (await Order.get(conversation_id=conversation_with_order)).id
+    order = gid(Tag.ORDER, order_id)
     stranger = await create_account(clock, kind=AccountKind.CLIENT, name="Mallory")
     # The stranger has an order of their own with the same freelancer, not this one.
     await create_order(clock, client_id=stranger.id, freelancer_id=freelancer.id, title="Other")
@@ -221,17 +228,18 @@ async def test_a_stranger_is_told_not_found_and_only_the_service_sees_or_decides
     assert (await _call(gql, REQUEST, stranger.id, order=order))["code"] == "NOT_FOUND"
     for document, variables in (
         (OPEN_REQUESTS, {}),
-        (DECIDE, {"id": "1", "decision": "ACCEPT"}),
+        (DECIDE, {"id": gid(Tag.GUARANTEE_REQUEST, 1), "decision": "ACCEPT"}),
     ):
         errors = await gql.errors(document, variables, as_=account(client.id))
         assert errors[0]["extensions"]["code"] == "FORBIDDEN"
-    assert await OrderTerms.filter(order_id=order).count() == 1
+    assert await OrderTerms.filter(order_id=order_id).count() == 1
 
 
 async def test_malformed_terms_are_refused_naming_the_field_and_nothing_is_stored(
     gql: Executor, client: Account, conversation_with_order: int
 ) -> None:
-    order = (await Order.get(conversation_id=conversation_with_order)).id
+    order_id = (await Order.get(conversation_id=conversation_with_order)).id
+    order = gid(Tag.ORDER, order_id)
     cases = [
         ({"amount": "0"}, "amount"),
         ({"amount": "-5"}, "amount"),
@@ -246,6 +254,6 @@ async def test_malformed_terms_are_refused_naming_the_field_and_nothing_is_store
         data = await gql.execute(PROPOSE, variables, as_=account(client.id))
         result = data["proposeOrderTerms"]
         assert (result["__typename"], result["field"]) == ("InvalidInput", field), change
-    assert await OrderTerms.filter(order_id=order).count() == 0
+    assert await OrderTerms.filter(order_id=order_id).count() == 0
     lower = await _propose(gql, client.id, order, "99.9")
     assert (lower["amount"], lower["currency"]) == ("99.90", "EUR")
