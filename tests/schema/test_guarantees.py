@@ -16,7 +16,7 @@ PROPOSE = """
 mutation Propose($input: ProposeTermsInput!) {
   proposeOrderTerms(input: $input) {
     __typename
-    ... on OrderTerms { id amount currency deliveryDate deliverables status proposerId }
+    ... on OrderTerms { id amount currency deliveryDate deliverables termsStatus proposerId }
     ... on Error { code message }
     ... on InvalidInput { field }
   }
@@ -25,7 +25,7 @@ mutation Propose($input: ProposeTermsInput!) {
 ACCEPT = """
 mutation Accept($id: ID!) {
   acceptOrderTerms(termsId: $id) {
-    __typename ... on OrderTerms { id status } ... on Error { code message }
+    __typename ... on OrderTerms { id termsStatus } ... on Error { code message }
   }
 }
 """
@@ -33,7 +33,7 @@ REQUEST = """
 mutation Request($order: ID!) {
   requestGuarantee(orderId: $order) {
     __typename
-    ... on GuaranteeRequest { id status terms { id amount } }
+    ... on GuaranteeRequest { id guaranteeStatus guaranteedTerms { id amount } }
     ... on Error { code message }
   }
 }
@@ -42,7 +42,7 @@ DECIDE = """
 mutation Decide($id: ID!, $decision: GuaranteeDecision!, $note: String) {
   decideGuaranteeRequest(id: $id, decision: $decision, note: $note) {
     __typename
-    ... on GuaranteeRequest { id status note decidedAt }
+    ... on GuaranteeRequest { id guaranteeStatus note decidedAt }
     ... on Error { code message }
   }
 }
@@ -50,7 +50,11 @@ mutation Decide($id: ID!, $decision: GuaranteeDecision!, $note: String) {
 OPEN_REQUESTS = """
 query Open {
   openGuaranteeRequests(first: 10) {
-    edges { node { id orderId requesterId status terms { amount currency deliverables } } }
+    edges {
+      node {
+        id orderId requesterId guaranteeStatus guaranteedTerms { amount currency deliverables }
+      }
+    }
   }
 }
 """
@@ -58,14 +62,14 @@ ORDER_FEED = """
 query Feed($id: ID!) {
   feed(conversationId: $id, filter: ORDERS, last: 100) {
     edges { node { ... on OrderEvent {
-      orderEventType terms { amount currency status } guaranteeRequest { status }
+      orderEventType terms { amount currency termsStatus } guaranteeRequest { guaranteeStatus }
     } } }
   }
 }
 """
 ORDER = """
 query Order($id: ID!) {
-  order(id: $id) { terms { amount status } guaranteeRequest { status } }
+  order(id: $id) { terms { amount termsStatus } guaranteeRequest { guaranteeStatus } }
 }
 """
 TERMS = {"currency": "EUR", "deliveryDate": "2026-02-01", "deliverables": "Three articles"}
@@ -102,66 +106,70 @@ async def test_terms_are_countered_agreed_and_guaranteed_and_each_step_is_in_the
         "id": None,
         "amount": "1500.50",
         "proposerId": gid(Tag.ACCOUNT, freelancer.id),
-        "status": "PROPOSED",
+        "termsStatus": "PROPOSED",
         **TERMS,
     }
     counter = await _propose(gql, client.id, order, "1200")
-    assert (counter["amount"], counter["status"]) == ("1200.00", "PROPOSED")
+    assert (counter["amount"], counter["termsStatus"]) == ("1200.00", "PROPOSED")
     stale = await _call(gql, ACCEPT, client.id, id=first["id"])
     assert stale["code"] == "TERMS_CHANGED"  # the counter replaced the first proposal
     agreed = await _call(gql, ACCEPT, freelancer.id, id=counter["id"])
-    assert agreed == {"__typename": "OrderTerms", "id": counter["id"], "status": "ACCEPTED"}
+    assert agreed == {"__typename": "OrderTerms", "id": counter["id"], "termsStatus": "ACCEPTED"}
 
     requested = await _call(gql, REQUEST, client.id, order=order)
-    assert requested["status"] == "REQUESTED"
-    assert requested["terms"] == {"id": counter["id"], "amount": "1200.00"}
+    assert requested["guaranteeStatus"] == "REQUESTED"
+    assert requested["guaranteedTerms"] == {"id": counter["id"], "amount": "1200.00"}
     queue = await _call(gql, OPEN_REQUESTS, None)
     assert [edge["node"] for edge in queue["edges"]] == [
         {
             "id": requested["id"],
             "orderId": order,
             "requesterId": gid(Tag.ACCOUNT, client.id),
-            "status": "REQUESTED",
-            "terms": {"amount": "1200.00", "currency": "EUR", "deliverables": "Three articles"},
+            "guaranteeStatus": "REQUESTED",
+            "guaranteedTerms": {
+                "amount": "1200.00",
+                "currency": "EUR",
+                "deliverables": "Three articles",
+            },
         }
     ]
     granted = await _call(gql, DECIDE, None, id=requested["id"], decision="ACCEPT", note="OK")
-    assert (granted["status"], granted["note"]) == ("ACCEPTED", "OK")
+    assert (granted["guaranteeStatus"], granted["note"]) == ("ACCEPTED", "OK")
     assert (await _call(gql, OPEN_REQUESTS, None))["edges"] == []
 
     expected = [
         {"orderEventType": "CREATED", "terms": None, "guaranteeRequest": None},
         {
             "orderEventType": "TERMS_PROPOSED",
-            "terms": {"amount": "1500.50", "currency": "EUR", "status": "SUPERSEDED"},
+            "terms": {"amount": "1500.50", "currency": "EUR", "termsStatus": "SUPERSEDED"},
             "guaranteeRequest": None,
         },
         {
             "orderEventType": "TERMS_COUNTERED",
-            "terms": {"amount": "1200.00", "currency": "EUR", "status": "ACCEPTED"},
+            "terms": {"amount": "1200.00", "currency": "EUR", "termsStatus": "ACCEPTED"},
             "guaranteeRequest": None,
         },
         {
             "orderEventType": "TERMS_ACCEPTED",
-            "terms": {"amount": "1200.00", "currency": "EUR", "status": "ACCEPTED"},
+            "terms": {"amount": "1200.00", "currency": "EUR", "termsStatus": "ACCEPTED"},
             "guaranteeRequest": None,
         },
         {
             "orderEventType": "GUARANTEE_REQUESTED",
             "terms": None,
-            "guaranteeRequest": {"status": "ACCEPTED"},
+            "guaranteeRequest": {"guaranteeStatus": "ACCEPTED"},
         },
         {
             "orderEventType": "GUARANTEE_ACCEPTED",
             "terms": None,
-            "guaranteeRequest": {"status": "ACCEPTED"},
+            "guaranteeRequest": {"guaranteeStatus": "ACCEPTED"},
         },
     ]
     assert await _events(gql, client.id, conversation_with_order) == expected
     assert await _events(gql, freelancer.id, conversation_with_order) == expected
     assert await _call(gql, ORDER, freelancer.id, id=order) == {
-        "terms": {"amount": "1200.00", "status": "ACCEPTED"},
-        "guaranteeRequest": {"status": "ACCEPTED"},
+        "terms": {"amount": "1200.00", "termsStatus": "ACCEPTED"},
+        "guaranteeRequest": {"guaranteeStatus": "ACCEPTED"},
     }
 
 
@@ -193,8 +201,8 @@ async def test_every_refusal_is_typed_and_new_terms_void_the_guarantee(
     ]
     assert events[-2:] == ["TERMS_PROPOSED", "GUARANTEE_VOIDED"]
     assert await _call(gql, ORDER, client.id, id=order) == {
-        "terms": {"amount": "350.00", "status": "PROPOSED"},
-        "guaranteeRequest": {"status": "VOIDED"},
+        "terms": {"amount": "350.00", "termsStatus": "PROPOSED"},
+        "guaranteeRequest": {"guaranteeStatus": "VOIDED"},
     }
 
     # A decided request stays decided.
@@ -203,7 +211,7 @@ async def test_every_refusal_is_typed_and_new_terms_void_the_guarantee(
     await _call(gql, ACCEPT, client.id, id=gid(Tag.ORDER_TERMS, latest.id))
     second = await _call(gql, REQUEST, client.id, order=order)
     declined = await _call(gql, DECIDE, None, id=second["id"], decision="DECLINE", note="No")
-    assert declined["status"] == "DECLINED"
+    assert declined["guaranteeStatus"] == "DECLINED"
     twice = await _call(gql, DECIDE, None, id=second["id"], decision="ACCEPT")
     assert twice["code"] == "GUARANTEE_ALREADY_DECIDED"
     unknown = gid(Tag.GUARANTEE_REQUEST, 987654)

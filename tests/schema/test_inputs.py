@@ -41,7 +41,7 @@ mutation($input: SendCallInviteInput!) {{
 """
 ACCEPT = f"""
 mutation($id: ID!, $at: DateTime!) {{
-  acceptCallInvite(id: $id, startsAt: $at) {{ {REFUSAL} ... on CallInvite {{ status }} }}
+  acceptCallInvite(id: $id, startsAt: $at) {{ {REFUSAL} ... on CallInvite {{ inviteStatus }} }}
 }}
 """
 DECLINE = f"""
@@ -281,4 +281,4 @@ async def test_a_stored_year_9999_invite_fails_nothing_for_a_freelancer_in_berli
     refused = await _unchanged(gql, ACCEPT, accept, berlin)
     assert _refused(refused, "TIME_TOO_FAR_AHEAD")["field"] == "startsAt"
     accepted = await gql.execute(ACCEPT, {"id": invite, "at": SOON.isoformat()}, as_=berlin)
-    assert accepted["acceptCallInvite"] == {"__typename": "CallInvite", "status": "ACCEPTED"}
+    assert accepted["acceptCallInvite"] == {"__typename": "CallInvite", "inviteStatus": "ACCEPTED"}

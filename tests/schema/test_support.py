@@ -23,7 +23,7 @@ UPDATE = """
 mutation Update($input: UpdateSupportRequestInput!) {
   updateSupportRequest(input: $input) {
     __typename
-    ... on SupportRequest { id status note updatedAt }
+    ... on SupportRequest { id supportStatus note updatedAt }
     ... on Error { code message }
     ... on InvalidInput { field }
   }
@@ -32,7 +32,7 @@ mutation Update($input: UpdateSupportRequestInput!) {
 MINE = """
 query Mine($first: Int, $after: String) {
   supportRequests(first: $first, after: $after) {
-    edges { cursor node { id reason status note details orderId createdAt updatedAt } }
+    edges { cursor node { id reason supportStatus note details aboutOrderId createdAt updatedAt } }
     pageInfo { hasNextPage endCursor }
   }
 }
@@ -40,7 +40,7 @@ query Mine($first: Int, $after: String) {
 FEED = """
 query Feed($id: ID!, $filter: FeedFilter!) {
   feed(conversationId: $id, filter: $filter, last: 100) {
-    edges { node { __typename ... on SupportRequestEvent { requestId supportStatus note orderId } } }
+    edges { node { __typename ... on SupportRequestEvent { requestId supportStatus note aboutOrderId } } }
   }
 }
 """
@@ -103,7 +103,7 @@ async def test_the_requester_reads_back_status_note_and_times_and_sees_each_chan
     assert taken == {
         "__typename": "SupportRequest",
         "id": about_order,
-        "status": "IN_PROGRESS",
+        "supportStatus": "IN_PROGRESS",
         "note": "Looking into it",
         "updatedAt": clock.now().isoformat(),
     }
@@ -116,17 +116,17 @@ async def test_the_requester_reads_back_status_note_and_times_and_sees_each_chan
     assert nodes[0] | {"id": None} == {
         "id": None,
         "reason": "OTHER",
-        "status": "RESOLVED",
+        "supportStatus": "RESOLVED",
         "note": "Refunded",
         "details": "Help",
-        "orderId": order,
+        "aboutOrderId": order,
         "createdAt": opened_at.isoformat(),
         "updatedAt": clock.now().isoformat(),
     }
-    assert (nodes[1]["status"], nodes[1]["updatedAt"]) == ("OPEN", nodes[1]["createdAt"])
+    assert (nodes[1]["supportStatus"], nodes[1]["updatedAt"]) == ("OPEN", nodes[1]["createdAt"])
 
     expected = [
-        {"__typename": "SupportRequestEvent", "requestId": about_order, "orderId": order}
+        {"__typename": "SupportRequestEvent", "requestId": about_order, "aboutOrderId": order}
         | {"supportStatus": status, "note": note}
         for status, note in (("IN_PROGRESS", "Looking into it"), ("RESOLVED", "Refunded"))
     ]
