@@ -13,6 +13,7 @@ from tortoise.context import TortoiseContext
 from parley.models.accounts import Account, AccountKind, create_account
 from parley.models.conversations import Conversation, Participant, unread_summary
 from parley.models.feed import FeedItem, FeedItemKind
+from parley.models.global_ids import Tag
 from parley.models.messaging import mark_read, send_message
 from parley.models.orders import create_order
 from parley.models.retention import purge_expired
@@ -23,6 +24,7 @@ from parley.schema.build import build_schema
 from parley.server import create_app
 from parley.web.services import Services
 from parley.web.settings import Settings, tortoise_config
+from tests.ids import gid
 from tests.support import WAIT, Executor, account, next_data
 
 FEED = "query($id: ID!) { feed(conversationId: $id, last: 100) { edges { node { __typename ... on Message { body } } } } }"
@@ -96,7 +98,9 @@ async def test_feeds_hide_expired_messages_before_the_purge_runs(
     clock.advance(timedelta(days=366))
     await send_message(clock, client.id, conversation_id=conversation_with_order, body="fresh")
 
-    data = await gql.execute(FEED, {"id": conversation_with_order}, as_=account(client.id))
+    data = await gql.execute(
+        FEED, {"id": gid(Tag.CONVERSATION, conversation_with_order)}, as_=account(client.id)
+    )
     nodes = [edge["node"] for edge in data["feed"]["edges"]]
     assert nodes == [{"__typename": "OrderEvent"}, {"__typename": "Message", "body": "fresh"}]
 
@@ -155,7 +159,7 @@ async def test_a_one_hour_retention_expires_messages_from_every_view_and_the_pur
         await send_message(clock, client.id, conversation_id=conversation_with_order, body=body)
     clock.advance(timedelta(minutes=40))
     await send_message(clock, client.id, conversation_id=conversation_with_order, body="fresh")
-    variables = {"id": conversation_with_order}
+    variables = {"id": gid(Tag.CONVERSATION, conversation_with_order)}
     assert (await gql.execute(SEEN, variables, as_=reader))["unreadSummary"]["totalUnread"] == 3
 
     clock.advance(timedelta(minutes=25))  # "old" are 65 minutes old, "fresh" 25

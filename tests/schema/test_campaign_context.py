@@ -11,9 +11,11 @@ import pytest
 
 from parley.models.accounts import Account, AccountKind, create_account
 from parley.models.campaigns import MembershipStatus, create_campaign, set_membership
+from parley.models.global_ids import Tag
 from parley.models.messaging import send_message
 from parley.models.orders import create_order
 from parley.models.store.clock import ManualClock
+from tests.ids import gid, raw
 from tests.support import Executor, account
 
 CAMPAIGN = """
@@ -47,17 +49,18 @@ query FeedWithCampaigns($id: ID!) {
 @dataclass
 class SpringDrop:
     """A brand's campaign: Maya accepted and wrote, Ravi accepted and silent, Lea invited and
-    written to; Omar works with the brand only in another campaign."""
+    written to; Omar works with the brand only in another campaign. Campaign and conversation
+    ids are the API's (global ids)."""
 
     brand: Account
-    campaign: int
-    other_campaign: int
+    campaign: str
+    other_campaign: str
     maya: Account
     ravi: Account
     lea: Account
     omar: Account
-    maya_conversation: int
-    lea_conversation: int
+    maya_conversation: str
+    lea_conversation: str
 
 
 @pytest.fixture
@@ -86,14 +89,14 @@ async def spring_drop(clock: ManualClock, client: Account, freelancer: Account) 
     )
     return SpringDrop(
         brand,
-        campaign.id,
-        other.id,
+        gid(Tag.CAMPAIGN, campaign.id),
+        gid(Tag.CAMPAIGN, other.id),
         maya,
         ravi,
         lea,
         omar,
-        from_maya.message.conversation_id,
-        to_lea.message.conversation_id,
+        gid(Tag.CONVERSATION, from_maya.message.conversation_id),
+        gid(Tag.CONVERSATION, to_lea.message.conversation_id),
     )
 
 
@@ -115,13 +118,13 @@ async def test_the_brand_sees_every_creator_with_status_and_conversation(
         (
             "Maya",
             "ACCEPTED",
-            {"id": str(spring_drop.maya_conversation), "hasUnread": True, "unreadCount": 2},
+            {"id": spring_drop.maya_conversation, "hasUnread": True, "unreadCount": 2},
         ),
         ("Ravi", "ACCEPTED", None),
         (
             "Lea",
             "INVITED",
-            {"id": str(spring_drop.lea_conversation), "hasUnread": False, "unreadCount": 0},
+            {"id": spring_drop.lea_conversation, "hasUnread": False, "unreadCount": 0},
         ),
     ]
     accepted = await gql.execute(
@@ -142,7 +145,7 @@ async def test_a_creator_sees_the_campaign_with_only_its_own_membership(
         (
             "Maya",
             "ACCEPTED",
-            {"id": str(spring_drop.maya_conversation), "hasUnread": False, "unreadCount": 0},
+            {"id": spring_drop.maya_conversation, "hasUnread": False, "unreadCount": 0},
         )
     ]
     listed = await gql.execute(
@@ -184,7 +187,7 @@ async def test_a_message_names_its_campaign(gql: Executor, spring_drop: SpringDr
         assert [
             (edge["node"]["body"], edge["node"]["campaign"]) for edge in data["feed"]["edges"]
         ] == [
-            ("Count me in!", {"id": str(spring_drop.campaign), "title": "Spring drop"}),
+            ("Count me in!", {"id": spring_drop.campaign, "title": "Spring drop"}),
             ("Also: courier?", None),
         ]
 
@@ -193,14 +196,23 @@ async def test_outsiders_and_unknown_ids_answer_alike(
     gql: Executor, clock: ManualClock, spring_drop: SpringDrop
 ) -> None:
     other_brand = await create_account(clock, kind=AccountKind.CLIENT, name="Globex")
+    unknown_campaign = gid(Tag.CAMPAIGN, 987654)
     for outsider in (spring_drop.omar, other_brand):
-        for campaign in (spring_drop.campaign, 987654):
+        for campaign in (spring_drop.campaign, unknown_campaign):
             data = await gql.execute(CAMPAIGN, {"id": campaign}, as_=account(outsider.id))
             assert data == {"campaign": None}
         foreign = await gql.errors(
             CONVERSATIONS, {"campaign": spring_drop.campaign}, as_=account(outsider.id)
         )
-        unknown = await gql.errors(CONVERSATIONS, {"campaign": "987654"}, as_=account(outsider.id))
+        unknown = await gql.errors(
+            CONVERSATIONS, {"campaign": unknown_campaign}, as_=account(outsider.id)
+        )
         assert foreign == unknown
         assert foreign[0]["extensions"] == {"code": "NOT_FOUND"}
         assert foreign[0]["message"] == "The campaign was not found."
+
+    # The brand's own campaign, named by its raw row id, answers like an unknown one.
+    brand = account(spring_drop.brand.id)
+    row_id = str(raw(spring_drop.campaign))
+    assert await gql.execute(CAMPAIGN, {"id": row_id}, as_=brand) == {"campaign": None}
+    assert await gql.errors(CONVERSATIONS, {"campaign": row_id}, as_=brand) == unknown

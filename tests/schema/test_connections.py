@@ -40,6 +40,7 @@ from hypothesis import strategies as st
 
 from parley.models.accounts import Account, AccountKind, create_account
 from parley.models.call_flow import send_call_invite
+from parley.models.global_ids import Tag
 from parley.models.guarantees import accept_terms, checked_terms, propose_terms, request_guarantee
 from parley.models.messaging import mark_read, send_message
 from parley.models.orders import OrderStatus, change_order_status, create_order
@@ -52,6 +53,7 @@ from parley.models.support import (
 )
 from parley.resolvers.cursors import event_cursor, feed_cursor
 from parley.web.auth import Caller
+from tests.ids import gid, raw
 from tests.support import SERVICE, Executor, account
 
 PAGING = {"first": "Int", "after": "String", "last": "Int", "before": "String"}
@@ -211,7 +213,7 @@ async def conversation_feed(gql: Executor, clock: ManualClock) -> list[Listing]:
             "feed",
             f"feed(filter: {value})",
             client,
-            {"conversationId": str(conversation), "filter": value},
+            {"conversationId": gid(Tag.CONVERSATION, conversation), "filter": value},
             adds.get(value, message),
         )
         for value in filters.values
@@ -422,7 +424,7 @@ async def test_a_cursor_from_another_list_malformed_or_out_of_range_is_invalid_i
 ) -> None:
     listings = await _listings(gql, clock)
     conversations, feed = listings[0], listings[1]
-    conversation = int(feed.variables["conversationId"])
+    conversation = raw(feed.variables["conversationId"])  # cursors carry row ids
     client_list_cursor = (await page(gql, conversations, first=1))["pageInfo"]["endCursor"]
     feed_page_cursor = (await page(gql, feed, first=1))["pageInfo"]["endCursor"]
     now = clock.now().isoformat()

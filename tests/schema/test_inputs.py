@@ -13,9 +13,11 @@ from typing import Any
 from parley.models.accounts import Account
 from parley.models.call_flow import send_call_invite
 from parley.models.calls import CallInvite
+from parley.models.global_ids import Tag
 from parley.models.store.clock import ManualClock
 from parley.web.services import Services
 from tests.database_state import all_rows
+from tests.ids import gid
 from tests.support import SERVICE, Executor, account
 
 REFUSAL = "__typename ... on Error { code message } ... on InvalidInput { field }"
@@ -39,7 +41,7 @@ mutation($input: SendCallInviteInput!) {{
 """
 ACCEPT = f"""
 mutation($id: ID!, $at: DateTime!) {{
-  acceptCallInvite(id: $id, startsAt: $at) {{ {REFUSAL} ... on CallInvite {{ status }} }}
+  acceptCallInvite(id: $id, startsAt: $at) {{ {REFUSAL} ... on CallInvite {{ inviteStatus }} }}
 }}
 """
 DECLINE = f"""
@@ -112,13 +114,18 @@ async def _refuse_zone(
         gql, CREATE_ACCOUNT, {"input": {"kind": "CLIENT", "name": "X", "timeZone": zone}}, SERVICE
     )
     updated = await _unchanged(
-        gql, UPDATE_ACCOUNT, {"id": client.id, "input": {"timeZone": zone}}, SERVICE
+        gql,
+        UPDATE_ACCOUNT,
+        {"id": gid(Tag.ACCOUNT, client.id), "input": {"timeZone": zone}},
+        SERVICE,
     )
     for refusal in (created, updated):
         assert _refused(refusal)["field"] == "timeZone"
     query_errors = [
         *await gql.errors(INVITES, {"tz": zone}, as_=account(freelancer.id)),
-        *await gql.errors(INVITE, {"id": invite, "tz": zone}, as_=account(freelancer.id)),
+        *await gql.errors(
+            INVITE, {"id": gid(Tag.CALL_INVITE, invite), "tz": zone}, as_=account(freelancer.id)
+        ),
     ]
     assert [error["extensions"]["code"] for error in query_errors] == ["INVALID_INPUT"] * 2
     for message in [created["message"], updated["message"]] + [e["message"] for e in query_errors]:
@@ -137,21 +144,27 @@ async def test_control_characters_are_refused_in_every_text_input(
     invite = await send_call_invite(
         clock, client.id, freelancer_id=freelancer.id, start_times=[SOON], duration_minutes=30
     )
+    conversation = gid(Tag.CONVERSATION, conversation_with_order)
     for bad in CONTROLS:
         attempts: list[tuple[str, dict[str, Any], Any, str]] = [
             (
                 SEND,
-                {"input": {"conversationId": conversation_with_order, "body": bad}},
+                {"input": {"conversationId": conversation, "body": bad}},
                 client,
                 "body",
             ),
             (CREATE_ACCOUNT, {"input": {"kind": "CLIENT", "name": bad}}, SERVICE, "name"),
-            (UPDATE_ACCOUNT, {"id": client.id, "input": {"name": bad}}, SERVICE, "name"),
+            (
+                UPDATE_ACCOUNT,
+                {"id": gid(Tag.ACCOUNT, client.id), "input": {"name": bad}},
+                SERVICE,
+                "name",
+            ),
             (
                 SEND_INVITE,
                 {
                     "input": {
-                        "freelancerId": freelancer.id,
+                        "freelancerId": gid(Tag.ACCOUNT, freelancer.id),
                         "startTimes": [SOON.isoformat()],
                         "topic": bad,
                     }
@@ -159,10 +172,15 @@ async def test_control_characters_are_refused_in_every_text_input(
                 client,
                 "topic",
             ),
-            (DECLINE, {"id": invite.invite.id, "message": bad}, freelancer, "body"),
+            (
+                DECLINE,
+                {"id": gid(Tag.CALL_INVITE, invite.invite.id), "message": bad},
+                freelancer,
+                "body",
+            ),
             (
                 SUPPORT,
-                {"input": {"conversationId": conversation_with_order, "details": bad}},
+                {"input": {"conversationId": conversation, "details": bad}},
                 client,
                 "details",
             ),
@@ -176,8 +194,9 @@ async def test_control_characters_are_refused_in_every_text_input(
 async def test_a_body_of_invisible_characters_counts_as_empty(
     gql: Executor, client: Account, conversation_with_order: int
 ) -> None:
+    conversation = gid(Tag.CONVERSATION, conversation_with_order)
     for invisible in INVISIBLE:
-        variables = {"input": {"conversationId": conversation_with_order, "body": invisible}}
+        variables = {"input": {"conversationId": conversation, "body": invisible}}
         result = await _unchanged(gql, SEND, variables, account(client.id))
         assert _refused(result)["message"] == "A message cannot be empty.", invisible
 
@@ -186,7 +205,9 @@ async def test_text_is_stored_in_nfc_with_one_line_ending(
     gql: Executor, client: Account, conversation_with_order: int
 ) -> None:
     body = "Cafe\u0301 at 10?\r\nOr the cafe\u0301 at noon,\rtab\there"
-    variables = {"input": {"conversationId": conversation_with_order, "body": body}}
+    variables = {
+        "input": {"conversationId": gid(Tag.CONVERSATION, conversation_with_order), "body": body}
+    }
     data = await gql.execute(SEND, variables, as_=account(client.id))
     assert data["sendMessage"]["body"] == "Café at 10?\nOr the café at noon,\ntab\there"
 
@@ -203,7 +224,9 @@ async def test_proposed_times_are_bounded(
     gql: Executor, client: Account, freelancer: Account
 ) -> None:
     for start, code in OUT_OF_BOUNDS.items():
-        variables = {"input": {"freelancerId": freelancer.id, "startTimes": [start]}}
+        variables = {
+            "input": {"freelancerId": gid(Tag.ACCOUNT, freelancer.id), "startTimes": [start]}
+        }
         result = await _unchanged(gql, SEND_INVITE, variables, account(client.id))
         assert _refused(result, code)["field"] == "startTimes"
 
@@ -212,7 +235,9 @@ async def test_the_horizon_is_a_setting(
     gql: Executor, services: Services, client: Account, freelancer: Account, clock: ManualClock
 ) -> None:
     in_ten_days = (clock.now() + timedelta(days=10)).isoformat()
-    variables = {"input": {"freelancerId": freelancer.id, "startTimes": [in_ten_days]}}
+    variables = {
+        "input": {"freelancerId": gid(Tag.ACCOUNT, freelancer.id), "startTimes": [in_ten_days]}
+    }
     services.settings = services.settings.model_copy(update={"call_time_horizon_days": 7})
     refused = await _unchanged(gql, SEND_INVITE, variables, account(client.id))
     assert _refused(refused, "TIME_TOO_FAR_AHEAD")["message"].endswith(
@@ -245,14 +270,15 @@ async def test_a_stored_year_9999_invite_fails_nothing_for_a_freelancer_in_berli
         "text": "Fri 31 Dec 9999, 23:30 UTC",
     }
 
-    feed = await gql.execute(FEED_INVITES, {"id": change.invite.conversation_id}, as_=berlin)
+    feed = await gql.execute(
+        FEED_INVITES, {"id": gid(Tag.CONVERSATION, change.invite.conversation_id)}, as_=berlin
+    )
     (edge,) = feed["feed"]["edges"]
     assert edge["node"]["invite"]["proposedTimes"][1]["local"]["timeZone"] == "UTC"
 
-    accept = {"id": change.invite.id, "at": last.isoformat()}
+    invite = gid(Tag.CALL_INVITE, change.invite.id)
+    accept = {"id": invite, "at": last.isoformat()}
     refused = await _unchanged(gql, ACCEPT, accept, berlin)
     assert _refused(refused, "TIME_TOO_FAR_AHEAD")["field"] == "startsAt"
-    accepted = await gql.execute(
-        ACCEPT, {"id": change.invite.id, "at": SOON.isoformat()}, as_=berlin
-    )
-    assert accepted["acceptCallInvite"] == {"__typename": "CallInvite", "status": "ACCEPTED"}
+    accepted = await gql.execute(ACCEPT, {"id": invite, "at": SOON.isoformat()}, as_=berlin)
+    assert accepted["acceptCallInvite"] == {"__typename": "CallInvite", "inviteStatus": "ACCEPTED"}

@@ -6,7 +6,9 @@ from datetime import timedelta
 
 from parley.models.accounts import Account
 from parley.models.feed import FeedItem
+from parley.models.global_ids import Tag
 from parley.models.store.clock import ManualClock
+from tests.ids import gid
 from tests.support import Executor, account
 
 SEND = """
@@ -42,15 +44,19 @@ query Feed($id: ID!) { feed(conversationId: $id, filter: MESSAGES) { edges { nod
 async def test_a_client_sends_and_the_freelancer_sees_one_indicator_and_a_count(
     gql: Executor, client: Account, freelancer: Account, conversation_with_order: int
 ) -> None:
+    conversation = gid(Tag.CONVERSATION, conversation_with_order)
     for body in ("Hi Maya", "Any questions?", "Deadline is Friday"):
         sent = await gql.execute(
             SEND,
-            {"input": {"conversationId": conversation_with_order, "body": body}},
+            {"input": {"conversationId": conversation, "body": body}},
             as_=account(client.id),
         )
         assert sent["sendMessage"]["__typename"] == "Message"
         assert sent["sendMessage"]["isMine"] is True
-        assert sent["sendMessage"]["sender"] == {"__typename": "Client", "id": str(client.id)}
+        assert sent["sendMessage"]["sender"] == {
+            "__typename": "Client",
+            "id": gid(Tag.ACCOUNT, client.id),
+        }
 
     data = await gql.execute(CONVERSATIONS, as_=account(freelancer.id))
     (edge,) = data["conversations"]["edges"]
@@ -73,20 +79,21 @@ async def test_reading_gives_the_sender_read_receipts(
     freelancer: Account,
     conversation_with_order: int,
 ) -> None:
+    conversation = gid(Tag.CONVERSATION, conversation_with_order)
     await gql.execute(
         SEND,
-        {"input": {"conversationId": conversation_with_order, "body": "one"}},
+        {"input": {"conversationId": conversation, "body": "one"}},
         as_=account(client.id),
     )
     clock.advance(timedelta(minutes=3))
-    read = await gql.execute(MARK_READ, {"id": conversation_with_order}, as_=account(freelancer.id))
+    read = await gql.execute(MARK_READ, {"id": conversation}, as_=account(freelancer.id))
     assert read["markRead"] == {
         "__typename": "Conversation",
-        "id": str(conversation_with_order),
+        "id": conversation,
         "hasUnread": False,
         "unreadCount": 0,
     }
-    feed = await gql.execute(RECEIPTS, {"id": conversation_with_order}, as_=account(client.id))
+    feed = await gql.execute(RECEIPTS, {"id": conversation}, as_=account(client.id))
     (edge,) = feed["feed"]["edges"]
     assert edge["node"]["readAt"] == clock.now().isoformat()
 
@@ -96,7 +103,7 @@ async def test_an_idempotent_retry_returns_the_same_message(
 ) -> None:
     variables = {
         "input": {
-            "conversationId": conversation_with_order,
+            "conversationId": gid(Tag.CONVERSATION, conversation_with_order),
             "body": "Once",
             "idempotencyKey": "u-1",
         }
@@ -110,16 +117,26 @@ async def test_an_idempotent_retry_returns_the_same_message(
 async def test_refusals_are_typed_and_store_nothing(
     gql: Executor, client: Account, conversation_with_order: int
 ) -> None:
+    conversation = gid(Tag.CONVERSATION, conversation_with_order)
     before = await FeedItem.all().count()
     cases = [
-        ({"conversationId": conversation_with_order, "body": ""}, "INVALID_INPUT"),
-        ({"conversationId": conversation_with_order, "body": "x" * 5001}, "INVALID_INPUT"),
-        ({"conversationId": "424242", "body": "hi"}, "NOT_FOUND"),
+        ({"conversationId": conversation, "body": ""}, "INVALID_INPUT"),
+        ({"conversationId": conversation, "body": "x" * 5001}, "INVALID_INPUT"),
+        ({"conversationId": gid(Tag.CONVERSATION, 424242), "body": "hi"}, "NOT_FOUND"),
         ({"conversationId": "not-an-id", "body": "hi"}, "NOT_FOUND"),
-        ({"body": "to nobody"}, "INVALID_INPUT"),
-        ({"conversationId": conversation_with_order, "body": "hi", "orderId": "77"}, "NOT_FOUND"),
+        # the conversation's raw row id, or its row id under another tag, names nothing
+        ({"conversationId": str(conversation_with_order), "body": "hi"}, "NOT_FOUND"),
         (
-            {"conversationId": conversation_with_order, "body": "hi", "idempotencyKey": ""},
+            {"conversationId": gid(Tag.ORDER, conversation_with_order), "body": "hi"},
+            "NOT_FOUND",
+        ),
+        ({"body": "to nobody"}, "INVALID_INPUT"),
+        (
+            {"conversationId": conversation, "body": "hi", "orderId": gid(Tag.ORDER, 77)},
+            "NOT_FOUND",
+        ),
+        (
+            {"conversationId": conversation, "body": "hi", "idempotencyKey": ""},
             "INVALID_INPUT",
         ),
     ]
@@ -133,9 +150,14 @@ async def test_refusals_are_typed_and_store_nothing(
 async def test_marking_read_elsewhere_is_not_found(
     gql: Executor, client: Account, conversation_with_order: int
 ) -> None:
-    data = await gql.execute(MARK_READ, {"id": "31337"}, as_=account(client.id))
+    conversation = gid(Tag.CONVERSATION, conversation_with_order)
+    data = await gql.execute(
+        MARK_READ, {"id": gid(Tag.CONVERSATION, 31337)}, as_=account(client.id)
+    )
     assert data["markRead"]["code"] == "NOT_FOUND"
     data = await gql.execute(
-        MARK_READ, {"id": conversation_with_order, "upTo": "999"}, as_=account(client.id)
+        MARK_READ,
+        {"id": conversation, "upTo": gid(Tag.FEED_ITEM, 999)},
+        as_=account(client.id),
     )
     assert data["markRead"]["code"] == "NOT_FOUND"

@@ -21,12 +21,14 @@ from parley.compat.strawberry import graphql_schema
 from parley.models.accounts import Account, AccountKind, create_account
 from parley.models.conference import LocalConferenceProvider
 from parley.models.errors import ErrorCode
+from parley.models.global_ids import Tag
 from parley.models.store.clock import ManualClock
 from parley.schema.build import build_schema
 from parley.web.auth import Caller
 from parley.web.ratelimit import RateLimits
 from parley.web.services import Services
 from tests.database_state import all_rows
+from tests.ids import gid
 from tests.support import SERVICE, Executor, account
 
 # Every refusal is selected through the Error interface, valid on each mutation's union.
@@ -116,7 +118,12 @@ SETUP = {
 }
 
 MONDAY_3PM = datetime(2026, 1, 12, 15, 0, tzinfo=UTC)  # a week after the clock fixture's start
-UNKNOWN_ID = "999999"  # well formed, names nothing: for the service token, which sees all
+UNKNOWN_ROW = 999999  # no row has it: for the service token, which sees all
+
+
+def unknown(tag: Tag) -> str:
+    """A well-formed global id in `tag`'s id space that names nothing."""
+    return gid(tag, UNKNOWN_ROW)
 
 
 @dataclass
@@ -414,13 +421,13 @@ async def _a_request_about_nothing(world: World) -> Call:
 
 @scenario("updateSupportRequest", "NotFound")
 async def _update_an_unknown_request(world: World) -> Call:
-    variables = {"input": {"id": UNKNOWN_ID, "status": "RESOLVED"}}
+    variables = {"input": {"id": unknown(Tag.SUPPORT_REQUEST), "status": "RESOLVED"}}
     return Call(ErrorCode.NOT_FOUND, SERVICE, variables)
 
 
 @scenario("updateSupportRequest", "InvalidInput")
 async def _move_a_request_back_to_open(world: World) -> Call:
-    variables = {"input": {"id": UNKNOWN_ID, "status": "OPEN"}}
+    variables = {"input": {"id": unknown(Tag.SUPPORT_REQUEST), "status": "OPEN"}}
     return Call(ErrorCode.INVALID_INPUT, SERVICE, variables)
 
 
@@ -483,7 +490,7 @@ def _decision(request: str, note: str = "") -> dict[str, Any]:
 
 @scenario("decideGuaranteeRequest", "NotFound")
 async def _decide_an_unknown_request(world: World) -> Call:
-    return Call(ErrorCode.NOT_FOUND, SERVICE, _decision(UNKNOWN_ID))
+    return Call(ErrorCode.NOT_FOUND, SERVICE, _decision(unknown(Tag.GUARANTEE_REQUEST)))
 
 
 @scenario("decideGuaranteeRequest", "InvalidInput")
@@ -587,7 +594,7 @@ async def _an_order_for_an_undiscoverable_freelancer(world: World) -> Call:
 
 @scenario("changeOrderStatus", "NotFound")
 async def _move_an_unknown_order(world: World) -> Call:
-    return Call(ErrorCode.NOT_FOUND, SERVICE, {"id": UNKNOWN_ID, "status": "IN_PROGRESS"})
+    return Call(ErrorCode.NOT_FOUND, SERVICE, {"id": unknown(Tag.ORDER), "status": "IN_PROGRESS"})
 
 
 @scenario("changeOrderStatus", "InvalidTransition")
@@ -605,7 +612,7 @@ async def _start_an_order_nobody_talked_about(world: World) -> Call:
 
 @scenario("recordReview", "NotFound")
 async def _review_an_unknown_order(world: World) -> Call:
-    return Call(ErrorCode.NOT_FOUND, SERVICE, {"orderId": UNKNOWN_ID})
+    return Call(ErrorCode.NOT_FOUND, SERVICE, {"orderId": unknown(Tag.ORDER)})
 
 
 @scenario("createCampaign", "NotFound")
@@ -623,7 +630,7 @@ async def _a_campaign_without_a_title(world: World) -> Call:
 
 @scenario("setCampaignMembership", "NotFound")
 async def _join_an_unknown_campaign(world: World) -> Call:
-    variables = {"campaignId": UNKNOWN_ID, "freelancerId": world.freelancer_id}
+    variables = {"campaignId": unknown(Tag.CAMPAIGN), "freelancerId": world.freelancer_id}
     return Call(ErrorCode.NOT_FOUND, SERVICE, variables)
 
 
@@ -635,7 +642,9 @@ async def _an_account_in_an_unknown_zone(world: World) -> Call:
 
 @scenario("updateAccount", "NotFound")
 async def _update_an_unknown_account(world: World) -> Call:
-    return Call(ErrorCode.NOT_FOUND, SERVICE, {"id": UNKNOWN_ID, "input": {"name": "Globex"}})
+    return Call(
+        ErrorCode.NOT_FOUND, SERVICE, {"id": unknown(Tag.ACCOUNT), "input": {"name": "Globex"}}
+    )
 
 
 @scenario("updateAccount", "InvalidInput")

@@ -8,8 +8,10 @@ from datetime import timedelta
 from typing import Any
 
 from parley.models.accounts import Account
+from parley.models.global_ids import Tag
 from parley.models.orders import Order
 from parley.models.store.clock import ManualClock
+from tests.ids import gid, raw
 from tests.support import SERVICE, WAIT, Executor, account, next_data
 
 OPEN = """
@@ -21,7 +23,7 @@ UPDATE = """
 mutation Update($input: UpdateSupportRequestInput!) {
   updateSupportRequest(input: $input) {
     __typename
-    ... on SupportRequest { id status note updatedAt }
+    ... on SupportRequest { id supportStatus note updatedAt }
     ... on Error { code message }
     ... on InvalidInput { field }
   }
@@ -30,7 +32,7 @@ mutation Update($input: UpdateSupportRequestInput!) {
 MINE = """
 query Mine($first: Int, $after: String) {
   supportRequests(first: $first, after: $after) {
-    edges { cursor node { id reason status note details orderId createdAt updatedAt } }
+    edges { cursor node { id reason supportStatus note details aboutOrderId createdAt updatedAt } }
     pageInfo { hasNextPage endCursor }
   }
 }
@@ -38,7 +40,7 @@ query Mine($first: Int, $after: String) {
 FEED = """
 query Feed($id: ID!, $filter: FeedFilter!) {
   feed(conversationId: $id, filter: $filter, last: 100) {
-    edges { node { __typename ... on SupportRequestEvent { requestId supportStatus note orderId } } }
+    edges { node { __typename ... on SupportRequestEvent { requestId supportStatus note aboutOrderId } } }
   }
 }
 """
@@ -73,7 +75,7 @@ async def _update(gql: Executor, request_id: str, status: str, note: str = "") -
     return result
 
 
-async def _support_items(gql: Executor, viewer: int, conversation: int) -> list[dict[str, Any]]:
+async def _support_items(gql: Executor, viewer: int, conversation: str) -> list[dict[str, Any]]:
     data = await gql.execute(FEED, {"id": conversation, "filter": "ALL"}, as_=account(viewer))
     return [
         edge["node"]
@@ -89,10 +91,11 @@ async def test_the_requester_reads_back_status_note_and_times_and_sees_each_chan
     freelancer: Account,
     conversation_with_order: int,
 ) -> None:
-    order = await Order.get(conversation_id=conversation_with_order)
-    about_chat = await _open(gql, client.id, conversationId=conversation_with_order)
+    conversation = gid(Tag.CONVERSATION, conversation_with_order)
+    order = gid(Tag.ORDER, (await Order.get(conversation_id=conversation_with_order)).id)
+    about_chat = await _open(gql, client.id, conversationId=conversation)
     clock.advance(timedelta(minutes=1))
-    about_order = await _open(gql, client.id, orderId=order.id, reason="OTHER")
+    about_order = await _open(gql, client.id, orderId=order, reason="OTHER")
     opened_at = clock.now()
 
     clock.advance(timedelta(hours=1))
@@ -100,7 +103,7 @@ async def test_the_requester_reads_back_status_note_and_times_and_sees_each_chan
     assert taken == {
         "__typename": "SupportRequest",
         "id": about_order,
-        "status": "IN_PROGRESS",
+        "supportStatus": "IN_PROGRESS",
         "note": "Looking into it",
         "updatedAt": clock.now().isoformat(),
     }
@@ -113,28 +116,28 @@ async def test_the_requester_reads_back_status_note_and_times_and_sees_each_chan
     assert nodes[0] | {"id": None} == {
         "id": None,
         "reason": "OTHER",
-        "status": "RESOLVED",
+        "supportStatus": "RESOLVED",
         "note": "Refunded",
         "details": "Help",
-        "orderId": str(order.id),
+        "aboutOrderId": order,
         "createdAt": opened_at.isoformat(),
         "updatedAt": clock.now().isoformat(),
     }
-    assert (nodes[1]["status"], nodes[1]["updatedAt"]) == ("OPEN", nodes[1]["createdAt"])
+    assert (nodes[1]["supportStatus"], nodes[1]["updatedAt"]) == ("OPEN", nodes[1]["createdAt"])
 
     expected = [
-        {"__typename": "SupportRequestEvent", "requestId": about_order, "orderId": str(order.id)}
+        {"__typename": "SupportRequestEvent", "requestId": about_order, "aboutOrderId": order}
         | {"supportStatus": status, "note": note}
         for status, note in (("IN_PROGRESS", "Looking into it"), ("RESOLVED", "Refunded"))
     ]
-    assert await _support_items(gql, client.id, conversation_with_order) == expected
+    assert await _support_items(gql, client.id, conversation) == expected
     support_only = await gql.execute(
-        FEED, {"id": conversation_with_order, "filter": "SUPPORT"}, as_=account(client.id)
+        FEED, {"id": conversation, "filter": "SUPPORT"}, as_=account(client.id)
     )
     assert [edge["node"] for edge in support_only["feed"]["edges"]] == expected
 
     # The counterpart sees neither the requests nor their updates.
-    assert await _support_items(gql, freelancer.id, conversation_with_order) == []
+    assert await _support_items(gql, freelancer.id, conversation) == []
     theirs = await gql.execute(MINE, as_=account(freelancer.id))
     assert theirs["supportRequests"]["edges"] == []
 
@@ -142,7 +145,8 @@ async def test_the_requester_reads_back_status_note_and_times_and_sees_each_chan
 async def test_pages_of_requests_join_into_the_whole_list(
     gql: Executor, client: Account, conversation_with_order: int
 ) -> None:
-    opened = [await _open(gql, client.id, conversationId=conversation_with_order) for _ in range(5)]
+    conversation = gid(Tag.CONVERSATION, conversation_with_order)
+    opened = [await _open(gql, client.id, conversationId=conversation) for _ in range(5)]
     seen: list[str] = []
     after = None
     while True:
@@ -158,16 +162,20 @@ async def test_pages_of_requests_join_into_the_whole_list(
 async def test_bad_updates_are_refused_with_a_typed_error_and_change_nothing(
     gql: Executor, client: Account, conversation_with_order: int
 ) -> None:
-    request_id = await _open(gql, client.id, conversationId=conversation_with_order)
+    conversation = gid(Tag.CONVERSATION, conversation_with_order)
+    request_id = await _open(gql, client.id, conversationId=conversation)
     await _update(gql, request_id, "IN_PROGRESS")
     before = await gql.execute(MINE, as_=account(client.id))
-    feed_before = await _support_items(gql, client.id, conversation_with_order)
+    feed_before = await _support_items(gql, client.id, conversation)
 
     refusals = [
         (await _update(gql, request_id, "OPEN"), "INVALID_INPUT", "status"),
         (await _update(gql, request_id, "IN_PROGRESS"), "INVALID_INPUT", "status"),
         (await _update(gql, request_id, "RESOLVED", "x" * 2001), "INVALID_INPUT", "note"),
-        (await _update(gql, "987654", "RESOLVED"), "NOT_FOUND", None),
+        (await _update(gql, gid(Tag.SUPPORT_REQUEST, 987654), "RESOLVED"), "NOT_FOUND", None),
+        # the request's raw row id, or its row id under another tag, names nothing
+        (await _update(gql, str(raw(request_id)), "RESOLVED"), "NOT_FOUND", None),
+        (await _update(gql, gid(Tag.ORDER, raw(request_id)), "RESOLVED"), "NOT_FOUND", None),
     ]
     for result, code, field in refusals:
         assert (result["code"], result.get("field")) == (code, field), result
@@ -177,15 +185,16 @@ async def test_bad_updates_are_refused_with_a_typed_error_and_change_nothing(
     assert errors[0]["extensions"]["code"] == "FORBIDDEN"
 
     assert await gql.execute(MINE, as_=account(client.id)) == before
-    assert await _support_items(gql, client.id, conversation_with_order) == feed_before
+    assert await _support_items(gql, client.id, conversation) == feed_before
 
 
 async def test_the_requester_gets_the_update_live_and_the_counterpart_does_not(
     gql: Executor, client: Account, freelancer: Account, conversation_with_order: int
 ) -> None:
-    request_id = await _open(gql, client.id, conversationId=conversation_with_order)
-    theirs = await gql.subscribe(LIVE, {"id": conversation_with_order}, as_=account(freelancer.id))
-    mine = await gql.subscribe(LIVE, {"id": conversation_with_order}, as_=account(client.id))
+    conversation = gid(Tag.CONVERSATION, conversation_with_order)
+    request_id = await _open(gql, client.id, conversationId=conversation)
+    theirs = await gql.subscribe(LIVE, {"id": conversation}, as_=account(freelancer.id))
+    mine = await gql.subscribe(LIVE, {"id": conversation}, as_=account(client.id))
     their_next = await _started(gql, theirs, freelancer.id)
     my_next = await _started(gql, mine, client.id)
 
@@ -198,7 +207,7 @@ async def test_the_requester_gets_the_update_live_and_the_counterpart_does_not(
         "note": "Done",
     }
     # The freelancer's own request is the next (and only) support item they see.
-    own = await _open(gql, freelancer.id, conversationId=conversation_with_order)
+    own = await _open(gql, freelancer.id, conversationId=conversation)
     await _update(gql, own, "CLOSED")
     update = await their_next
     assert update["feedUpdates"]["item"]["requestId"] == own

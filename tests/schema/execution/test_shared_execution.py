@@ -7,10 +7,12 @@ from collections.abc import AsyncGenerator
 from typing import Any
 
 from parley.models.accounts import Account, AccountKind, create_account
+from parley.models.global_ids import Tag
 from parley.models.messaging import send_message
 from parley.models.orders import create_order
 from parley.models.store.clock import ManualClock
 from parley.web.services import Services
+from tests.ids import gid
 from tests.support import WAIT, Executor, account, next_data
 
 FEED = """
@@ -40,7 +42,7 @@ async def test_one_execution_serves_every_subscriber_of_the_same_viewer(
     freelancer: Account,
     conversation_with_order: int,
 ) -> None:
-    variables = {"id": conversation_with_order}
+    variables = {"id": gid(Tag.CONVERSATION, conversation_with_order)}
     clients = [await _open(gql, variables, client.id) for _ in range(ROOM)]
     freelancers = [await _open(gql, variables, freelancer.id) for _ in range(ROOM)]
     pending = [asyncio.create_task(_next(s)) for s in clients + freelancers]
@@ -79,8 +81,11 @@ async def test_each_subscriber_still_gets_exactly_its_own_events(
     other = await create_account(clock, kind=AccountKind.FREELANCER, name="Other freelancer")
     order = await create_order(clock, client_id=client.id, freelancer_id=other.id, title="Logo")
     second = order.order.conversation_id
-    room = [await _open(gql, {"id": conversation_with_order}, client.id) for _ in range(ROOM)]
-    elsewhere = await _open(gql, {"id": second}, client.id)
+    room = [
+        await _open(gql, {"id": gid(Tag.CONVERSATION, conversation_with_order)}, client.id)
+        for _ in range(ROOM)
+    ]
+    elsewhere = await _open(gql, {"id": gid(Tag.CONVERSATION, second)}, client.id)
     pending_room = [asyncio.create_task(_next(s)) for s in room]
     pending_elsewhere = asyncio.create_task(_next(elsewhere))
     await asyncio.wait_for(services.bus.hub.wait_for_listeners(client.id, ROOM + 1), WAIT)

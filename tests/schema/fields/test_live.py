@@ -8,9 +8,11 @@ from typing import Any
 
 from parley.models.accounts import Account
 from parley.models.events import latest_seq
+from parley.models.global_ids import Tag
 from parley.models.messaging import mark_read, send_message
 from parley.models.store.clock import ManualClock
 from parley.web.services import Services
+from tests.ids import gid
 from tests.support import WAIT, Executor, account, next_data
 
 MESSAGES = "subscription($after: String) { messageReceived(after: $after) { cursor message { body isMine } } }"
@@ -84,7 +86,8 @@ async def test_feed_updates_carry_new_items_and_read_receipts_to_both_sides(
     freelancer: Account,
     conversation_with_order: int,
 ) -> None:
-    client_feed = await _open(gql, FEED, {"id": conversation_with_order}, client.id)
+    variables = {"id": gid(Tag.CONVERSATION, conversation_with_order)}
+    client_feed = await _open(gql, FEED, variables, client.id)
     pending = await _started(client_feed, services, client.id, 1)
     sent = await send_message(
         clock, client.id, conversation_id=conversation_with_order, body="Read me"
@@ -103,8 +106,8 @@ async def test_feed_updates_carry_new_items_and_read_receipts_to_both_sides(
     await services.bus.publish(read.events)
     receipt = (await pending)["feedUpdates"]
     assert receipt["kind"] == "READ"
-    assert receipt["readBy"] == str(freelancer.id)
-    assert receipt["readUpTo"] == str(sent.message.id)
+    assert receipt["readBy"] == gid(Tag.ACCOUNT, freelancer.id)
+    assert receipt["readUpTo"] == gid(Tag.FEED_ITEM, sent.message.id)
     await client_feed.aclose()
 
 
@@ -186,7 +189,7 @@ async def test_unread_indicators_follow_sends_and_reads(
     await services.bus.publish(sent.events)
     change = (await pending)["unreadIndicators"]
     assert change["conversation"] == {
-        "id": str(conversation_with_order),
+        "id": gid(Tag.CONVERSATION, conversation_with_order),
         "hasUnread": True,
         "unreadCount": 1,
     }
@@ -207,7 +210,8 @@ async def test_a_stranger_cannot_subscribe_to_a_conversation(
     from parley.models.accounts import AccountKind, create_account
 
     stranger = await create_account(clock, kind=AccountKind.CLIENT, name="Eve")
-    stream = await _open(gql, FEED, {"id": conversation_with_order}, stranger.id)
+    variables = {"id": gid(Tag.CONVERSATION, conversation_with_order)}
+    stream = await _open(gql, FEED, variables, stranger.id)
     result = await asyncio.wait_for(anext(stream), WAIT)
     assert result.errors
     assert result.errors[0].extensions == {"code": "NOT_FOUND"}
@@ -249,7 +253,7 @@ async def test_presence_starts_with_the_state_of_each_counterpart(
 ) -> None:
     stream = await _open(gql, PRESENCE, {}, client.id)
     assert (await _next(stream))["presenceChanged"] == {
-        "accountId": str(freelancer.id),
+        "accountId": gid(Tag.ACCOUNT, freelancer.id),
         "online": False,
         "lastSeenAt": None,
     }
