@@ -46,7 +46,7 @@ SUPPORT_ABOUT_CONVERSATION = "mutation($id: ID!) { openSupportRequest(input: {co
 SUPPORT_ABOUT_ORDER = "mutation($id: ID!) { openSupportRequest(input: {orderId: $id}) { __typename ... on Error { code message } } }"
 ORDER_SWITCH = "mutation($id: ID!) { setMessagingEnabled(enabled: false, orderId: $id) { __typename ... on Error { code message } } }"
 MUTE = "mutation($id: ID!) { muteConversation(conversationId: $id) { __typename ... on Error { code message } } }"
-CALL_INVITE = "query($id: ID!) { callInvite(id: $id) { id status } }"
+CALL_INVITE = "query($id: ID!) { callInvite(id: $id) { id inviteStatus } }"
 ACCEPT_CALL = 'mutation($id: ID!) { acceptCallInvite(id: $id, startsAt: "2030-01-07T10:00:00+00:00") { __typename ... on Error { code message } } }'
 DECLINE_CALL = (
     "mutation($id: ID!) { declineCallInvite(id: $id) { __typename ... on Error { code message } } }"

@@ -29,7 +29,7 @@ mutation($c: ID!, $f: ID!, $s: MembershipStatus!) { setCampaignMembership(campai
 """
 SUPPORT = """
 mutation($conversation: ID!) { openSupportRequest(input: {conversationId: $conversation, details: "Blocked"}) {
-  __typename ... on SupportRequest { id status reason } ... on Error { code } } }
+  __typename ... on SupportRequest { id supportStatus reason } ... on Error { code } } }
 """
 ME_CLIENT = "{ me { ... on Client { messagingEnabled } } }"
 SEND_OVER_WS = """
@@ -236,7 +236,7 @@ async def test_rule_6_after_a_negative_review_support_is_the_way(
     )  # the client may still write
     opened = await market.as_(p["freelancer"], SUPPORT, {"conversation": p["conversation"]})
     assert opened["openSupportRequest"]["__typename"] == "SupportRequest"
-    assert opened["openSupportRequest"]["status"] == "OPEN"
+    assert opened["openSupportRequest"]["supportStatus"] == "OPEN"
     assert await SupportRequest.filter(conversation_id=raw(p["conversation"])).count() == 1
 
 

@@ -22,7 +22,7 @@ CREATE_ACCOUNT = "mutation Create($input: CreateAccountInput!) { createAccount(i
 CREATE_ORDER = "mutation Order($input: CreateOrderInput!) { createOrder(input: $input) { ... on Order { conversationId } } }"
 SEND = 'mutation Send($id: ID!) { sendMessage(input: {conversationId: $id, body: "Draft attached"}) { __typename } }'
 REGISTER = "mutation Register($input: PushSubscriptionInput!) { registerPushSubscription(input: $input) { __typename ... on Error { code message } } }"
-LOG = "query Log { notificationLog(first: 20) { channel outcome reason } }"
+LOG = "query Log { notificationLog(first: 20) { channel outcome outcomeReason } }"
 
 
 @pytest.fixture
@@ -70,7 +70,7 @@ async def _push_reason(server: LiveServer, endpoint: str) -> str:
     await server.services.notifier.deliver_due()
     log = (await _gql(server, LOG, freelancer))["notificationLog"]
     (push,) = [row for row in log if row["channel"] == "PUSH" and row["outcome"] == "RETRYING"]
-    reason: str = push["reason"]
+    reason: str = push["outcomeReason"]
     return reason
 
 

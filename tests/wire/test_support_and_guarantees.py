@@ -18,8 +18,8 @@ from tests.wire.pairs import Pair, graphql
 
 SERVICE = token("marketplace", SERVICE_ROLE)
 OPEN = 'mutation($id: ID!) { openSupportRequest(input: {orderId: $id, details: "Refund?"}) { ... on SupportRequest { id } } }'
-UPDATE = "mutation($input: UpdateSupportRequestInput!) { updateSupportRequest(input: $input) { __typename ... on SupportRequest { status } } }"
-MINE = "query { supportRequests { edges { node { id status note } } } }"
+UPDATE = "mutation($input: UpdateSupportRequestInput!) { updateSupportRequest(input: $input) { __typename ... on SupportRequest { supportStatus } } }"
+MINE = "query { supportRequests { edges { node { id supportStatus note } } } }"
 EMAIL_ME = (
     'mutation { updateNotificationPreferences(input: {email: "acme@example.com"}) { __typename } }'
 )
@@ -29,11 +29,9 @@ NOTIFICATIONS = "subscription { notifications { conversationId message { body } 
 PROPOSE = "mutation($input: ProposeTermsInput!) { proposeOrderTerms(input: $input) { ... on OrderTerms { id } } }"
 ACCEPT = "mutation($id: ID!) { acceptOrderTerms(termsId: $id) { __typename } }"
 REQUEST = "mutation($id: ID!) { requestGuarantee(orderId: $id) { __typename ... on GuaranteeRequest { id } ... on Error { code } } }"
-QUEUE = (
-    "query { openGuaranteeRequests { edges { node { id orderId terms { amount currency } } } } }"
-)
+QUEUE = "query { openGuaranteeRequests { edges { node { id orderId guaranteedTerms { amount currency } } } } }"
 DECIDE = 'mutation($id: ID!) { decideGuaranteeRequest(id: $id, decision: DECLINE, note: "Too late") { __typename } }'
-ORDER_FEED = "subscription($id: ID!) { feedUpdates(conversationId: $id, filter: ORDERS) { item { ... on OrderEvent { orderEventType terms { amount } guaranteeRequest { status note } } } } }"
+ORDER_FEED = "subscription($id: ID!) { feedUpdates(conversationId: $id, filter: ORDERS) { item { ... on OrderEvent { orderEventType terms { amount } guaranteeRequest { guaranteeStatus note } } } } }"
 
 
 @pytest.fixture
@@ -66,7 +64,9 @@ async def test_a_support_update_arrives_live_as_a_feed_item_and_a_notification_a
     await _data(live_server, REPORT, {}, alice.client_token)
 
     change = {"id": request, "status": "IN_PROGRESS", "note": "On it"}
-    assert (await _data(live_server, UPDATE, {"input": change}, SERVICE))["status"] == "IN_PROGRESS"
+    assert (await _data(live_server, UPDATE, {"input": change}, SERVICE))[
+        "supportStatus"
+    ] == "IN_PROGRESS"
     update = (await ws.next_payload("feed"))["feedUpdates"]
     assert update["item"] == {"requestId": request, "supportStatus": "IN_PROGRESS", "note": "On it"}
     assert live_server.services.notifier is not None
@@ -97,7 +97,7 @@ async def test_a_support_update_arrives_live_as_a_feed_item_and_a_notification_a
     await ws.close()
     mine = await _data(live_server, MINE, {}, alice.client_token)
     assert [edge["node"] for edge in mine["edges"]] == [
-        {"id": request, "status": "RESOLVED", "note": "Refunded"}
+        {"id": request, "supportStatus": "RESOLVED", "note": "Refunded"}
     ]
 
 
@@ -126,16 +126,16 @@ async def test_the_freelancer_sees_each_guarantee_step_live_while_the_pair_and_s
     assert await step() == {
         "orderEventType": "GUARANTEE_REQUESTED",
         "terms": None,
-        "guaranteeRequest": {"status": "REQUESTED", "note": ""},
+        "guaranteeRequest": {"guaranteeStatus": "REQUESTED", "note": ""},
     }
     queue = await _data(live_server, QUEUE, {}, SERVICE)
     (open_request,) = [edge["node"] for edge in queue["edges"]]
-    assert open_request["terms"] == {"amount": "80.00", "currency": "USD"}
+    assert open_request["guaranteedTerms"] == {"amount": "80.00", "currency": "USD"}
     await _data(live_server, DECIDE, {"id": open_request["id"]}, SERVICE)
     assert await step() == {
         "orderEventType": "GUARANTEE_DECLINED",
         "terms": None,
-        "guaranteeRequest": {"status": "DECLINED", "note": "Too late"},
+        "guaranteeRequest": {"guaranteeStatus": "DECLINED", "note": "Too late"},
     }
     await ws.close()
 
