@@ -27,6 +27,7 @@ from typing import Any
 from bench.dataset import SECRET, TOKEN_LIFETIME, database_path, tokens_path
 from bench.feed_cpu import cpu_seconds
 from bench.run import PORT, _json_line, _pinned, _wait_healthy
+from parley.models import global_ids
 
 
 def _export(commit: str, into: Path) -> None:
@@ -36,6 +37,16 @@ def _export(commit: str, into: Path) -> None:
     # The tree imports itself as `parley` (setup.py): point that name at this export.
     (into / ".src").mkdir()
     (into / ".src" / "parley").symlink_to(into.resolve(), target_is_directory=True)
+
+
+def _api_id(tree: Path, global_id: str) -> str:
+    """The conversation as that commit's API names it: its global id, or its row id before
+    global ids existed, so that an A/B across that change compares the same requests."""
+    if (tree / "models" / "global_ids.py").exists():
+        return global_id
+    decoded = global_ids.decode(global_id)
+    assert decoded is not None, global_id
+    return str(decoded[1])
 
 
 def _round(
@@ -89,7 +100,6 @@ def main(argv: list[str] | None = None) -> int:
     wrk_env = {
         **os.environ,
         "PARLEY_TOKEN": dataset["tokens"][str(conversation["client"])],
-        "PARLEY_CONVERSATION": str(conversation["id"]),
     }
     scratch = Path(tempfile.mkdtemp(prefix="parley-ab-"))
     trees = {"a": scratch / "a", "b": scratch / "b"}
@@ -99,7 +109,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for number in range(args.rounds):
             for side in ("a", "b") if number % 2 == 0 else ("b", "a"):
-                result = _round(trees[side], data, args.seconds, wrk_env, args.port)
+                env = {**wrk_env, "PARLEY_CONVERSATION": _api_id(trees[side], conversation["id"])}
+                result = _round(trees[side], data, args.seconds, env, args.port)
                 results[side].append(result)
                 print(
                     f"round {number} {side}: {result['rps']:.0f} req/s p99 {result['p99_ms']} ms "
