@@ -13,8 +13,9 @@ import strawberry
 
 from parley.models.events import EventKind
 from parley.models.global_ids import Tag
+from parley.resolvers.cursors import feed_cursor
 from parley.schema.conversations import Conversation, UnreadSummary
-from parley.schema.feed import FeedItem, feed_item_from_model
+from parley.schema.feed import FeedEdge, FeedItem, feed_item_from_model
 from parley.schema.messaging import Message
 from parley.schema.node import global_id
 from parley.subscriptions.feed import FeedChange
@@ -49,6 +50,12 @@ class FeedUpdate:
         description="The new item (ADDED), or the newest message read (READ; null in a job's "
         "thread when that message is about another order or none)."
     )
+    edge: FeedEdge | None = strawberry.field(
+        description="ADDED: the new item as an edge of the conversation's feed, its cursor one "
+        "that feed(after:, before:) takes: append it to a cached feed connection as is. "
+        "(`cursor` above is the update's place in the event stream, for resuming this "
+        "subscription.) Null for READ."
+    )
     read_by: strawberry.ID | None = strawberry.field(
         description="READ: the account that read the conversation."
     )
@@ -67,6 +74,7 @@ class FeedUpdate:
                 cursor=cursor,
                 conversation_id=conversation_id,
                 item=item,
+                edge=None,
                 kind=FeedUpdateKind.READ,
                 read_by=global_id(Tag.ACCOUNT, int(event.data["reader"])),
                 read_up_to=global_id(Tag.FEED_ITEM, int(event.data["up_to"])),
@@ -76,11 +84,18 @@ class FeedUpdate:
             cursor=cursor,
             conversation_id=conversation_id,
             item=item,
+            edge=_edge(change, item),
             kind=FeedUpdateKind.ADDED,
             read_by=None,
             read_up_to=None,
             read_at=None,
         )
+
+
+def _edge(change: FeedChange, item: FeedItem | None) -> FeedEdge | None:
+    if item is None or change.item is None:
+        return None
+    return FeedEdge(cursor=feed_cursor(change.event.conversation_id, change.item.id), node=item)
 
 
 @strawberry.type(

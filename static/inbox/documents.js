@@ -78,6 +78,7 @@ export const FEED_UPDATES = `
       readUpTo
       readAt
       item { ...InboxFeedItem }
+      edge { cursor }
     }
   }
   ${FEED_ITEM}

@@ -156,7 +156,7 @@ class Session {
   applyFeedUpdate(change) {
     if (change.conversationId !== undefined && change.conversationId !== this.conversationId) return;
     if (change.kind === "ADDED") {
-      this.feed.add(change.item, change.cursor);
+      this.feed.add(change.item, change.edge?.cursor ?? "");
     } else if (change.kind === "READ" && change.readBy !== this.me.id && change.readUpTo) {
       this.feed.read(change.readUpTo, change.readAt);
     }

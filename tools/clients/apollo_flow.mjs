@@ -75,8 +75,8 @@ async function feedFlow() {
   await fetched(doc.FEED, { ...firstPage, before: page.feed.pageInfo.startCursor });
   say({ step: "feedOlderPage", cache: read(doc.FEED, firstPage) });
 
-  // Live: each new item goes to the end of the cached list (the edge's cursor is the
-  // update's: the list pages up from its start, never down past its end).
+  // Live: each new item's edge goes to the end of the cached list as it came (its cursor
+  // is the feed's own, so paging on from the end works).
   const appended = [];
   let onAppended = () => {};
   const arrived = (count) =>
@@ -89,14 +89,13 @@ async function feedFlow() {
     .subscribe({
       next: ({ data, errors }) => {
         if (errors) fail(errors);
-        const { cursor, kind, item } = data.feedUpdates;
+        const { kind, edge } = data.feedUpdates;
         if (kind !== "ADDED") return;
         cache.updateQuery({ query: doc.FEED, variables: firstPage }, (cached) => {
-          if (cached.feed.edges.some((edge) => edge.node.id === item.id)) return cached;
-          const edge = { __typename: "FeedEdge", cursor, node: item };
+          if (cached.feed.edges.some((known) => known.node.id === edge.node.id)) return cached;
           return { feed: { ...cached.feed, edges: [...cached.feed.edges, edge] } };
         });
-        appended.push(item.id);
+        appended.push(edge.node.id);
         onAppended();
       },
       error: fail,

@@ -44,9 +44,12 @@ export const FEED_UPDATES = `
   subscription FeedUpdates($conversationId: ID!, $filter: FeedFilter!) {
     feedUpdates(conversationId: $conversationId, filter: $filter) {
       cursor kind
-      item {
-        ... on Message { id body isMine sender { id name } }
-        ... on OrderEvent { id status }
+      edge {
+        cursor
+        node {
+          ... on Message { id body isMine sender { id name } }
+          ... on OrderEvent { id status }
+        }
       }
     }
   }

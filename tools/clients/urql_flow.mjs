@@ -37,16 +37,16 @@ const cache = cacheExchange({
       },
     },
     Subscription: {
-      // Live: each new item goes to the end of the cached list (the edge's cursor is the
-      // update's: the list pages up from its start, never down past its end).
-      feedUpdates: ({ feedUpdates: { cursor, kind, item } }, _args, store) => {
+      // Live: each new item's edge goes to the end of the cached list as it came (its
+      // cursor is the feed's own, so paging on from the end works).
+      feedUpdates: ({ feedUpdates: { kind, edge } }, _args, store) => {
         if (kind !== "ADDED") return;
         store.updateQuery({ query: doc.FEED, variables: firstPage }, (cached) => {
-          if (cached.feed.edges.some((edge) => edge.node.id === item.id)) return cached;
-          cached.feed.edges.push({ __typename: "FeedEdge", cursor, node: item });
+          if (cached.feed.edges.some((known) => known.node.id === edge.node.id)) return cached;
+          cached.feed.edges.push(edge);
           return cached;
         });
-        appended.push(item.id);
+        appended.push(edge.node.id);
         onAppended();
       },
     },

@@ -258,3 +258,74 @@ async def test_presence_starts_with_the_state_of_each_counterpart(
         "lastSeenAt": None,
     }
     await stream.aclose()
+
+
+FEED_EDGES = """
+subscription($id: ID!) {
+  feedUpdates(conversationId: $id) { cursor kind edge { cursor node { __typename ... on Message { id body } } } }
+}
+"""
+FEED_PAGE = """
+query($id: ID!, $after: String) {
+  feed(conversationId: $id, first: 20, after: $after) {
+    edges { cursor node { __typename ... on Message { id body } } }
+  }
+}
+"""
+FEED_BEFORE = """
+query($id: ID!, $before: String) {
+  feed(conversationId: $id, last: 20, before: $before) {
+    edges { cursor node { __typename ... on Message { id body } } }
+  }
+}
+"""
+
+
+async def test_a_live_item_comes_as_the_feed_edge_the_feed_query_would_give(
+    gql: Executor,
+    services: Services,
+    clock: ManualClock,
+    client: Account,
+    freelancer: Account,
+    conversation_with_order: int,
+) -> None:
+    """A cache appends `edge` as is: the same cursor and node as the feed's own page, and
+    that cursor pages on from there (an event cursor would be refused as `after`)."""
+    conversation = gid(Tag.CONVERSATION, conversation_with_order)
+    stream = await _open(gql, FEED_EDGES, {"id": conversation}, client.id)
+    pending = await _started(stream, services, client.id, 1)
+    sent = await send_message(
+        clock, freelancer.id, conversation_id=conversation_with_order, body="Fresh"
+    )
+    await services.bus.publish(sent.events)
+    update = (await pending)["feedUpdates"]
+    await stream.aclose()
+
+    page = await gql.execute(FEED_PAGE, {"id": conversation}, as_=account(client.id))
+    assert update == {
+        "cursor": update["cursor"],
+        "kind": "ADDED",
+        "edge": page["feed"]["edges"][-1],
+    }
+    stream_position = {"id": conversation, "after": update["cursor"]}
+    refused = await gql.errors(FEED_PAGE, stream_position, as_=account(client.id))
+    assert refused[0]["extensions"] == {"code": "INVALID_INPUT", "field": "after"}
+    assert update["edge"]["node"]["body"] == "Fresh"
+    cursor = update["edge"]["cursor"]
+    after = await gql.execute(
+        FEED_PAGE, {"id": conversation, "after": cursor}, as_=account(client.id)
+    )
+    assert after["feed"]["edges"] == []
+    newer = await send_message(
+        clock, client.id, conversation_id=conversation_with_order, body="Next"
+    )
+    after = await gql.execute(
+        FEED_PAGE, {"id": conversation, "after": cursor}, as_=account(client.id)
+    )
+    assert [edge["node"]["id"] for edge in after["feed"]["edges"]] == [
+        gid(Tag.FEED_ITEM, newer.message.id)
+    ]
+    before = await gql.execute(
+        FEED_BEFORE, {"id": conversation, "before": cursor}, as_=account(client.id)
+    )
+    assert page["feed"]["edges"][:-1] == before["feed"]["edges"]
