@@ -32,8 +32,7 @@ from parley.resolvers.cursors import event_cursor
 from parley.schema.build import build_schema
 from parley.web.auth import Caller
 from tests.ids import raw
-from tests.schema import test_nodes
-from tests.schema.test_nodes import (
+from tests.schema.world import (
     ACCEPT_TERMS,
     CREATE_CAMPAIGN,
     MONDAY_3PM,
@@ -49,7 +48,6 @@ mutation Member($campaign: ID!, $creator: ID!) {
   }
 }
 """
-pair = test_nodes.pair  # the fixture: a client and a freelancer with an order
 ROOTS = ("Query", "Mutation", "Subscription")
 NOT_FOUND = "NOT_FOUND"
 
