@@ -16,3 +16,10 @@ def raw(value: str) -> int:
     decoded = global_ids.decode(value)
     assert decoded is not None, f"{value!r} is not a global id"
     return decoded[1]
+
+
+def tag_of(value: str) -> Tag:
+    """The id space a global id names."""
+    decoded = global_ids.decode(value)
+    assert decoded is not None, f"{value!r} is not a global id"
+    return decoded[0]

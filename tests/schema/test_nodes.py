@@ -19,7 +19,7 @@ from parley.models.notifications import DeliveryChannel, Outcome, record
 from parley.schema.build import build_schema
 from parley.schema.execution.limits import QueryLimits
 from parley.web.auth import Caller
-from tests.ids import gid, raw
+from tests.ids import gid, raw, tag_of
 from tests.schema.world import (
     ACCEPT_TERMS,
     CAMPAIGN,
@@ -107,6 +107,7 @@ def _node_types(gql: Executor) -> set[str]:
 async def test_every_node_type_refetches_as_its_query_showed_it(pair: Pair) -> None:
     shown = await _every_kind_of_node(pair)
     assert {item["__typename"] for _, item in shown} == _node_types(pair.gql) == set(FIELDS)
+    assert {tag_of(item["id"]) for _, item in shown} == set(Tag), "every id space is refetched"
     for caller, item in shown:
         assert await pair.refetched(caller, item) == item
 
